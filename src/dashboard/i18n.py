@@ -1,0 +1,137 @@
+"""Swedish and English strings, and number formatting in each language.
+
+Swedish first: every string has a Swedish text; English is the second language.
+Numbers in Swedish use a no-break space as thousands separator and a decimal comma
+("1 136", "38 %", "3,2"); in English "1,136", "38%", "3.2".
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("sv", "en")
+NBSP = "\u00a0"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app_title": ("Tillsynskartan", "Tillsynskartan"),
+    "app_subtitle": (
+        "IVO:s tillsyn av socialtjänstens och hälso- och sjukvårdens arbete mot våld i nära relationer",
+        "IVO's supervision of social services' and health care's work against violence in close relationships",
+    ),
+    "page_overview": ("Översikt", "Overview"),
+    "page_map": ("Karta", "Map"),
+    "page_region": ("Region", "Region"),
+    "page_kommun": ("Kommun", "Municipality"),
+    "page_unit": ("Enhet", "Unit"),
+    "page_compare": ("Jämförelse", "Comparison"),
+    "page_method": ("Regler och metod", "Rules and method"),
+    "page_import": ("Import", "Import"),
+    "language": ("Språk", "Language"),
+    "filters": ("Filter", "Filters"),
+    "round": ("Omgång", "Survey round"),
+    "unit_type": ("Enhetstyp", "Unit type"),
+    "region": ("Region", "Region"),
+    "kommun": ("Kommun", "Municipality"),
+    "provision": ("Regel", "Provision"),
+    "answer": ("Svar", "Answer"),
+    "all_regions": ("Hela landet", "Whole country"),
+    "all_kommuner": ("Alla kommuner", "All municipalities"),
+    "all_provisions": ("Alla regler", "All provisions"),
+    "all_answers": ("Alla svar", "All answers"),
+    "sweden": ("Sverige", "Sweden"),
+    "country": ("Riket", "Country"),
+    # unit types
+    "socialnamnd": ("Socialnämnd", "Social welfare committee"),
+    "vardcentral": ("Vårdcentral", "Health centre"),
+    "socialnamnder": ("socialnämnder", "social welfare committees"),
+    "vardcentraler": ("vårdcentraler", "health centres"),
+    "both": ("Båda", "Both"),
+    # answers and statuses
+    "ja": ("Ja", "Yes"),
+    "nej": ("Nej", "No"),
+    "vet_ej": ("Vet ej", "Don't know"),
+    "saknas": ("Inget svar", "No answer"),
+    "follows_all": ("Följer alla regler", "Follows all rules"),
+    "not_all": ("Följer inte alla regler eller vet inte", "Does not follow all rules or does not know"),
+    "follows_none": ("Följer ingen regel eller vet inte", "Follows none of the rules or does not know"),
+    "no_answer": ("Har inte svarat", "Did not respond"),
+    # example data
+    "example_notice": (
+        "Enhetssvaren är genererade och kalibrerade så att de nationella siffrorna stämmer "
+        "med IVO:s publicerade resultat. Enskilda enheters svar är inte verkliga.",
+        "The unit answers are generated and calibrated so that the national figures match "
+        "IVO's published results. Individual units' answers are not real.",
+    ),
+    "example_badge": ("Exempeldata", "Example data"),
+    "read_method": ("Läs om data och metod", "Read about data and method"),
+    # figures
+    "share_of": ("{k} av {n} ({p})", "{k} of {n} ({p})"),
+    "share_of_units": ("{k} av {n} {units} ({p})", "{k} of {n} {units} ({p})"),
+    "responded_of": ("{k} av {n} har svarat ({p})", "{k} of {n} responded ({p})"),
+    "go_worst": ("Högst andel: {name}, {share}", "Highest share: {name}, {share}"),
+    "go_best": ("Lägst andel: {name}, {share}", "Lowest share: {name}, {share}"),
+    "by_region_title": ("Andel {units} som inte följer alla regler eller inte vet, per region",
+                        "Share of {units} not following all rules or not knowing, by region"),
+    "by_provision_title": ("Svar per regel, {units}", "Answers by provision, {units}"),
+    "advice_note": ("* allmänt råd (bör), räknas inte in i andelen som inte följer alla regler",
+                    "* general advice (should), not counted in the share not following all rules"),
+    "subtitle": ("Omgång {round} · {selection} · {n} {units}", "Round {round} · {selection} · {n} {units}"),
+    "table": ("Tabell", "Table"),
+    "headline": ("Nyckeltal", "Key figures"),
+    "quick_links": ("Direkt till", "Go to"),
+    "regions_heading": ("Regioner", "Regions"),
+    "provisions_heading": ("Regler", "Provisions"),
+    "headline_not_all": ("följer inte alla regler eller vet inte", "do not follow all rules or do not know"),
+    "headline_none": ("följer ingen regel eller vet inte", "follow none of the rules or do not know"),
+    "response_rate": ("Svarsfrekvens", "Response rate"),
+    "n_units": ("Antal enheter", "Units"),
+    "n_responded": ("Svarat", "Responded"),
+    "n_not_all": ("Inte alla / vet ej", "Not all / don't know"),
+    "n_none": ("Ingen / vet ej", "None / don't know"),
+    "share_not_all": ("Andel inte alla / vet ej", "Share not all / don't know"),
+    "share_not_ja": ("Andel inte ja", "Share not yes"),
+    "country_share": ("Riket", "Country"),
+    "region_share": ("Regionen", "Region"),
+    "diff_pp": ("Skillnad mot riket (p.e.)", "Difference from country (pp)"),
+    "rank": ("Rang", "Rank"),
+    "small_n": ("färre än 5 enheter: tolka med försiktighet", "fewer than 5 units: interpret with care"),
+    "no_data": ("Ingen data", "No data"),
+    "source_line": ("Källa: IVO, tillsyn A2021/01714", "Source: IVO, supervision A2021/01714"),
+}
+
+
+def t(key: str, lang: str = "sv", **kwargs: object) -> str:
+    """The string for ``key`` in ``lang`` (Swedish when the language is unknown)."""
+    sv, en = STRINGS[key]
+    text = en if lang == "en" else sv
+    return text.format(**kwargs) if kwargs else text
+
+
+def fmt_int(n: int | float | None, lang: str = "sv") -> str:
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        return "–"
+    s = f"{int(round(n)):,}"
+    return s.replace(",", NBSP) if lang != "en" else s
+
+
+def fmt_pct(share: float | None, lang: str = "sv", decimals: int = 0) -> str:
+    """A share 0–1 as a percentage: "38 %" in Swedish, "38%" in English; "–" when unknown."""
+    if share is None or (isinstance(share, float) and math.isnan(share)) or share != share:
+        return "–"
+    value = f"{share * 100:.{decimals}f}"
+    return f"{value.replace('.', ',')}{NBSP}%" if lang != "en" else f"{value}%"
+
+
+def fmt_pp(diff_pp: float | None, lang: str = "sv") -> str:
+    """A difference in percentage points with sign: "+3,2 p.e." / "+3.2 pp"."""
+    if diff_pp is None or diff_pp != diff_pp:
+        return "–"
+    value = f"{diff_pp:+.1f}".replace("-", "−")
+    return f"{value.replace('.', ',')}{NBSP}p.e." if lang != "en" else f"{value} pp"
+
+
+def fmt_share(k: int, n: int, lang: str = "sv") -> str:
+    """ "20 av 27 (74 %)": a share always with its count and denominator."""
+    p = fmt_pct(k / n if n else float("nan"), lang)
+    return t("share_of", lang, k=fmt_int(k, lang), n=fmt_int(n, lang), p=p)

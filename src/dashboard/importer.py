@@ -1,0 +1,711 @@
+"""Read a survey file (CSV or XLSX) into validated canonical rows and a report of every rejected row.
+
+Nothing is lost silently: every data row of the file is either accepted (one unit) or listed as
+rejected with its row number, column, value and a reason in plain Swedish, so that
+
+    rows_in == accepted + number of distinct rejected rows
+
+always holds. A file that cannot be read at all imports nothing and ``error`` says why.
+
+The file format
+---------------
+One row per unit; the first non-blank row is the header. Headers are matched case-, accent- and
+punctuation-insensitively (``normalise_header``), so ``Kommunkod``, `` KOMMUNKOD `` and
+``kommun-kod`` are the same column.
+
+Required: ``Enhetstyp``, ``Kommunkod``, ``Enhet``.
+Optional: ``Enhets-id``, ``Region``, ``Kommun``, ``Svarat``, ``Latitud``, ``Longitud``,
+``Omgång``, ``Exempeldata``; also the aliases ``Enhetsnamn`` (= Enhet), ``Regionkod`` (= Region),
+``Lat``/``Latitude`` and ``Lon``/``Lng``/``Longitude``.
+Provisions: one column per provision whose header *starts* with the provision id
+(``V1 Rutiner för att ställa frågor om våld``, ``v1``, ``S3 - Risk``). Other columns are ignored
+and listed in the report.
+
+Row numbers are the numbers a person sees in Excel: the header is row 1 (or the row it is on,
+if blank rows precede it), the first data row is row 2. A ``sep=;`` hint line (written by some
+Excel versions) is not a row. Blank rows between data rows are counted and rejected as
+"tom rad" (so the count adds up); blank rows after the last data row are not rows at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard import schema
+from dashboard.provisions import catalogue
+from dashboard.reference import municipalities, normalise_text, region_lookup
+
+__all__ = ["ImportResult", "Rejection", "normalise_header", "read_survey"]
+
+DEFAULT_UPLOAD_NAME = "uppladdad-fil"
+
+_UNIT_TYPE_WORDS: dict[str, str] = {
+    "socialnamnd": "socialnamnd",
+    "kommun": "socialnamnd",
+    "socialtjanst": "socialnamnd",
+    "vardcentral": "vardcentral",
+    "halsocentral": "vardcentral",
+}
+_UNIT_TYPE_LABEL: dict[str, str] = {"socialnamnd": "socialnämnd", "vardcentral": "vårdcentral"}
+_ID_PREFIX: dict[str, str] = {"socialnamnd": "SN", "vardcentral": "VC"}
+_ANSWER_WORDS: dict[str, str] = {
+    "ja": "ja",
+    "nej": "nej",
+    "vet ej": "vet_ej",
+    "vet inte": "vet_ej",
+    "vet_ej": "vet_ej",
+    "saknas": "saknas",
+}
+_YES_NO: dict[str, bool] = {"ja": True, "nej": False}
+
+# field name -> the header as documented (used in messages when the file lacks the column)
+_FIELD_LABEL: dict[str, str] = {
+    "round": schema.COL_ROUND,
+    "unit_id": schema.COL_UNIT_ID,
+    "unit_type": schema.COL_UNIT_TYPE,
+    "name": schema.COL_NAME,
+    "kommun_kod": schema.COL_KOMMUN_KOD,
+    "kommun": schema.COL_KOMMUN,
+    "region": schema.COL_REGION,
+    "responded": schema.COL_RESPONDED,
+    "lat": schema.COL_LAT,
+    "lon": schema.COL_LON,
+    "synthetic": schema.COL_SYNTHETIC,
+}
+_REQUIRED_FIELDS = ("unit_type", "kommun_kod", "name")
+
+_CODE_RE = re.compile(r"(\d{3,4})(?:[.,]0+)?")
+_NUMBER_RE = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_PROVISION_RE = re.compile(r"([a-z]+\d+)(?=$|[^a-z0-9])")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SEP_HINT_RE = re.compile(r"\s*sep=(.)\s*")
+
+
+def normalise_header(header: object) -> str:
+    """Lower-case, accents and every non-alphanumeric removed: ``" Enhets-id "`` -> ``"enhetsid"``."""
+    return re.sub(r"[^a-z0-9]", "", normalise_text(header))
+
+
+_HEADER_FIELDS: dict[str, str] = {normalise_header(label): name for name, label in _FIELD_LABEL.items()}
+_HEADER_FIELDS.update(
+    {
+        "enhetsnamn": "name",
+        "regionkod": "region",
+        "lat": "lat",
+        "latitude": "lat",
+        "lon": "lon",
+        "lng": "lon",
+        "longitude": "lon",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One fault in one row; a row with several faults has several rejections."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """What one file gave: canonical units/answers of the accepted rows and every rejection."""
+
+    round: str
+    filename: str
+    sha256: str
+    rows_in: int
+    units: pd.DataFrame
+    answers: pd.DataFrame
+    rejected: list[Rejection]
+    error: str | None
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return len(self.units)
+
+    @property
+    def rejected_rows(self) -> int:
+        """Distinct rejected rows (a row with three faults counts once)."""
+        return len({r.row for r in self.rejected})
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.rejected
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "file": self.filename,
+            "round": self.round,
+            "sha256": self.sha256,
+            "rows_in": self.rows_in,
+            "accepted": self.accepted,
+            "rejected_rows": self.rejected_rows,
+            "rejected": [
+                {"row": r.row, "column": r.column, "value": r.value, "reason": r.reason}
+                for r in self.rejected
+            ],
+            "ignored_columns": list(self.ignored_columns),
+            "error": self.error,
+        }
+
+
+class _Unreadable(Exception):
+    """The file cannot be read at all; the message is the one Swedish sentence shown to the user."""
+
+
+# --------------------------------------------------------------------------- reference lookups
+
+
+@lru_cache(maxsize=1)
+def _kommuner() -> dict[str, tuple[str, str, str]]:
+    """kommun_kod -> (kommun name, region_kod, official region name)."""
+    df = municipalities()
+    return {
+        str(r.kommun_kod): (str(r.kommun), str(r.region_kod), str(r.region))
+        for r in df.itertuples(index=False)
+    }
+
+
+@lru_cache(maxsize=1)
+def _provisions() -> dict[str, str]:
+    """provision_id -> unit_type, in catalogue order."""
+    cat = catalogue()
+    return dict(zip(cat["provision_id"].astype(str), cat["unit_type"].astype(str), strict=True))
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, str]:
+    """``reference.region_lookup()`` plus the bare names people write ("Örebro", "Jämtland").
+
+    The bare name drops a leading "region " and a trailing "s län"/" län"; a bare name that
+    would point at two regions is left out.
+    """
+    lookup = dict(region_lookup())
+    extra: dict[str, set[str]] = {}
+    for spelling, code in lookup.items():
+        bare = re.sub(r"^region ", "", spelling)
+        bare = re.sub(r"s? lan$", "", bare)
+        extra.setdefault(bare, set()).add(code)
+    for bare, codes in extra.items():
+        if bare and len(codes) == 1:
+            lookup.setdefault(bare, codes.pop())
+    return lookup
+
+
+# --------------------------------------------------------------------------- reading the raw table
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a person sees (180.0 -> "180", TRUE -> "Ja")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken or non-Excel zip
+        raise _Unreadable(
+            "Filen är en zip-fil men inte en Excel-fil (.xlsx) som går att läsa; spara den som .xlsx eller CSV."
+        ) from exc
+    try:
+        if not wb.worksheets:
+            raise _Unreadable("Excel-filen har inga blad med data.")
+        ws = wb.worksheets[0]
+        return [
+            (i, [_cell_text(v) for v in row])
+            for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        wb.close()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Unreadable("Filen är sparad som UTF-16 (Unicode-text); spara den som CSV UTF-8 eller .xlsx.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Unreadable("Filen säger att den är UTF-8 men innehåller tecken som inte går att läsa.") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(
+            "Filens teckenkodning går inte att läsa; spara den som CSV UTF-8 eller .xlsx."
+        ) from exc
+
+
+def _parse_csv(text: str, delimiter: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise _Unreadable(f"CSV-filen går inte att tolka ({exc}).") from exc
+
+
+def _header_score(cells: Sequence[str]) -> int:
+    """How many cells are columns we know: used to tell a ';' file from a ',' file."""
+    provisions = _provisions()
+    score = 0
+    for cell in cells:
+        if normalise_header(cell) in _HEADER_FIELDS:
+            score += 1
+        else:
+            m = _PROVISION_RE.match(normalise_text(cell))
+            score += bool(m and m.group(1).upper() in provisions)
+    return score
+
+
+def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+    text = _decode(data)
+    if _CONTROL_RE.search(text):
+        raise _Unreadable("Filen är varken en textfil (CSV) eller en Excel-fil (.xlsx).")
+    first, _, rest = text.partition("\n")
+    hint = _SEP_HINT_RE.fullmatch(first)
+    if hint:  # Excel's "sep=;" line: not a row (Excel hides it), and it names the separator
+        return list(enumerate(_parse_csv(rest, hint.group(1)), start=1))
+
+    best: tuple[int, int, int] | None = None
+    chosen = ";"
+    tables: dict[str, list[list[str]]] = {}
+    for priority, delimiter in enumerate((";", ",")):
+        table = _parse_csv(text, delimiter)
+        tables[delimiter] = table
+        header = next((r for r in table if any(c.strip() for c in r)), [])
+        key = (_header_score(header), len(header), -priority)
+        if best is None or key > best:
+            best = key
+            chosen = delimiter
+    return list(enumerate(tables[chosen], start=1))
+
+
+def _read_rows(data: bytes) -> list[tuple[int, list[str]]]:
+    """(row number as a person sees it, cells as text) for every row of the file or first sheet."""
+    if not data.strip():
+        raise _Unreadable("Filen är tom.")
+    if data.startswith(b"%PDF"):
+        raise _Unreadable("Filen är en PDF; ladda upp en CSV-fil eller en Excel-fil (.xlsx).")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _Unreadable("Filen är i det gamla Excel-formatet (.xls); spara den som .xlsx eller CSV.")
+    if data.startswith(b"PK\x03\x04") or zipfile.is_zipfile(io.BytesIO(data)):
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+# --------------------------------------------------------------------------- validating rows
+
+
+@dataclass
+class _Columns:
+    fields: dict[str, int]  # field -> column index
+    provisions: dict[str, int]  # provision_id -> column index
+    headers: list[str]  # stripped header texts
+    ignored: list[str]
+
+    def label(self, fld: str) -> str:
+        idx = self.fields.get(fld)
+        return self.headers[idx] if idx is not None else _FIELD_LABEL[fld]
+
+
+def _map_columns(header: list[str], data_rows: list[list[str]]) -> _Columns:
+    provisions = _provisions()
+    fields: dict[str, int] = {}
+    provision_cols: dict[str, int] = {}
+    ignored: list[str] = []
+    headers = [h.strip() for h in header]
+    for idx, text in enumerate(headers):
+        key = normalise_header(text)
+        m = _PROVISION_RE.match(normalise_text(text))
+        if key in _HEADER_FIELDS:
+            fld = _HEADER_FIELDS[key]
+            if fld in fields:
+                raise _Unreadable(
+                    f"Kolumnen {_FIELD_LABEL[fld]} finns flera gånger i rubrikraden "
+                    f"(”{headers[fields[fld]]}” och ”{text}”)."
+                )
+            fields[fld] = idx
+        elif m and m.group(1).upper() in provisions:
+            pid = m.group(1).upper()
+            if pid in provision_cols:
+                raise _Unreadable(
+                    f"Frågan {pid} finns i flera kolumner (”{headers[provision_cols[pid]]}” och ”{text}”)."
+                )
+            provision_cols[pid] = idx
+        elif text:
+            ignored.append(text)
+        elif any(idx < len(r) and r[idx].strip() for r in data_rows):
+            ignored.append(f"(kolumn {idx + 1} utan rubrik)")
+    missing = [_FIELD_LABEL[f] for f in _REQUIRED_FIELDS if f not in fields]
+    if missing:
+        found = ", ".join(h for h in headers if h) or "inga"
+        raise _Unreadable(
+            f"Filen saknar {'den obligatoriska kolumnen' if len(missing) == 1 else 'de obligatoriska kolumnerna'} "
+            f"{' och '.join(missing)} (rubrikraden har: {found})."
+        )
+    return _Columns(fields, provision_cols, headers, ignored)
+
+
+def _derived_id(unit_type: str, kommun_kod: str, name: str) -> str:
+    digest = hashlib.sha1(normalise_text(name).encode("utf-8")).hexdigest()[:10]
+    return f"{_ID_PREFIX[unit_type]}-{kommun_kod}-{digest}"
+
+
+def _number(value: str) -> float | None:
+    return float(value.replace(",", ".")) if _NUMBER_RE.fullmatch(value) else None
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+_ANSWER_HELP = "tillåtna svar är Ja, Nej, Vet ej eller tomt"
+_YES_NO_HELP = "ange Ja eller Nej, eller lämna tomt"
+
+
+def _validate_row(
+    rownum: int,
+    cells: list[str],
+    cols: _Columns,
+    round_name: str,
+    round_from_column: tuple[str, int] | None,
+) -> tuple[dict[str, Any] | None, dict[str, str], list[Rejection], str | None]:
+    """Check one row. Returns (unit or None, answers, faults, duplicate key or None)."""
+    faults: list[Rejection] = []
+
+    def get(fld: str) -> str:
+        idx = cols.fields.get(fld)
+        return cells[idx].strip() if idx is not None and idx < len(cells) else ""
+
+    def fault(fld: str, value: str, reason: str) -> None:
+        faults.append(Rejection(rownum, cols.label(fld), value, reason))
+
+    if len(cells) > len(cols.headers) and any(c.strip() for c in cells[len(cols.headers):]):
+        extra = "; ".join(c.strip() for c in cells[len(cols.headers):] if c.strip())
+        faults.append(
+            Rejection(
+                rownum,
+                "",
+                extra,
+                "Raden har fler värden än rubrikraden har kolumner; kontrollera skiljetecknen "
+                "(till exempel ett kommatecken i ett namn).",
+            )
+        )
+
+    # unit type
+    raw_type = get("unit_type")
+    unit_type = _UNIT_TYPE_WORDS.get(normalise_text(raw_type))
+    if not raw_type:
+        fault("unit_type", raw_type, "Enhetstyp saknas; ange Socialnämnd eller Vårdcentral.")
+    elif unit_type is None:
+        fault("unit_type", raw_type, "Okänd enhetstyp; ange Socialnämnd eller Vårdcentral.")
+
+    # municipality code
+    raw_code = get("kommun_kod")
+    kommun_kod: str | None = None
+    known = False
+    m = _CODE_RE.fullmatch(raw_code)
+    if not raw_code:
+        fault("kommun_kod", raw_code, "Kommunkod saknas.")
+    elif not m:
+        fault("kommun_kod", raw_code, "Kommunkoden ska vara fyra siffror, till exempel 0180.")
+    else:
+        kommun_kod = m.group(1).zfill(4)
+        known = kommun_kod in _kommuner()
+        if not known:
+            fault("kommun_kod", raw_code, f"Okänd kommunkod {kommun_kod}.")
+    ref = _kommuner().get(kommun_kod or "")
+
+    # name
+    name = " ".join(get("name").split())
+    if not name:
+        fault("name", "", "Namn på enheten saknas.")
+
+    # region (optional; must agree with the code)
+    raw_region = get("region")
+    if raw_region:
+        region_key = normalise_text(raw_region)
+        if re.fullmatch(r"\d{1,2}[.,]0+", region_key):
+            region_key = region_key.split(".")[0].split(",")[0]
+        region_kod = _regions().get(region_key)
+        if region_kod is None:
+            fault("region", raw_region, "Okänd region.")
+        elif ref is not None and region_kod != ref[1]:
+            fault(
+                "region",
+                raw_region,
+                f"Regionen stämmer inte med kommunkoden {kommun_kod}, som ligger i {ref[2]}.",
+            )
+
+    # municipality name (optional; must agree with the code)
+    raw_kommun = get("kommun")
+    if raw_kommun and ref is not None:
+        expected = normalise_text(ref[0])
+        if normalise_text(raw_kommun) not in {expected, f"{expected} kommun", f"{expected}s kommun"}:
+            fault(
+                "kommun",
+                raw_kommun,
+                f"Kommunnamnet stämmer inte med kommunkoden {kommun_kod}, som är {ref[0]}.",
+            )
+
+    # coordinates (optional; both or neither, inside Sweden)
+    raw_lat, raw_lon = get("lat"), get("lon")
+    lat = lon = float("nan")
+    if raw_lat or raw_lon:
+        both = "Ange både latitud och longitud, eller ingen av dem."
+        if not raw_lat:
+            fault("lat", raw_lat, f"Latitud saknas. {both}")
+        if not raw_lon:
+            fault("lon", raw_lon, f"Longitud saknas. {both}")
+        la = _number(raw_lat) if raw_lat else None
+        lo = _number(raw_lon) if raw_lon else None
+        if raw_lat and la is None:
+            fault("lat", raw_lat, "Latitud är inte ett tal (skriv till exempel 59,33).")
+        if raw_lon and lo is None:
+            fault("lon", raw_lon, "Longitud är inte ett tal (skriv till exempel 18,07).")
+        if la is not None and lo is not None:
+            lat_ok = schema.SWEDEN_LAT[0] <= la <= schema.SWEDEN_LAT[1]
+            lon_ok = schema.SWEDEN_LON[0] <= lo <= schema.SWEDEN_LON[1]
+            swapped = (
+                schema.SWEDEN_LAT[0] <= lo <= schema.SWEDEN_LAT[1]
+                and schema.SWEDEN_LON[0] <= la <= schema.SWEDEN_LON[1]
+            )
+            hint = " Har latitud och longitud bytt plats?" if swapped else ""
+            where = f"Koordinaterna ({_fmt(la)}, {_fmt(lo)}) ligger utanför Sverige.{hint}"
+            if not lat_ok:
+                fault("lat", raw_lat, where)
+            if not lon_ok:
+                fault("lon", raw_lon, where)
+            if lat_ok and lon_ok:
+                lat, lon = la, lo
+
+    # answers
+    provisions = _provisions()
+    answers: dict[str, str] = {}
+    for pid, idx in cols.provisions.items():
+        raw = cells[idx].strip() if idx < len(cells) else ""
+        header = cols.headers[idx]
+        if unit_type is not None and provisions[pid] != unit_type:
+            if raw:
+                faults.append(
+                    Rejection(
+                        rownum,
+                        header,
+                        raw,
+                        f"Värdet ska vara tomt: frågan gäller inte enhetstypen {_UNIT_TYPE_LABEL[unit_type]}.",
+                    )
+                )
+            continue
+        key = normalise_text(raw).rstrip(".!").strip()
+        answer = _ANSWER_WORDS.get(key) if raw else "saknas"
+        if answer is None:
+            faults.append(Rejection(rownum, header, raw, f"Ogiltigt svar; {_ANSWER_HELP}."))
+        else:
+            answers[pid] = answer
+    if unit_type is not None:
+        answers = {pid: answers.get(pid, "saknas") for pid, t in provisions.items() if t == unit_type}
+
+    # responded (blank: Ja if anything is answered)
+    answered = any(a != "saknas" for a in answers.values())
+    raw_resp = get("responded")
+    responded = _YES_NO.get(normalise_text(raw_resp)) if raw_resp else answered
+    if responded is None:
+        fault("responded", raw_resp, f"Ogiltigt värde; {_YES_NO_HELP}.")
+    elif responded is False and answered:
+        fault("responded", raw_resp, "Svarat är Nej, men raden har svar på frågorna.")
+
+    # synthetic flag
+    raw_syn = get("synthetic")
+    synthetic = _YES_NO.get(normalise_text(raw_syn)) if raw_syn else False
+    if synthetic is None:
+        fault("synthetic", raw_syn, f"Ogiltigt värde; {_YES_NO_HELP}.")
+
+    # round (from the column only when no round was given to read_survey)
+    raw_round = get("round")
+    if round_from_column is not None and raw_round and raw_round != round_from_column[0]:
+        fault(
+            "round",
+            raw_round,
+            f"Omgången skiljer sig från filens omgång {round_from_column[0]} (rad {round_from_column[1]}).",
+        )
+
+    # identity (for duplicate detection even when the row has other faults)
+    given_id = get("unit_id")
+    if given_id:
+        unit_id: str | None = given_id
+    elif unit_type is not None and kommun_kod is not None and name:
+        unit_id = _derived_id(unit_type, kommun_kod, name)
+    else:
+        unit_id = None
+
+    unit = None
+    if unit_type is not None and known and ref is not None and unit_id is not None:
+        unit = {
+            "round": round_name,
+            "unit_id": unit_id,
+            "unit_type": unit_type,
+            "name": name,
+            "kommun_kod": kommun_kod,
+            "region_kod": ref[1],
+            "lat": lat,
+            "lon": lon,
+            "responded": bool(responded),
+            "synthetic": bool(synthetic),
+        }
+    return unit, answers, faults, unit_id
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _empty(round_name: str, filename: str, sha: str, error: str | None) -> ImportResult:
+    return ImportResult(
+        round=round_name,
+        filename=filename,
+        sha256=sha,
+        rows_in=0,
+        units=schema.empty_units(),
+        answers=schema.empty_answers(),
+        rejected=[],
+        error=error,
+    )
+
+
+def read_survey(
+    source: str | Path | bytes,
+    filename: str | None = None,
+    round_name: str | None = None,
+) -> ImportResult:
+    """Read and validate one survey file; never raises for bad input (see ``ImportResult.error``).
+
+    ``source`` is a path or the file's bytes (an upload). ``filename`` names it in the report
+    (default: the path's name). The round is ``round_name`` if given, else the file's ``Omgång``
+    column, else the file name without extension.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        filename = filename or DEFAULT_UPLOAD_NAME
+    else:
+        path = Path(source)
+        filename = filename or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            given = (round_name or "").strip() or Path(filename).stem
+            return _empty(given, filename, "", f"Filen {filename} kunde inte öppnas ({exc.strerror}).")
+    sha = hashlib.sha256(data).hexdigest()
+    given_round = (round_name or "").strip() or None
+    fallback_round = given_round or Path(filename).stem or DEFAULT_UPLOAD_NAME
+    try:
+        return _read_survey(data, filename, sha, given_round, fallback_round)
+    except _Unreadable as exc:
+        return _empty(fallback_round, filename, sha, str(exc))
+    except Exception as exc:  # the boundary: a bad file must give a sentence, not a traceback
+        return _empty(
+            fallback_round,
+            filename,
+            sha,
+            f"Filen kunde inte läsas på grund av ett oväntat fel ({type(exc).__name__}: {exc}).",
+        )
+
+
+def _read_survey(
+    data: bytes, filename: str, sha: str, given_round: str | None, fallback_round: str
+) -> ImportResult:
+    rows = _read_rows(data)
+    non_blank = [i for i, (_, cells) in enumerate(rows) if any(c.strip() for c in cells)]
+    if not non_blank:
+        raise _Unreadable("Filen är tom.")
+    header_at, last = non_blank[0], non_blank[-1]
+    header = rows[header_at][1]
+    data_rows = rows[header_at + 1 : last + 1]  # blank rows after the last data row are not rows
+    if not data_rows:
+        raise _Unreadable("Filen har en rubrikrad men inga rader med enheter.")
+    cols = _map_columns(header, [cells for _, cells in data_rows])
+
+    round_from_column: tuple[str, int] | None = None
+    if given_round is None and "round" in cols.fields:
+        idx = cols.fields["round"]
+        for rownum, cells in data_rows:
+            if idx < len(cells) and cells[idx].strip():
+                round_from_column = (cells[idx].strip(), rownum)
+                break
+    round_name = given_round or (round_from_column[0] if round_from_column else fallback_round)
+
+    units: list[dict[str, Any]] = []
+    answers: list[dict[str, str]] = []
+    rejected: list[Rejection] = []
+    first_seen: dict[str, int] = {}
+    for rownum, cells in data_rows:
+        if not any(c.strip() for c in cells):
+            rejected.append(Rejection(rownum, "", "", "tom rad"))
+            continue
+        unit, unit_answers, faults, unit_id = _validate_row(
+            rownum, cells, cols, round_name, round_from_column
+        )
+        if unit_id is not None and unit_id in first_seen:
+            id_idx = cols.fields.get("unit_id")
+            if id_idx is not None and id_idx < len(cells) and cells[id_idx].strip():
+                col, value, same = cols.label("unit_id"), unit_id, "samma Enhets-id"
+            else:
+                name_idx = cols.fields["name"]
+                value = cells[name_idx].strip() if name_idx < len(cells) else ""
+                col, same = cols.label("name"), "samma enhetstyp, kommunkod och namn"
+            faults.append(Rejection(rownum, col, value, f"Dubblett av rad {first_seen[unit_id]} ({same})."))
+        elif unit_id is not None:
+            first_seen[unit_id] = rownum
+        if unit is None and not faults:  # cannot happen; guards the invariant rows_in == accepted + rejected
+            faults.append(Rejection(rownum, "", "", "Raden kunde inte tolkas."))
+        if faults or unit is None:
+            rejected.extend(faults)
+            continue
+        units.append(unit)
+        answers.extend(
+            {"round": round_name, "unit_id": unit["unit_id"], "provision_id": pid, "answer": a}
+            for pid, a in unit_answers.items()
+        )
+
+    units_df = schema.units_frame(pd.DataFrame(units)) if units else schema.empty_units()
+    answers_df = schema.answers_frame(pd.DataFrame(answers)) if answers else schema.empty_answers()
+    return ImportResult(
+        round=round_name,
+        filename=filename,
+        sha256=sha,
+        rows_in=len(data_rows),
+        units=units_df,
+        answers=answers_df,
+        rejected=rejected,
+        error=None,
+        ignored_columns=cols.ignored,
+    )

@@ -1,0 +1,235 @@
+"""The provisions catalogue and the compliance rule.
+
+The catalogue summarises what HSLF-FS 2022:39 (Socialstyrelsen's regulations and
+general advice on violence in close relationships, in force from 2022-11-01) asks of
+a municipality's social welfare committee and of a health centre. Titles and texts
+are summaries, not quotations.
+
+References: a chapter/section is given only where a public source confirms it.
+- V1 "7 kap. 2 §": Region Kalmar län's page for care providers on HSLF-FS 2022:39
+  (chapter 7 is the chapter for health care) — see shared/reference/published-figures.md.
+Every other reference is left blank on purpose: it is not confirmed from a source we
+can name, and a wrong paragraph in a letter to a region is worse than none.
+
+The compliance rule (one place, used by every figure):
+- a unit "does not follow all rules, or does not know" when any *binding* provision
+  (a regulation, not a general advice) is answered ``nej``, ``vet_ej`` or ``saknas``;
+- it "follows none, or does not know of any" when none of its binding provisions is ``ja``.
+General advice ("bör", should) is not a rule ("ska", shall) and is shown but not counted.
+Units that did not respond are left out of the compliance figures and counted in the
+response rate instead.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.schema import provisions_frame
+
+_P = [
+    # provision_id, unit_type, title_sv, title_en, text_sv, reference, general_advice
+    (
+        "S1",
+        "socialnamnd",
+        "Rutiner för att upptäcka våld",
+        "Routines for detecting violence",
+        "Socialnämnden har rutiner för när och hur personalen ska ställa frågor om våld, "
+        "för att upptäcka våldsutsatta och barn som bevittnat våld.",
+        "",
+        False,
+    ),
+    (
+        "S2",
+        "socialnamnd",
+        "Utredning av den våldsutsattas behov",
+        "Assessing the victim's needs",
+        "Socialnämnden utreder den våldsutsattas behov av stöd och hjälp, på kort och lång sikt.",
+        "",
+        False,
+    ),
+    (
+        "S3",
+        "socialnamnd",
+        "Bedömning av risk för fortsatt våld",
+        "Assessing the risk of further violence",
+        "Socialnämnden bedömer risken för att den våldsutsatta ska utsättas för fortsatt våld.",
+        "",
+        False,
+    ),
+    (
+        "S4",
+        "socialnamnd",
+        "Barn som utsatts för eller bevittnat våld",
+        "Children exposed to or witnessing violence",
+        "Socialnämnden utreder behovet av stöd och hjälp för barn som utsatts för eller bevittnat våld.",
+        "",
+        False,
+    ),
+    (
+        "S5",
+        "socialnamnd",
+        "Skyddade personuppgifter",
+        "Protected personal data",
+        "Socialnämnden har rutiner för handläggning och dokumentation när den enskilde har skyddade "
+        "personuppgifter.",
+        "",
+        False,
+    ),
+    (
+        "S6",
+        "socialnamnd",
+        "Samverkan",
+        "Collaboration",
+        "Socialnämnden samverkar med andra verksamheter, myndigheter och organisationer så att "
+        "insatserna inte motverkar varandra.",
+        "",
+        False,
+    ),
+    (
+        "S7",
+        "socialnamnd",
+        "Personalens kunskap om våld (allmänt råd)",
+        "Staff knowledge of violence (general advice)",
+        "Personalen bör ha kunskap om våld och kunna tillämpa den.",
+        "",
+        True,
+    ),
+    (
+        "V1",
+        "vardcentral",
+        "Rutiner för att ställa frågor om våld",
+        "Routines for asking about violence",
+        "Vårdgivaren har rutiner för när och hur personalen ska ställa frågor om våld, för att "
+        "upptäcka våldsutsatta och barn som bevittnat våld.",
+        "7 kap. 2 §",
+        False,
+    ),
+    (
+        "V2",
+        "vardcentral",
+        "Fråga enskilt vid tecken på våld",
+        "Asking in private when there are signs of violence",
+        "En patient som visar tecken på att vara utsatt för våld tillfrågas, enskilt, om orsaken "
+        "till symtomen.",
+        "",
+        False,
+    ),
+    (
+        "V3",
+        "vardcentral",
+        "Rutiner för kvalitet i arbetet",
+        "Routines for the quality of the work",
+        "Vårdgivaren har rutiner för att utveckla och säkra kvaliteten i arbetet med våldsutsatta "
+        "och barn som bevittnat våld.",
+        "",
+        False,
+    ),
+    (
+        "V4",
+        "vardcentral",
+        "Barns behov av information, råd och stöd",
+        "Children's need for information, advice and support",
+        "Vårdgivaren har rutiner för hur barns behov av information, råd och stöd beaktas.",
+        "",
+        False,
+    ),
+    (
+        "V5",
+        "vardcentral",
+        "Anmälningsskyldigheten",
+        "The duty to report",
+        "Vårdgivaren har rutiner för hur anmälningsskyldigheten enligt 14 kap. 1 § "
+        "socialtjänstlagen fullgörs.",
+        "",
+        False,
+    ),
+    (
+        "V6",
+        "vardcentral",
+        "Skyddade personuppgifter",
+        "Protected personal data",
+        "Vårdgivaren har rutiner för dokumentation och journalföring för patienter med skyddade "
+        "personuppgifter.",
+        "",
+        False,
+    ),
+    (
+        "V7",
+        "vardcentral",
+        "Extern samverkan",
+        "External collaboration",
+        "Vårdgivaren samverkar med andra verksamheter, myndigheter och organisationer så att "
+        "insatserna inte motverkar varandra.",
+        "",
+        False,
+    ),
+    (
+        "V8",
+        "vardcentral",
+        "Personalens kunskap om våld (allmänt råd)",
+        "Staff knowledge of violence (general advice)",
+        "Personalen bör ha kunskap om våld och kunna tillämpa den.",
+        "",
+        True,
+    ),
+]
+
+
+def catalogue() -> pd.DataFrame:
+    """The provisions catalogue as a canonical ``provisions`` table."""
+    cols = ["provision_id", "unit_type", "title_sv", "title_en", "text_sv", "reference", "general_advice"]
+    return provisions_frame(pd.DataFrame(_P, columns=cols))
+
+
+def provision_ids(unit_type: str | None = None) -> list[str]:
+    cat = catalogue()
+    if unit_type is not None:
+        cat = cat[cat["unit_type"] == unit_type]
+    return cat["provision_id"].tolist()
+
+
+def binding(provisions: pd.DataFrame) -> pd.DataFrame:
+    """The provisions that are rules ("ska"), not general advice ("bör")."""
+    return provisions[~provisions["general_advice"]]
+
+
+def unit_answers(units: pd.DataFrame, answers: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
+    """Every (unit, provision of its type) pair with its answer; a missing answer is ``saknas``.
+
+    Returns columns round, unit_id, unit_type, provision_id, general_advice, answer.
+    """
+    pairs = units[["round", "unit_id", "unit_type"]].merge(
+        provisions[["provision_id", "unit_type", "general_advice"]], on="unit_type", how="inner"
+    )
+    out = pairs.merge(answers[["round", "unit_id", "provision_id", "answer"]], how="left",
+                      on=["round", "unit_id", "provision_id"])
+    out["answer"] = out["answer"].fillna("saknas").astype("string")
+    return out
+
+
+def compliance(units: pd.DataFrame, answers: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
+    """Apply the compliance rule to every unit.
+
+    Returns one row per unit (round, unit_id) with counts of binding answers
+    (n_rules, n_ja, n_nej, n_vet_ej, n_saknas) and the booleans ``follows_all``,
+    ``not_all`` ("does not follow all rules, or does not know") and ``follows_none``
+    ("follows none, or does not know of any"). Non-responding units get NA booleans.
+    """
+    pairs = unit_answers(units, answers, binding(provisions))
+    counts = (
+        pd.crosstab([pairs["round"], pairs["unit_id"]], pairs["answer"])
+        .reindex(columns=["ja", "nej", "vet_ej", "saknas"], fill_value=0)
+        .add_prefix("n_")
+        .reset_index()
+    )
+    counts.columns.name = None
+    out = units[["round", "unit_id", "responded"]].merge(counts, on=["round", "unit_id"], how="left")
+    for col in ("n_ja", "n_nej", "n_vet_ej", "n_saknas"):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["n_rules"] = out[["n_ja", "n_nej", "n_vet_ej", "n_saknas"]].sum(axis=1)
+    responded = out["responded"].astype(bool)
+    follows_all = (out["n_rules"] > 0) & (out["n_ja"] == out["n_rules"])
+    out["follows_all"] = follows_all.astype("boolean").where(responded, pd.NA)
+    out["not_all"] = (~follows_all).astype("boolean").where(responded, pd.NA)
+    out["follows_none"] = (out["n_ja"] == 0).astype("boolean").where(responded, pd.NA)
+    return out.drop(columns=["responded"])

@@ -1,0 +1,196 @@
+"""The thin Streamlit layer shared by every page: data boundary, filters, notice, links, tables.
+
+Pages compose these calls and the pure library functions; nothing here computes figures.
+The URL (``st.query_params``) is the source of truth: widgets are synced from it before
+they are drawn and write back to it when changed, so every view is a shareable link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import aggregate, datasets, i18n, provisions, reference, state
+from dashboard.state import Filters
+
+ROOT = Path(__file__).resolve().parents[2]
+ICON = Path(__file__).with_name("icon.png")
+PAGES: dict[str, str] = {
+    "overview": "pages/overview.py",
+    "map": "pages/map.py",
+    "region": "pages/region.py",
+    "kommun": "pages/kommun.py",
+    "unit": "pages/unit.py",
+    "compare": "pages/compare.py",
+    "method": "pages/method.py",
+    "import": "pages/import.py",
+}
+
+
+# --- data boundary (cached) -------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, ttl=60)
+def rounds() -> pd.DataFrame:
+    return datasets.rounds()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def round_tables(round_name: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(units, answers, status) of a round; status is the compliance rule applied per unit."""
+    units, answers = datasets.load(round_name)
+    return units, answers, aggregate.unit_status(units, answers)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def by_region(round_name: str, unit_type: str) -> pd.DataFrame:
+    return aggregate.by_region(round_tables(round_name)[2], unit_type)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def by_kommun(round_name: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
+    return aggregate.by_kommun(round_tables(round_name)[2], unit_type, region_kod or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def by_provision(round_name: str, unit_type: str, region_kod: str = "", kommun_kod: str = "") -> pd.DataFrame:
+    units, answers, _ = round_tables(round_name)
+    return aggregate.by_provision(units, answers, unit_type, region_kod=region_kod or None,
+                                  kommun_kod=kommun_kod or None)
+
+
+def clear_caches() -> None:
+    """After an import or a deletion: every cached table may be stale."""
+    st.cache_data.clear()
+    datasets.example_round.cache_clear()
+
+
+# --- filters <-> URL ---------------------------------------------------------------------
+
+def filters() -> Filters:
+    """The current view's filters, read from the URL; the round defaults to the newest."""
+    available = rounds()["round"].tolist()
+    f = state.from_params(st.query_params.to_dict(), rounds=available)
+    if not f.round:
+        f = f.with_(round=available[0])
+    return f
+
+
+def go(f: Filters) -> None:
+    """Write the filters to the URL (only what differs from the defaults)."""
+    params = f.to_params()
+    if params.get("round") == rounds()["round"].iloc[0]:
+        params.pop("round")
+    st.query_params.from_dict(params)
+
+
+def params_of(f: Filters) -> dict[str, str]:
+    params = f.to_params()
+    if params.get("round") == rounds()["round"].iloc[0]:
+        params.pop("round")
+    return params
+
+
+def _commit(field: str, widget_key: str) -> None:
+    go(filters().with_(**{field: st.session_state[widget_key] or ""}))
+
+
+def select(field: str, label: str, options: list[str], fmt: Callable[[str], str], f: Filters,
+           container=st) -> str:
+    """A selectbox bound to one URL field (synced from the URL before it is drawn)."""
+    key = f"flt_{field}"
+    current = getattr(f, field)
+    if current not in options:
+        current = options[0]
+    if st.session_state.get(key) != current:
+        st.session_state[key] = current
+    container.selectbox(label, options, key=key, format_func=fmt, on_change=_commit, args=(field, key))
+    return current
+
+
+def sidebar(f: Filters) -> None:
+    """The filters people expect, carried across pages through the URL."""
+    lang = f.lang
+    sb = st.sidebar
+    select("lang", i18n.t("language", lang), ["sv", "en"], {"sv": "Svenska", "en": "English"}.get, f, sb)
+    sb.subheader(i18n.t("filters", lang))
+    available = rounds()
+    labels = {r.round: f"{r.round} ({i18n.t('example_badge', lang).lower()})" if r.synthetic else r.round
+              for r in available.itertuples(index=False)}
+    select("round", i18n.t("round", lang), available["round"].tolist(), labels.get, f, sb)
+    select("typ", i18n.t("unit_type", lang), list(state.UNIT_TYPE_CHOICES),
+           {"alla": i18n.t("both", lang), "vardcentral": i18n.t("vardcentral", lang).capitalize() + "er",
+            "socialnamnd": i18n.t("socialnamnd", lang).capitalize() + "er"}.get
+           if lang == "sv" else
+           {"alla": i18n.t("both", lang), "vardcentral": "Health centres",
+            "socialnamnd": "Social welfare committees"}.get, f, sb)
+    regions = reference.regions()
+    region_names = dict(zip(regions["region_kod"], regions["region"], strict=True))
+    select("region", i18n.t("region", lang), ["", *regions["region_kod"]],
+           lambda c: region_names.get(c, i18n.t("all_regions", lang)), f, sb)
+    kommuner = reference.municipalities()
+    if f.region:
+        kommuner = kommuner[kommuner["region_kod"] == f.region]
+    kommun_names = dict(zip(kommuner["kommun_kod"], kommuner["kommun"], strict=True))
+    select("kommun", i18n.t("kommun", lang), ["", *kommuner["kommun_kod"]],
+           lambda c: kommun_names.get(c, i18n.t("all_kommuner", lang)), f, sb)
+    cat = provisions.catalogue()
+    if f.typ != "alla":
+        cat = cat[cat["unit_type"] == f.typ]
+    title_col = "title_en" if lang == "en" else "title_sv"
+    prov_names = dict(zip(cat["provision_id"], cat["provision_id"] + " " + cat[title_col], strict=True))
+    select("regel", i18n.t("provision", lang), ["", *cat["provision_id"]],
+           lambda p: prov_names.get(p, i18n.t("all_provisions", lang)), f, sb)
+    select("svar", i18n.t("answer", lang), list(state.ANSWER_CHOICES),
+           lambda a: i18n.t(a, lang) if a else i18n.t("all_answers", lang), f, sb)
+
+
+# --- shared page pieces -------------------------------------------------------------------
+
+def page_header(f: Filters, title: str, unit_name: str | None = None) -> None:
+    """Title, breadcrumbs and the example-data notice: the top of every page."""
+    st.title(title)
+    breadcrumbs(f, unit_name)
+    example_notice(f)
+
+
+def breadcrumbs(f: Filters, unit_name: str | None = None) -> None:
+    crumbs = state.breadcrumbs(f, i18n.t("sweden", f.lang), unit_name)
+    cols = st.columns([1] * len(crumbs) + [max(1, 6 - len(crumbs))], gap="small")
+    for i, crumb in enumerate(crumbs):
+        label = crumb.label if i == 0 else f"› {crumb.label}"
+        cols[i].page_link(PAGES[crumb.page], label=label, query_params=params_of(crumb.filters), icon="")
+
+
+def is_synthetic(units: pd.DataFrame) -> bool:
+    return bool(len(units)) and bool(units["synthetic"].any())
+
+
+def example_notice(f: Filters) -> None:
+    """Visible on every page whenever the shown round holds generated example data."""
+    units = round_tables(f.round)[0]
+    if is_synthetic(units):
+        with st.container(border=True):
+            st.markdown(f"**{i18n.t('example_badge', f.lang)}** · {i18n.t('example_notice', f.lang)}")
+            st.page_link(PAGES["method"], label=i18n.t("read_method", f.lang), icon=":material/info:",
+                         query_params=params_of(f))
+
+
+def link(page: str, label: str, f: Filters, container=st, **changes: str) -> None:
+    container.page_link(PAGES[page], label=label, query_params=params_of(f.with_(**changes)))
+
+
+def plain(text: object) -> str:
+    """Text from data shown inside Markdown: escape Markdown and HTML so it shows literally."""
+    s = str(text)
+    for ch in "\\`*_{}[]()#+-.!|<>~$":
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def chart(fig, caption: str, key: str) -> None:
+    """A plotly chart with its text alternative underneath."""
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png"}})
+    st.caption(caption)

@@ -1,0 +1,208 @@
+"""Page sections used by more than one page: headlines, charts with captions, tables that drill down.
+
+Each section takes the current filters, reads cached tables through ``ui`` and draws.
+Figures come from ``aggregate``; nothing is computed here that a test could not check there.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import aggregate, charts, filters, i18n, reference, ui
+from dashboard.state import Filters
+
+UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
+
+
+def units_word(unit_type: str, lang: str) -> str:
+    return i18n.t(UNIT_PLURAL[unit_type], lang)
+
+
+def scope_name(f: Filters, region: str = "", kommun: str = "") -> str:
+    if kommun:
+        return reference.kommun_name(kommun)
+    if region:
+        return reference.region_name(region)
+    return i18n.t("sweden", f.lang)
+
+
+def subtitle(f: Filters, unit_type: str, n: int, region: str = "", kommun: str = "") -> str:
+    return i18n.t("subtitle", f.lang, round=f.round, selection=scope_name(f, region, kommun),
+                  n=i18n.fmt_int(n, f.lang), units=units_word(unit_type, f.lang))
+
+
+def source(f: Filters) -> str:
+    return charts.source_line(f.lang, ui.is_synthetic(ui.round_tables(f.round)[0]), f.round)
+
+
+def scope_figures(f: Filters, region: str = "", kommun: str = "") -> pd.DataFrame:
+    status = ui.round_tables(f.round)[2]
+    return aggregate.national(filters.in_scope(status, None, region, kommun))
+
+
+def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
+    """Counts and shares for the scope, with the country alongside when the scope is smaller."""
+    lang = f.lang
+    country = scope_figures(f).set_index("unit_type")
+    scope = scope_figures(f, region, kommun).set_index("unit_type") if (region or kommun) else country
+    types = [t for t in f.unit_types if t in scope.index]
+    if not types:
+        st.info(i18n.t("no_data", lang))
+        return
+    cols = st.columns(len(types))
+    for col, unit_type in zip(cols, types, strict=True):
+        row = scope.loc[unit_type]
+        with col.container(border=True):
+            words = units_word(unit_type, lang)
+            delta = None
+            if (region or kommun) and unit_type in country.index:
+                diff = (row["share_not_all"] - country.loc[unit_type, "share_not_all"]) * 100
+                delta = f"{i18n.fmt_pp(diff, lang)} {i18n.t('country', lang).lower()}" if diff == diff else None
+            st.metric(f"{words.capitalize()}: {i18n.t('headline_not_all', lang)}",
+                      i18n.fmt_pct(row["share_not_all"], lang), delta=delta, delta_color="inverse")
+            st.markdown(
+                f"**{i18n.t('share_of_units', lang, k=i18n.fmt_int(row['n_not_all'], lang), n=i18n.fmt_int(row['n_responded'], lang), units=words, p=i18n.fmt_pct(row['share_not_all'], lang))}** "
+                f"{i18n.t('headline_not_all', lang)}"
+            )
+            st.markdown(f"{i18n.fmt_int(row['n_none'], lang)} {i18n.t('headline_none', lang)}")
+            st.markdown(f"{i18n.t('response_rate', lang)}: "
+                        f"{i18n.t('responded_of', lang, k=i18n.fmt_int(row['n_responded'], lang), n=i18n.fmt_int(row['n_units'], lang), p=i18n.fmt_pct(row['response_rate'], lang))}")
+            if (region or kommun) and unit_type in country.index:
+                c = country.loc[unit_type]
+                st.caption(f"{i18n.t('country', lang)}: {i18n.fmt_share(c['n_not_all'], c['n_responded'], lang)}")
+
+
+def best_worst_links(f: Filters) -> None:
+    """One click to the region with the highest and the lowest share (regions with n >= 5)."""
+    lang = f.lang
+    st.subheader(i18n.t("quick_links", lang))
+    cols = st.columns(len(f.unit_types))
+    for col, unit_type in zip(cols, f.unit_types, strict=True):
+        reg = ui.by_region(f.round, unit_type)
+        reg = reg[(reg["n_responded"] >= 5)].dropna(subset=["share_not_all"])
+        if reg.empty:
+            continue
+        col.markdown(f"**{units_word(unit_type, lang).capitalize()}**")
+        worst = reg.sort_values(["share_not_all", "n_responded"], ascending=[False, False]).iloc[0]
+        best = reg.sort_values(["share_not_all", "n_responded"], ascending=[True, False]).iloc[0]
+        for key, row, icon in (("go_worst", worst, ":material/arrow_upward:"),
+                               ("go_best", best, ":material/arrow_downward:")):
+            label = i18n.t(key, lang, name=row["region"],
+                           share=i18n.fmt_share(row["n_not_all"], row["n_responded"], lang))
+            col.page_link(ui.PAGES["region"], label=label, icon=icon,
+                          query_params=ui.params_of(f.with_(region=row["region_kod"])))
+
+
+def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
+    """Regions with counts and shares; selecting a row opens the region page."""
+    lang = f.lang
+    shown = pd.DataFrame({
+        i18n.t("region", lang): reg["region"],
+        i18n.t("n_responded", lang): reg["n_responded"],
+        i18n.t("n_not_all", lang): reg["n_not_all"],
+        i18n.t("share_not_all", lang) + " (%)": (reg["share_not_all"] * 100).round(1),
+        i18n.t("n_none", lang): reg["n_none"],
+        i18n.t("diff_pp", lang): reg["diff_pp"].round(1),
+        i18n.t("rank", lang): reg["rank"],
+    })
+    picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+                          width="stretch")
+    rows = picked.selection.rows if picked else []
+    if rows:
+        st.switch_page(ui.PAGES["region"], query_params=ui.params_of(f.with_(region=reg["region_kod"].iloc[rows[0]])))
+
+
+def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
+    """Municipalities with counts and shares; selecting a row opens the municipality page."""
+    lang = f.lang
+    shown = pd.DataFrame({
+        i18n.t("kommun", lang): km["kommun"],
+        i18n.t("n_responded", lang): km["n_responded"],
+        i18n.t("n_not_all", lang): km["n_not_all"],
+        i18n.t("share_not_all", lang) + " (%)": (km["share_not_all"] * 100).round(1),
+        i18n.t("n_none", lang): km["n_none"],
+        "n < 5": km["n_responded"].between(1, 4),
+    })
+    picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+                          width="stretch")
+    rows = picked.selection.rows if picked else []
+    if rows:
+        st.switch_page(ui.PAGES["kommun"], query_params=ui.params_of(f.with_(kommun=km["kommun_kod"].iloc[rows[0]])))
+
+
+def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
+    """Units with their status; the sidebar's provision and answer filters apply. A row opens the unit."""
+    lang = f.lang
+    answers = ui.round_tables(f.round)[1]
+    shown_units = filters.with_answer(status, answers, f.regel, f.svar).sort_values(["kommun", "name"])
+    data = {
+        i18n.t("page_unit", lang): shown_units["name"],
+        i18n.t("unit_type", lang): shown_units["unit_type"].map(lambda u: i18n.t(u, lang)),
+        i18n.t("kommun", lang): shown_units["kommun"],
+        i18n.t("answer", lang) if not f.regel else f"{f.regel}": (
+            shown_units["answer_on"].map(lambda a: i18n.t(a, lang)) if f.regel else
+            shown_units["status"].map(lambda s: i18n.t(s, lang))),
+        i18n.t("ja", lang) + " / n": [f"{a} / {n}" for a, n in zip(shown_units["n_ja"], shown_units["n_rules"], strict=True)],
+    }
+    if not f.regel:
+        data = {k if k != i18n.t("answer", lang) else i18n.t("headline", lang): v for k, v in data.items()}
+    st.caption(f"{i18n.fmt_int(len(shown_units), lang)} / {i18n.fmt_int(len(status), lang)}")
+    picked = st.dataframe(pd.DataFrame(data), hide_index=True, key=key, on_select="rerun",
+                          selection_mode="single-row", width="stretch")
+    rows = picked.selection.rows if picked else []
+    if rows:
+        unit = shown_units.iloc[rows[0]]
+        st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
+            f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])))
+
+
+def region_charts(f: Filters) -> None:
+    """Per region, one tab per unit type: sorted bars with the country marked, caption, table."""
+    lang = f.lang
+    st.subheader(i18n.t("regions_heading", lang))
+    tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
+    for tab, unit_type in zip(tabs, f.unit_types, strict=True):
+        with tab:
+            reg = ui.by_region(f.round, unit_type)
+            n = int(reg["n_responded"].sum())
+            fig = charts.region_bar(reg, lang, i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
+                                    subtitle(f, unit_type, n), source(f), selected=f.region)
+            ui.chart(fig, charts.caption_region_bar(reg, lang), key=f"region_bar_{unit_type}")
+            with st.expander(i18n.t("table", lang)):
+                region_table(f, reg, key=f"region_table_{unit_type}")
+
+
+def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "") -> None:
+    """Answers per provision for the scope, the country's share of 'ja' marked."""
+    lang = f.lang
+    st.subheader(heading)
+    tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
+    for tab, unit_type in zip(tabs, f.unit_types, strict=True):
+        with tab:
+            prov = ui.by_provision(f.round, unit_type, region, kommun)
+            n = int(prov["n"].max()) if len(prov) else 0
+            if n == 0:
+                st.info(i18n.t("no_data", lang))
+                continue
+            fig = charts.provision_bar(prov, lang, i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
+                                       subtitle(f, unit_type, n, region, kommun), source(f))
+            ui.chart(fig, charts.caption_provisions(prov, lang), key=f"prov_bar_{unit_type}_{region}_{kommun}")
+            st.caption(i18n.t("advice_note", lang))
+            with st.expander(i18n.t("table", lang)):
+                provision_table(f, prov)
+
+
+def provision_table(f: Filters, prov: pd.DataFrame) -> None:
+    lang = f.lang
+    title_col = "title_en" if lang == "en" else "title_sv"
+    st.dataframe(pd.DataFrame({
+        i18n.t("provision", lang): prov["provision_id"] + " " + prov[title_col],
+        i18n.t("ja", lang): prov["n_ja"],
+        i18n.t("nej", lang): prov["n_nej"],
+        i18n.t("vet_ej", lang): prov["n_vet_ej"],
+        i18n.t("saknas", lang): prov["n_saknas"],
+        "n": prov["n"],
+        i18n.t("share_not_ja", lang) + " (%)": (prov["share_not_ja"] * 100).round(1),
+        i18n.t("country", lang) + " (%)": (prov["country_share_not_ja"] * 100).round(1),
+    }), hide_index=True, width="stretch")
