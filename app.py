@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import i18n, ui
@@ -10,23 +12,15 @@ from dashboard import i18n, ui
 st.set_page_config(page_title="Tillsynskartan", page_icon=str(ui.ICON), layout="wide")
 
 f = ui.filters()
-lang = f.lang
+ICONS = {
+    "overview": ":material/dashboard:", "map": ":material/map:", "region": ":material/location_city:",
+    "kommun": ":material/holiday_village:", "unit": ":material/local_hospital:",
+    "compare": ":material/leaderboard:", "method": ":material/menu_book:", "import": ":material/upload_file:",
+}
 pages = [
-    st.Page(ui.PAGES["overview"], title=i18n.t("page_overview", lang), icon=":material/dashboard:",
-            url_path="oversikt", default=True),
-    st.Page(ui.PAGES["map"], title=i18n.t("page_map", lang), icon=":material/map:", url_path="karta"),
-    st.Page(ui.PAGES["region"], title=i18n.t("page_region", lang), icon=":material/location_city:",
-            url_path="region"),
-    st.Page(ui.PAGES["kommun"], title=i18n.t("page_kommun", lang), icon=":material/holiday_village:",
-            url_path="kommun"),
-    st.Page(ui.PAGES["unit"], title=i18n.t("page_unit", lang), icon=":material/local_hospital:",
-            url_path="enhet"),
-    st.Page(ui.PAGES["compare"], title=i18n.t("page_compare", lang), icon=":material/leaderboard:",
-            url_path="jamforelse"),
-    st.Page(ui.PAGES["method"], title=i18n.t("page_method", lang), icon=":material/menu_book:",
-            url_path="metod"),
-    st.Page(ui.PAGES["import"], title=i18n.t("page_import", lang), icon=":material/upload_file:",
-            url_path="import"),
+    st.Page(path, title=i18n.t(f"page_{key}", f.lang), icon=ICONS[key], url_path=Path(path).stem,
+            default=key == "overview")
+    for key, path in ui.PAGES.items()
 ]
 page = st.navigation(pages)
 ui.sidebar(f)

@@ -104,7 +104,7 @@ def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, s
         fig.add_trace(go.Scatter(
             x=part["share_not_all"] * 100, y=part[name_col], mode="markers",
             marker={"symbol": symbol, "size": 9, "color": BAR_SELECTED, "line": {"width": 1.5}},
-            name=i18n.t("small_n", lang) if is_small else f"n ≥ 5",
+            name=i18n.t("small_n", lang) if is_small else "n ≥ 5",
             text=[i18n.fmt_share(k, n, lang) for k, n in zip(part["n_not_all"], part["n_responded"], strict=True)],
             hovertemplate="%{y}: %{text}<extra></extra>",
         ))

@@ -244,7 +244,12 @@ def random_points_in(
             lons.append(float(x))
             lats.append(float(y))
 
-    return [(round(lat, 6), round(lon, 6)) for lat, lon in zip(lats, lons, strict=True)]
+    # 6 decimals (~0.1 m) keeps files tidy; keep the raw value where rounding would leave a sliver.
+    out: list[tuple[float, float]] = []
+    for lat, lon in zip(lats, lons, strict=True):
+        rlat, rlon = round(lat, 6), round(lon, 6)
+        out.append((rlat, rlon) if shapely.contains_xy(geometry, rlon, rlat) else (float(lat), float(lon)))
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -81,6 +81,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "headline": ("Nyckeltal", "Key figures"),
     "quick_links": ("Direkt till", "Go to"),
     "regions_heading": ("Regioner", "Regions"),
+    "kommuner": ("Kommuner", "Municipalities"),
+    "map_level": ("Visa per", "Show by"),
+    "map_help": ("Klicka på en region för att se dess kommuner, på en kommun för kommunsidan och på en "
+                 "vårdcentral för enhetssidan. Tabellen bredvid kartan har samma siffror.",
+                 "Click a region to see its municipalities, a municipality for its page and a health centre "
+                 "for its page. The table beside the map has the same numbers."),
     "provisions_heading": ("Regler", "Provisions"),
     "headline_not_all": ("följer inte alla regler eller vet inte", "do not follow all rules or do not know"),
     "headline_none": ("följer ingen regel eller vet inte", "follow none of the rules or do not know"),

@@ -33,6 +33,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 import zipfile
 from collections.abc import Sequence
@@ -89,7 +90,7 @@ _REQUIRED_FIELDS = ("unit_type", "kommun_kod", "name")
 _CODE_RE = re.compile(r"(\d{3,4})(?:[.,]0+)?")
 _NUMBER_RE = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _PROVISION_RE = re.compile(r"([a-z]+\d+)(?=$|[^a-z0-9])")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SEP_HINT_RE = re.compile(r"\s*sep=(.)\s*")
 
 
@@ -249,8 +250,6 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _Unreadable("Filen är sparad som UTF-16 (Unicode-text); spara den som CSV UTF-8 eller .xlsx.")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -289,9 +288,13 @@ def _header_score(cells: Sequence[str]) -> int:
 
 
 def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
-    text = _decode(data)
-    if _CONTROL_RE.search(text):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Unreadable("Filen är sparad som UTF-16 (Unicode-text); spara den som CSV UTF-8 eller .xlsx.")
+    if _CONTROL_RE.search(data):  # control bytes are the same in UTF-8 and Windows-1252: not text
         raise _Unreadable("Filen är varken en textfil (CSV) eller en Excel-fil (.xlsx).")
+    text = _decode(data)
+    if not re.sub(r"[\s;,\"]", "", text):  # only separators and space
+        raise _Unreadable("Filen är tom.")
     first, _, rest = text.partition("\n")
     hint = _SEP_HINT_RE.fullmatch(first)
     if hint:  # Excel's "sep=;" line: not a row (Excel hides it), and it names the separator
@@ -369,12 +372,18 @@ def _map_columns(header: list[str], data_rows: list[list[str]]) -> _Columns:
             ignored.append(f"(kolumn {idx + 1} utan rubrik)")
     missing = [_FIELD_LABEL[f] for f in _REQUIRED_FIELDS if f not in fields]
     if missing:
-        found = ", ".join(h for h in headers if h) or "inga"
+        named = [h for h in headers if h]
+        found = (", ".join(named[:8]) + (", …" if len(named) > 8 else "")) or "inga"
         raise _Unreadable(
             f"Filen saknar {'den obligatoriska kolumnen' if len(missing) == 1 else 'de obligatoriska kolumnerna'} "
-            f"{' och '.join(missing)} (rubrikraden har: {found})."
+            f"{_and(missing)} (rubrikraden har: {found})."
         )
     return _Columns(fields, provision_cols, headers, ignored)
+
+
+def _and(items: list[str]) -> str:
+    """ "A, B och C" """
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}"
 
 
 def _derived_id(unit_type: str, kommun_kod: str, name: str) -> str:
@@ -632,6 +641,8 @@ def read_survey(
     except _Unreadable as exc:
         return _empty(fallback_round, filename, sha, str(exc))
     except Exception as exc:  # the boundary: a bad file must give a sentence, not a traceback
+        if "PYTEST_CURRENT_TEST" in os.environ:  # under pytest a bug here must fail loudly
+            raise
         return _empty(
             fallback_round,
             filename,
@@ -650,9 +661,9 @@ def _read_survey(
     header_at, last = non_blank[0], non_blank[-1]
     header = rows[header_at][1]
     data_rows = rows[header_at + 1 : last + 1]  # blank rows after the last data row are not rows
+    cols = _map_columns(header, [cells for _, cells in data_rows])
     if not data_rows:
         raise _Unreadable("Filen har en rubrikrad men inga rader med enheter.")
-    cols = _map_columns(header, [cells for _, cells in data_rows])
 
     round_from_column: tuple[str, int] | None = None
     if given_round is None and "round" in cols.fields:

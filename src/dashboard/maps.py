@@ -309,7 +309,7 @@ def choropleth_deck(
             get_fill_color="properties.fill",
             get_line_color="properties.line",
             get_line_width="properties.line_width",
-            line_width_units="pixels",
+            line_width_units=pdk.types.String("pixels"),
             line_width_min_pixels=1,
             auto_highlight=True,
             highlight_color=[255, 255, 255, 80],
@@ -330,8 +330,8 @@ def choropleth_deck(
                 get_line_color="line",
                 get_radius="radius",
                 get_line_width="line_width",
-                radius_units="pixels",
-                line_width_units="pixels",
+                radius_units=pdk.types.String("pixels"),
+                line_width_units=pdk.types.String("pixels"),
             )
         )
     view_state = pdk.ViewState(

@@ -18,14 +18,16 @@ from dashboard.state import Filters
 
 ROOT = Path(__file__).resolve().parents[2]
 ICON = Path(__file__).with_name("icon.png")
+# File names are the Swedish URL paths: with a pages/ folder, Streamlit's page discovery
+# expects a page's URL to be its file name.
 PAGES: dict[str, str] = {
-    "overview": "pages/overview.py",
-    "map": "pages/map.py",
+    "overview": "pages/oversikt.py",
+    "map": "pages/karta.py",
     "region": "pages/region.py",
     "kommun": "pages/kommun.py",
-    "unit": "pages/unit.py",
-    "compare": "pages/compare.py",
-    "method": "pages/method.py",
+    "unit": "pages/enhet.py",
+    "compare": "pages/jamforelse.py",
+    "method": "pages/metod.py",
     "import": "pages/import.py",
 }
 
@@ -69,8 +71,21 @@ def clear_caches() -> None:
 
 # --- filters <-> URL ---------------------------------------------------------------------
 
+def _leave_legacy_pages_mode() -> None:
+    """Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until
+    ``st.navigation`` has run once in the server process, so the very first visitor's deep
+    link (``/karta``) would run the page without ``app.py`` (no sidebar, no navigation).
+    Turn that mode off and rerun through ``app.py``; afterwards this is a no-op."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def filters() -> Filters:
     """The current view's filters, read from the URL; the round defaults to the newest."""
+    _leave_legacy_pages_mode()
     available = rounds()["round"].tolist()
     f = state.from_params(st.query_params.to_dict(), rounds=available)
     if not f.round:

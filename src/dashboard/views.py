@@ -36,6 +36,10 @@ def source(f: Filters) -> str:
     return charts.source_line(f.lang, ui.is_synthetic(ui.round_tables(f.round)[0]), f.round)
 
 
+def scope_units(f: Filters, unit_types: list[str] | None = None, region: str = "", kommun: str = "") -> pd.DataFrame:
+    return filters.in_scope(ui.round_tables(f.round)[2], unit_types, region, kommun)
+
+
 def scope_figures(f: Filters, region: str = "", kommun: str = "") -> pd.DataFrame:
     status = ui.round_tables(f.round)[2]
     return aggregate.national(filters.in_scope(status, None, region, kommun))
@@ -206,3 +210,109 @@ def provision_table(f: Filters, prov: pd.DataFrame) -> None:
         i18n.t("share_not_ja", lang) + " (%)": (prov["share_not_ja"] * 100).round(1),
         i18n.t("country", lang) + " (%)": (prov["country_share_not_ja"] * 100).round(1),
     }), hide_index=True, width="stretch")
+
+
+# --- maps -----------------------------------------------------------------------------------
+
+def map_measure(f: Filters, level: str) -> str:
+    """Which unit type colours the areas: the chosen one, or by default health centres per
+    region and social welfare committees per municipality (one per municipality)."""
+    if f.typ != "alla":
+        return f.typ
+    return "vardcentral" if level == "region" else "socialnamnd"
+
+
+def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str) -> list[dict]:
+    """One plain record per area for the deck: code, share in percent and a plain-text tooltip."""
+    lang = f.lang
+    code, name = ("region_kod", "region") if level == "region" else ("kommun_kod", "kommun")
+    words = units_word(unit_type, lang)
+    records = []
+    for row in table.itertuples(index=False):
+        share = row.share_not_all
+        n = int(row.n_responded)
+        text = (f"{getattr(row, name)}\n{i18n.t('headline_not_all', lang).capitalize()}: "
+                f"{i18n.fmt_share(int(row.n_not_all), n, lang)} {words}"
+                if n else f"{getattr(row, name)}\n{i18n.t('no_data', lang)}")
+        records.append({code: getattr(row, code), "share": None if share != share else float(share) * 100,
+                        "tooltip": text})
+    return records
+
+
+def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
+    lang = f.lang
+    return [{"lat": r.lat, "lon": r.lon, "status": r.status, "unit_id": r.unit_id, "name": r.name,
+             "kommun_kod": r.kommun_kod, "region_kod": r.region_kod,
+             "tooltip": f"{r.name}\n{r.kommun}\n{i18n.t(r.status, lang)} ({r.n_ja}/{r.n_rules} {i18n.t('ja', lang).lower()})"}
+            for r in status.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
+
+
+def legend(f: Filters, unit_type: str, with_points: bool) -> None:
+    """Colour classes (and point symbols) in words and colour; only our own constant strings here."""
+    from dashboard import maps
+
+    lang = f.lang
+    chips = " ".join(
+        f"<span style='display:inline-block;width:14px;height:14px;background:{r['hex']};"
+        f"border:1px solid #555;vertical-align:middle;margin-right:4px'></span>{r['label']}"
+        for r in maps.legend_rows(lang, {"no_data": i18n.t("no_data", lang)}))
+    st.markdown(f"<div role='note' aria-label='legend'><b>{i18n.t('share_not_all', lang)}, "
+                f"{units_word(unit_type, lang)}:</b> {chips}</div>", unsafe_allow_html=True)
+    if with_points:
+        shapes = {"o": "●", "D": "◆", "^": "▲"}
+        items = " · ".join(f"{shapes.get(r['marker'], '○') if r['status'] != 'no_answer' else '○'} {i18n.t(r['status'], lang)}"
+                           for r in maps.status_legend_rows(lang))
+        st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items}")
+
+
+def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str = "",
+                points_scope: pd.DataFrame | None = None, height: int = 560) -> None:
+    """A choropleth (no basemap) with health-centre points, legend, and the same numbers in a
+    table beside it. Clicking an area or a point drills down; so does a table row."""
+    from dashboard import geo, maps
+
+    lang = f.lang
+    unit_type = map_measure(f, level)
+    if level == "region":
+        table = ui.by_region(f.round, unit_type)
+        features = geo.geojson_dict("region")
+        view = geo.bounds_view([region] if region else [], "region")
+    else:
+        table = ui.by_kommun(f.round, unit_type, region)
+        features = geo.geojson_dict("kommun", region or None)
+        view = geo.bounds_view([kommun] if kommun else (table["kommun_kod"].tolist() if region else []), "kommun")
+    status = ui.round_tables(f.round)[2]
+    show_points = f.typ in ("alla", "vardcentral")
+    scope = points_scope if points_scope is not None else filters.in_scope(status, ["vardcentral"], region, kommun)
+    points = unit_points(f, scope) if show_points else None
+    deck = maps.choropleth_deck(features, area_values(f, table, level, unit_type), level, view, points,
+                                selected=[kommun] if kommun else ([region] if region and level == "region" else []),
+                                lang=lang, height=height)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
+                                key=f"{key}_{level}_{region}_{kommun}", height=height)
+        legend(f, unit_type, show_points)
+    with right:
+        if level == "region":
+            region_table(f, table, key=f"{key}_table_region")
+        else:
+            kommun_table(f, table, key=f"{key}_table_kommun_{region}")
+    _follow_click(f, event, level)
+
+
+def _follow_click(f: Filters, event, level: str) -> None:
+    """A click on the map drills down: region -> its municipalities, municipality -> its page,
+    health centre -> its page. The URL changes, so the browser's back button returns."""
+    objects = (event.selection.get("objects") or {}) if event else {}
+    if objects.get("units"):
+        p = objects["units"][0]
+        st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
+            f.with_(region=p["region_kod"], kommun=p["kommun_kod"], unit=p["unit_id"])))
+    elif objects.get("areas"):
+        props = objects["areas"][0].get("properties", objects["areas"][0])
+        code = str(props.get("code", ""))
+        if level == "region":
+            st.switch_page(ui.PAGES["map"], query_params=ui.params_of(f.with_(region=code, niva="kommun")))
+        elif code:
+            st.switch_page(ui.PAGES["kommun"], query_params=ui.params_of(f.with_(kommun=code)))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from dashboard import i18n, ui, views
 
 f = ui.filters()

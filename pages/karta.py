@@ -1,0 +1,15 @@
+"""Karta: compliance by region or municipality, health centres on top, a table beside the map."""
+
+from __future__ import annotations
+
+from dashboard import i18n, ui, views
+
+f = ui.filters()
+ui.page_header(f, i18n.t("page_map", f.lang))
+level = "kommun" if f.region else f.niva
+if not f.region:
+    ui.select("niva", i18n.t("map_level", f.lang), ["region", "kommun"],
+              {"region": i18n.t("regions_heading", f.lang), "kommun": i18n.t("kommuner", f.lang)}.get, f)
+views.map_section(f, level, key="map", region=f.region, kommun=f.kommun)
+if f.region:
+    views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="map_units")
