@@ -141,3 +141,12 @@ def fmt_share(k: int, n: int, lang: str = "sv") -> str:
     """ "20 av 27 (74 %)": a share always with its count and denominator."""
     p = fmt_pct(k / n if n else float("nan"), lang)
     return t("share_of", lang, k=fmt_int(k, lang), n=fmt_int(n, lang), p=p)
+
+
+def register(strings: dict[str, tuple[str, str]]) -> None:
+    """Add a module's own (Swedish, English) strings, so each feature keeps its texts beside it.
+    A key may not be registered twice with different texts."""
+    for key, texts in strings.items():
+        if key in STRINGS and STRINGS[key] != texts:
+            raise ValueError(f"i18n key {key!r} registered twice with different texts")
+        STRINGS[key] = texts

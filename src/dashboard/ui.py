@@ -173,10 +173,10 @@ def page_header(f: Filters, title: str, unit_name: str | None = None) -> None:
 
 def breadcrumbs(f: Filters, unit_name: str | None = None) -> None:
     crumbs = state.breadcrumbs(f, i18n.t("sweden", f.lang), unit_name)
-    cols = st.columns([1] * len(crumbs) + [max(1, 6 - len(crumbs))], gap="small")
-    for i, crumb in enumerate(crumbs):
-        label = crumb.label if i == 0 else f"› {crumb.label}"
-        cols[i].page_link(PAGES[crumb.page], label=label, query_params=params_of(crumb.filters), icon="")
+    with st.container(horizontal=True, gap="small", key="breadcrumbs"):
+        for i, crumb in enumerate(crumbs):
+            label = plain(crumb.label) if i == 0 else f"› {plain(crumb.label)}"
+            st.page_link(PAGES[crumb.page], label=label, query_params=params_of(crumb.filters), icon="")
 
 
 def is_synthetic(units: pd.DataFrame) -> bool:
