@@ -11,11 +11,12 @@ from dashboard import i18n, ui
 # A local icon: a Material or emoji icon would make the browser fetch it from a third-party host.
 st.set_page_config(page_title="Tillsynskartan", page_icon=str(ui.ICON), layout="wide")
 
-f = ui.filters()
+f = ui.filters(entry=True)
 ICONS = {
     "overview": ":material/dashboard:", "map": ":material/map:", "region": ":material/location_city:",
     "kommun": ":material/holiday_village:", "unit": ":material/local_hospital:",
-    "compare": ":material/leaderboard:", "method": ":material/menu_book:", "import": ":material/upload_file:",
+    "compare": ":material/leaderboard:", "risk": ":material/warning:",
+    "method": ":material/menu_book:", "import": ":material/upload_file:",
 }
 pages = [
     st.Page(path, title=i18n.t(f"page_{key}", f.lang), icon=ICONS[key], url_path=Path(path).stem,

@@ -1,3 +1,19 @@
+"""Jämförelse: regions and municipalities ranked, with n beside every share and small numbers marked."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.write("…")
+from dashboard import i18n, ui, views
+
+f = ui.filters()
+lang = f.lang
+ui.page_header(f, i18n.t("page_compare", lang))
+st.info(i18n.t("ranking_note", lang))
+tab_regions, tab_kommuner = st.tabs([i18n.t("ranking_regions", lang), i18n.t("ranking_kommuner", lang)])
+with tab_regions:
+    for unit_type in f.unit_types:
+        st.markdown(f"**{views.units_word(unit_type, lang).capitalize()}**")
+        views.ranking(f, ui.by_region(f.round, unit_type), "region", unit_type, key=f"rank_region_{unit_type}")
+with tab_kommuner:
+    views.ranking(f, ui.by_kommun(f.round, "vardcentral", f.region), "kommun", "vardcentral", key="rank_kommun")

@@ -1,3 +1,26 @@
+"""Kommun: the social welfare committee's answers, the health centres, and region/country alongside."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.write("…")
+from dashboard import i18n, reference, ui, views
+
+f = ui.filters()
+lang = f.lang
+if not f.kommun:
+    ui.page_header(f, i18n.t("page_kommun", lang))
+    st.subheader(i18n.t("choose_kommun", lang))
+    views.kommun_table(f, ui.by_kommun(f.round, views.map_measure(f, "kommun"), f.region), key="pick_kommun")
+    st.stop()
+
+ui.page_header(f, f"{reference.kommun_name(f.kommun)} ({reference.region_name(f.region)})")
+views.headlines(f, kommun=f.kommun)
+views.compare_levels(f)
+if "socialnamnd" in f.unit_types:
+    st.subheader(i18n.t("sn_answers", lang))
+    views.socialnamnd_answers(f)
+if "vardcentral" in f.unit_types:
+    st.subheader(i18n.t("kommun_units", lang))
+    views.map_section(f, "kommun", key="kommun_map", region=f.region, kommun=f.kommun, height=420)
+    views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="kommun_units")

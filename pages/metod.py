@@ -1,3 +1,31 @@
+"""Regler och metod: the provisions catalogue, the compliance rule, sources, licences, example data."""
+
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-st.write("…")
+from dashboard import i18n, method, provisions, ui
+
+f = ui.filters()
+lang = f.lang
+ui.page_header(f, i18n.t("page_method", lang))
+st.subheader(i18n.t("method_rule", lang))
+st.markdown(method.RULE[lang])
+st.subheader(i18n.t("method_catalogue", lang))
+cat = provisions.catalogue()
+title_col = "title_en" if lang == "en" else "title_sv"
+st.dataframe(pd.DataFrame({
+    "Id": cat["provision_id"],
+    i18n.t("unit_type", lang): cat["unit_type"].map(lambda u: i18n.t(u, lang)),
+    i18n.t("provision", lang): cat[title_col],
+    i18n.t("text", lang): cat["text_sv"],
+    i18n.t("reference", lang): cat["reference"].replace("", f"({i18n.t('not_confirmed', lang)})"),
+    i18n.t("general_advice", lang): cat["general_advice"],
+}), hide_index=True, width="stretch")
+st.subheader(i18n.t("method_data", lang))
+st.markdown(method.DATA[lang])
+with st.expander(i18n.t("method_allocation", lang)):
+    st.dataframe(method.allocation_table(lang), hide_index=True, width="stretch")
+st.subheader(i18n.t("method_sources", lang))
+st.markdown(method.SOURCES[lang])

@@ -135,3 +135,18 @@ def unit_answers(units: pd.DataFrame, answers: pd.DataFrame, unit_id: str,
     unit = units[units["unit_id"] == unit_id]
     pairs = provisions.unit_answers(unit, answers, catalogue)
     return pairs.merge(catalogue.drop(columns=["unit_type", "general_advice"]), on="provision_id")
+
+
+SMALL_N = 5
+
+
+def honest_rank(df: pd.DataFrame, n_col: str = "n_responded", share_col: str = "share_not_all") -> pd.DataFrame:
+    """Rank areas by share (1 = highest), but only those with at least ``SMALL_N`` responding
+    units; smaller areas get no rank and are sorted after all ranked ones, so a 1-of-1 never
+    tops a list on share alone. Returns ``df`` sorted, with ``honest_rank`` and ``small_n``."""
+    out = df.copy()
+    out["small_n"] = out[n_col] < SMALL_N
+    big = ~out["small_n"] & out[share_col].notna()
+    out["honest_rank"] = out[share_col].where(big).rank(ascending=False, method="min").astype("Int64")
+    return out.sort_values(["small_n", share_col, n_col], ascending=[True, False, False],
+                           na_position="last").reset_index(drop=True)

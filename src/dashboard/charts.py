@@ -115,19 +115,21 @@ def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, s
     return _layout(fig, title, subtitle, source, height=max(420, 16 * len(d) + 160))
 
 
-def caption_region_bar(reg: pd.DataFrame, lang: str) -> str:
+def caption_region_bar(reg: pd.DataFrame, lang: str, name_col: str = "region") -> str:
     """A text alternative with the key numbers: highest, lowest and the country level."""
     d = reg.dropna(subset=["share_not_all"]).sort_values("share_not_all", ascending=False)
+    if (d["n_responded"] >= 5).any():  # a 1-of-1 area is not "the highest share"
+        d = d[d["n_responded"] >= 5]
     if d.empty:
         return i18n.t("no_data", lang)
     hi, lo = d.iloc[0], d.iloc[-1]
     country = i18n.fmt_pct(float(d["country_share_not_all"].iloc[0]), lang)
     if lang == "en":
-        return (f"Highest share: {hi['region']}, {i18n.fmt_share(hi['n_not_all'], hi['n_responded'], lang)}. "
-                f"Lowest: {lo['region']}, {i18n.fmt_share(lo['n_not_all'], lo['n_responded'], lang)}. "
+        return (f"Highest share: {hi[name_col]}, {i18n.fmt_share(hi['n_not_all'], hi['n_responded'], lang)}. "
+                f"Lowest: {lo[name_col]}, {i18n.fmt_share(lo['n_not_all'], lo['n_responded'], lang)}. "
                 f"Country: {country}.")
-    return (f"Högst andel: {hi['region']}, {i18n.fmt_share(hi['n_not_all'], hi['n_responded'], lang)}. "
-            f"Lägst: {lo['region']}, {i18n.fmt_share(lo['n_not_all'], lo['n_responded'], lang)}. "
+    return (f"Högst andel: {hi[name_col]}, {i18n.fmt_share(hi['n_not_all'], hi['n_responded'], lang)}. "
+            f"Lägst: {lo[name_col]}, {i18n.fmt_share(lo['n_not_all'], lo['n_responded'], lang)}. "
             f"Riket: {country}.")
 
 

@@ -25,6 +25,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_kommun": ("Kommun", "Municipality"),
     "page_unit": ("Enhet", "Unit"),
     "page_compare": ("Jämförelse", "Comparison"),
+    "page_risk": ("Riskbild", "Risk view"),
     "page_method": ("Regler och metod", "Rules and method"),
     "page_import": ("Import", "Import"),
     "language": ("Språk", "Language"),
@@ -82,6 +83,89 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quick_links": ("Direkt till", "Go to"),
     "regions_heading": ("Regioner", "Regions"),
     "kommuner": ("Kommuner", "Municipalities"),
+    "method_rule": ("Regeln för efterlevnad", "The compliance rule"),
+    "method_catalogue": ("Reglerna (HSLF-FS 2022:39)", "The provisions (HSLF-FS 2022:39)"),
+    "method_data": ("Data och exempeldata", "Data and example data"),
+    "method_sources": ("Källor och licenser", "Sources and licences"),
+    "method_allocation": ("Exempeldata: vårdcentraler per region", "Example data: health centres per region"),
+    "general_advice": ("Allmänt råd", "General advice"),
+    "import_off": ("Import via webben är avstängd. Visningen är öppen för alla; att ändra data kräver en "
+                   "administratör. Så slår operatören på importen: sätt miljövariabeln "
+                   "`TILLSYN_ADMIN_PASSWORD` innan appen startas, eller konfigurera inloggning (OIDC) i "
+                   "`.streamlit/secrets.toml` med en `[auth]`-sektion och `[tillsyn] admins = [\"namn@ivo.se\"]`. "
+                   "Import från kommandoraden fungerar alltid: `tillsyn import FIL`.",
+                   "Web import is off. Viewing is open to everyone; changing data needs an administrator. "
+                   "To turn import on, the operator sets the environment variable `TILLSYN_ADMIN_PASSWORD` "
+                   "before starting the app, or configures login (OIDC) in `.streamlit/secrets.toml` with an "
+                   "`[auth]` section and `[tillsyn] admins = [\"name@ivo.se\"]`. "
+                   "Import from the command line always works: `tillsyn import FILE`."),
+    "admin_password": ("Administratörslösenord", "Administrator password"),
+    "sign_in": ("Logga in", "Sign in"),
+    "sign_out": ("Logga ut", "Sign out"),
+    "wrong_password": ("Fel lösenord.", "Wrong password."),
+    "not_admin": ("Du är inloggad men inte administratör.", "You are signed in but not an administrator."),
+    "upload": ("Enkätfil (CSV eller XLSX, en rad per enhet)", "Survey file (CSV or XLSX, one row per unit)"),
+    "round_name": ("Omgångens namn (tomt = kolumnen Omgång eller filnamnet)",
+                   "Round name (empty = the Omgång column or the file name)"),
+    "validate": ("Validera", "Validate"),
+    "do_import": ("Importera {n} rader till omgång {round}", "Import {n} rows into round {round}"),
+    "report_summary": ("{rows_in} rader lästes: {accepted} godkända, {rejected} avvisade.",
+                       "{rows_in} rows read: {accepted} accepted, {rejected} rejected."),
+    "rejected_rows": ("Avvisade rader", "Rejected rows"),
+    "imported": ("Omgång {round} importerades: {n} enheter.", "Round {round} imported: {n} units."),
+    "row": ("Rad", "Row"),
+    "column": ("Kolumn", "Column"),
+    "value": ("Värde", "Value"),
+    "reason": ("Skäl", "Reason"),
+    "import_log": ("Importlogg", "Import log"),
+    "rounds_stored": ("Lagrade omgångar", "Stored rounds"),
+    "format_help": ("Filformat: kolumnerna Enhetstyp, Kommunkod och Enhet krävs; Enhets-id, Region, Kommun, "
+                    "Svarat, Latitud, Longitud och Omgång är valfria; en kolumn per regel vars rubrik börjar med "
+                    "regelns id (t.ex. \"V1 Rutiner för att ställa frågor om våld\"), med svaren Ja, Nej, Vet ej "
+                    "eller tomt. Exempelfilen data/exempelomgang.csv har rätt format.",
+                    "File format: the columns Enhetstyp, Kommunkod and Enhet are required; Enhets-id, Region, "
+                    "Kommun, Svarat, Latitud, Longitud and Omgång are optional; one column per provision whose "
+                    "header starts with its id (e.g. \"V1 Rutiner för att ställa frågor om våld\"), answered Ja, "
+                    "Nej, Vet ej or blank. The example file data/exempelomgang.csv has the right format."),
+    "vs_country": ("mot riket", "vs country"),
+    "ranking_regions": ("Regioner rangordnade", "Regions ranked"),
+    "ranking_kommuner": ("Kommuner rangordnade, vårdcentraler", "Municipalities ranked, health centres"),
+    "ranking_note": ("Rang ges bara till områden där minst 5 enheter har svarat; mindre områden listas sist "
+                     "utan rang, eftersom en andel av ett fåtal enheter säger lite. n visas vid varje andel.",
+                     "Only areas where at least 5 units responded are ranked; smaller areas are listed last without "
+                     "a rank, because a share of a handful of units says little. n is shown beside every share."),
+    "distribution_title": ("Spridning mellan {areas}", "Spread between {areas}"),
+    "small_n_col": ("Färre än 5", "Fewer than 5"),
+    "choose_region": ("Välj en region", "Choose a region"),
+    "choose_kommun": ("Välj en kommun", "Choose a municipality"),
+    "choose_unit": ("Välj en enhet", "Choose a unit"),
+    "rank_of": ("Plats {rank} av {n} regioner (1 = högst andel som inte följer alla regler)",
+                "Rank {rank} of {n} regions (1 = highest share not following all rules)"),
+    "rank_unranked": ("Rangordnas inte: färre än 5 enheter har svarat", "Not ranked: fewer than 5 units responded"),
+    "attachment_intro": ("IVO har i denna tillsynsinsats begärt uppgifter från vårdcentraler i {region}. "
+                         "Följande vårdcentraler har kommit in med begärda uppgifter:",
+                         "In this supervision IVO requested data from health centres in {region}. "
+                         "The following health centres submitted the requested data:"),
+    "health_centres_heading": ("Vårdcentraler som har svarat", "Health centres that responded"),
+    "kommun_map_heading": ("Kommunerna i regionen", "The region's municipalities"),
+    "region_vs_country": ("Regionen jämfört med riket, per regel", "The region compared with the country, by provision"),
+    "kommun_vs": ("Jämfört med region och riket", "Compared with region and country"),
+    "sn_answers": ("Socialnämndens svar per regel", "The social welfare committee's answer by provision"),
+    "kommun_units": ("Vårdcentraler i kommunen", "Health centres in the municipality"),
+    "scope": ("Område", "Area"),
+    "no_units": ("Inga enheter", "No units"),
+    "unit_facts": ("Uppgifter om enheten", "About the unit"),
+    "answers_by_provision": ("Svar per regel", "Answers by provision"),
+    "reference": ("Hänvisning", "Reference"),
+    "text": ("Text", "Text"),
+    "ask_about": ("Att fråga enheten om", "What to ask the unit about"),
+    "ask_intro": ("Regler som enheten inte uppger att den följer, eller inte vet om den följer:",
+                  "Rules the unit does not report following, or does not know whether it follows:"),
+    "ask_none": ("Enheten uppger att den följer alla regler.", "The unit reports following all rules."),
+    "locator": ("Läge (ungefärligt)", "Location (approximate)"),
+    "status": ("Status", "Status"),
+    "unit_not_found": ("Enheten finns inte i den valda omgången.", "The unit is not in the selected round."),
+    "not_confirmed": ("ej bekräftad", "not confirmed"),
     "map_level": ("Visa per", "Show by"),
     "map_help": ("Klicka på en region för att se dess kommuner, på en kommun för kommunsidan och på en "
                  "vårdcentral för enhetssidan. Tabellen bredvid kartan har samma siffror.",

@@ -32,6 +32,7 @@ class Filters:
     svar: str = ""
     niva: str = "region"
     jamfor: str = ""
+    w: str = ""  # risk weights, "V1:2,none:3" (decoded and validated by risk.decode_weights)
 
     def to_params(self) -> dict[str, str]:
         """Only what differs from the defaults, so URLs stay short and readable."""
@@ -76,6 +77,7 @@ def from_params(params: Any, rounds: list[str] | None = None) -> Filters:
         svar=_first(params, "svar") if _first(params, "svar") in ANSWER_CHOICES else "",
         niva=_first(params, "niva") if _first(params, "niva") in LEVELS else "region",
         jamfor=_first(params, "jamfor"),
+        w=_first(params, "w"),
     )
     if rounds is not None:
         if f.round not in rounds:

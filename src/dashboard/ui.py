@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import aggregate, datasets, i18n, provisions, reference, state
+from dashboard import aggregate, auth, datasets, i18n, provisions, reference, state
 from dashboard.state import Filters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +27,7 @@ PAGES: dict[str, str] = {
     "kommun": "pages/kommun.py",
     "unit": "pages/enhet.py",
     "compare": "pages/jamforelse.py",
+    "risk": "pages/risk.py",
     "method": "pages/metod.py",
     "import": "pages/import.py",
 }
@@ -71,21 +72,28 @@ def clear_caches() -> None:
 
 # --- filters <-> URL ---------------------------------------------------------------------
 
-def _leave_legacy_pages_mode() -> None:
+def _leave_legacy_pages_mode(entry: bool) -> None:
     """Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until
-    ``st.navigation`` has run once in the server process, so the very first visitor's deep
-    link (``/karta``) would run the page without ``app.py`` (no sidebar, no navigation).
-    Turn that mode off and rerun through ``app.py``; afterwards this is a no-op."""
+    ``st.navigation`` has run once in the server process (and AppTest resets that on every
+    run), so a deep link (``/karta``) can run the page file alone: no sidebar, no navigation.
+    ``app.py`` (``entry``) just turns that mode off, since it calls ``st.navigation`` next; a
+    page that finds the mode still on runs ``app.py`` in its place, in the same script run,
+    so nothing the user just clicked is lost, and then stops."""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not entry:
+            import runpy
+
+            runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+            st.stop()
 
 
-def filters() -> Filters:
-    """The current view's filters, read from the URL; the round defaults to the newest."""
-    _leave_legacy_pages_mode()
+def filters(entry: bool = False) -> Filters:
+    """The current view's filters, read from the URL; the round defaults to the newest.
+    ``entry`` is True only in ``app.py``."""
+    _leave_legacy_pages_mode(entry)
     available = rounds()["round"].tolist()
     f = state.from_params(st.query_params.to_dict(), rounds=available)
     if not f.round:
@@ -166,7 +174,7 @@ def sidebar(f: Filters) -> None:
 
 def page_header(f: Filters, title: str, unit_name: str | None = None) -> None:
     """Title, breadcrumbs and the example-data notice: the top of every page."""
-    st.title(title)
+    st.title(plain(title))
     breadcrumbs(f, unit_name)
     example_notice(f)
 
@@ -209,3 +217,42 @@ def chart(fig, caption: str, key: str) -> None:
     """A plotly chart with its text alternative underneath."""
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png"}})
     st.caption(caption)
+
+
+def require_admin(lang: str) -> bool:
+    """True when the visitor may change data; otherwise draws the sign-in or the 'off' notice."""
+    secrets = _secrets()
+    how = auth.mode(secrets)
+    if how is None:
+        st.info(i18n.t("import_off", lang))
+        return False
+    if how == "oidc":
+        if not st.user.is_logged_in:
+            st.button(i18n.t("sign_in", lang), on_click=st.login)
+            return False
+        if not auth.is_admin_email(st.user.get("email"), secrets):
+            st.warning(i18n.t("not_admin", lang))
+            st.button(i18n.t("sign_out", lang), on_click=st.logout)
+            return False
+        return True
+    if st.session_state.get("is_admin"):
+        return True
+    box = st.empty()
+    with box.form("admin_login"):
+        given = st.text_input(i18n.t("admin_password", lang), type="password")
+        submitted = st.form_submit_button(i18n.t("sign_in", lang))
+    if submitted and auth.password_ok(given):
+        st.session_state["is_admin"] = True
+        box.empty()
+        return True
+    if submitted:
+        st.error(i18n.t("wrong_password", lang))
+    return False
+
+
+def _secrets() -> dict:
+    """st.secrets as a plain dict; an absent secrets file means no OIDC configured."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # noqa: BLE001 - no secrets.toml, or unreadable: treat as not configured
+        return {}

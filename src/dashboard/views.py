@@ -62,7 +62,9 @@ def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
             delta = None
             if (region or kommun) and unit_type in country.index:
                 diff = (row["share_not_all"] - country.loc[unit_type, "share_not_all"]) * 100
-                delta = f"{i18n.fmt_pp(diff, lang)} {i18n.t('country', lang).lower()}" if diff == diff else None
+                # st.metric reads the arrow from a leading ASCII "-", not the typographic minus.
+                delta = (f"{i18n.fmt_pp(diff, lang).replace(chr(0x2212), '-')} {i18n.t('vs_country', lang)}"
+                         if diff == diff else None)
             st.metric(f"{words.capitalize()}: {i18n.t('headline_not_all', lang)}",
                       i18n.fmt_pct(row["share_not_all"], lang), delta=delta, delta_color="inverse")
             st.markdown(
@@ -316,3 +318,156 @@ def _follow_click(f: Filters, event, level: str) -> None:
             st.switch_page(ui.PAGES["map"], query_params=ui.params_of(f.with_(region=code, niva="kommun")))
         elif code:
             st.switch_page(ui.PAGES["kommun"], query_params=ui.params_of(f.with_(kommun=code)))
+
+
+# --- region, municipality and unit sections ---------------------------------------------------
+
+def region_rank(f: Filters) -> None:
+    """Rank among the 21 regions, per unit type; regions with n < 5 are not ranked."""
+    lang = f.lang
+    for unit_type in f.unit_types:
+        reg = ui.by_region(f.round, unit_type)
+        ranked = aggregate.honest_rank(reg)
+        row = ranked[ranked["region_kod"] == f.region].iloc[0]
+        words = units_word(unit_type, lang).capitalize()
+        if row["honest_rank"] == row["honest_rank"] and row["honest_rank"] is not pd.NA:
+            st.markdown(f"**{words}:** " + i18n.t("rank_of", lang, rank=int(row["honest_rank"]),
+                                                  n=int(ranked["honest_rank"].notna().sum())))
+        else:
+            st.markdown(f"**{words}:** {i18n.t('rank_unranked', lang)}")
+
+
+def compare_levels(f: Filters) -> None:
+    """The municipality's health-centre share next to its region's and the country's."""
+    lang = f.lang
+    st.subheader(i18n.t("kommun_vs", lang))
+    rows = []
+    for unit_type in f.unit_types:
+        for label, region, kommun in ((reference.kommun_name(f.kommun), f.region, f.kommun),
+                                      (reference.region_name(f.region), f.region, ""),
+                                      (i18n.t("country", lang), "", "")):
+            fig = scope_figures(f, region, kommun).set_index("unit_type")
+            if unit_type not in fig.index:
+                continue
+            r = fig.loc[unit_type]
+            rows.append({
+                i18n.t("unit_type", lang): units_word(unit_type, lang).capitalize(),
+                i18n.t("scope", lang): label,
+                i18n.t("n_responded", lang): int(r["n_responded"]),
+                i18n.t("n_not_all", lang): int(r["n_not_all"]),
+                i18n.t("share_not_all", lang): i18n.fmt_share(int(r["n_not_all"]), int(r["n_responded"]), lang),
+            })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def socialnamnd_answers(f: Filters) -> None:
+    units = scope_units(f, ["socialnamnd"], f.region, f.kommun)
+    if units.empty:
+        st.info(i18n.t("no_units", f.lang))
+        return
+    unit = units.iloc[0]
+    ui.link("unit", f"{ui.plain(unit['name'])}: {i18n.t(unit['status'], f.lang)}", f,
+            region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])
+    unit_answer_table(f, unit)
+
+
+def current_unit(f: Filters) -> pd.Series | None:
+    """The unit named in the URL, if it exists in the round."""
+    if not f.unit:
+        return None
+    status = ui.round_tables(f.round)[2]
+    hit = status[status["unit_id"] == f.unit]
+    return None if hit.empty else hit.iloc[0]
+
+
+def unit_facts(f: Filters, unit: pd.Series) -> None:
+    lang = f.lang
+    facts = pd.DataFrame({
+        i18n.t("unit_facts", lang): [i18n.t("page_unit", lang), i18n.t("unit_type", lang), i18n.t("kommun", lang),
+                                     i18n.t("region", lang), i18n.t("status", lang), i18n.t("ja", lang) + " / n",
+                                     i18n.t("round", lang)],
+        "": [str(unit["name"]), i18n.t(unit["unit_type"], lang), f"{unit['kommun']} ({unit['kommun_kod']})",
+             str(unit["region"]), i18n.t(unit["status"], lang), f"{unit['n_ja']} / {unit['n_rules']}", f.round],
+    })
+    st.dataframe(facts, hide_index=True, width="stretch")
+
+
+def locator_map(f: Filters, unit: pd.Series) -> None:
+    """A small map of the unit's municipality with the unit's (approximate) position."""
+    from dashboard import geo, maps
+
+    features = geo.geojson_dict("kommun", str(unit["region_kod"]))
+    view = geo.bounds_view([str(unit["kommun_kod"])], "kommun", height_px=300, width_px=420)
+    points = unit_points(f, unit.to_frame().T)
+    deck = maps.choropleth_deck(features, [], "kommun", view, points, selected=[str(unit["kommun_kod"])],
+                                lang=f.lang, height=300)
+    st.pydeck_chart(deck, height=300, key=f"locator_{unit['unit_id']}")
+
+
+def ask_about(f: Filters, unit: pd.Series) -> None:
+    """The binding provisions the unit does not report following: the inspector's questions."""
+    lang = f.lang
+    st.subheader(i18n.t("ask_about", lang))
+    table = unit_answer_table_data(f, unit)
+    todo = table[(table["answer"] != "ja") & ~table["general_advice"]]
+    if todo.empty:
+        st.success(i18n.t("ask_none", lang))
+        return
+    st.markdown(i18n.t("ask_intro", lang))
+    title_col = "title_en" if lang == "en" else "title_sv"
+    st.markdown("\n".join(f"- **{r.provision_id} {ui.plain(getattr(r, title_col))}** ({i18n.t(r.answer, lang).lower()})"
+                          + (f", {r.reference}" if r.reference else "") for r in todo.itertuples(index=False)))
+
+
+def unit_answer_table_data(f: Filters, unit: pd.Series) -> pd.DataFrame:
+    units, answers, _ = ui.round_tables(f.round)
+    from dashboard import provisions
+
+    cat = provisions.catalogue()
+    data = aggregate.unit_answers(units[units["unit_id"] == unit["unit_id"]], answers, str(unit["unit_id"]), cat)
+    return data.merge(cat[["provision_id", "general_advice"]], on="provision_id", suffixes=("_x", ""))
+
+
+def unit_answer_table(f: Filters, unit: pd.Series) -> None:
+    lang = f.lang
+    data = unit_answer_table_data(f, unit)
+    title_col = "title_en" if lang == "en" else "title_sv"
+    st.dataframe(pd.DataFrame({
+        i18n.t("provision", lang): data["provision_id"] + " " + data[title_col]
+        + data["general_advice"].map(lambda g: " *" if g else ""),
+        i18n.t("answer", lang): data["answer"].map(lambda a: i18n.t(a, lang)),
+        i18n.t("reference", lang): data["reference"].replace("", f"({i18n.t('not_confirmed', lang)})"),
+        i18n.t("text", lang): data["text_sv"],
+    }), hide_index=True, width="stretch")
+    st.caption(i18n.t("advice_note", lang))
+
+
+def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: str) -> None:
+    """Honest ranking table (n beside every share, n < 5 unranked and last) and the spread as dots."""
+    lang = f.lang
+    ranked = aggregate.honest_rank(table[table["n_units"] > 0])
+    name_col = "region" if level == "region" else "kommun"
+    code_col = "region_kod" if level == "region" else "kommun_kod"
+    shown = pd.DataFrame({
+        i18n.t("rank", lang): ranked["honest_rank"],
+        i18n.t(name_col if level == "kommun" else "region", lang): ranked[name_col],
+        "n": ranked["n_responded"],
+        i18n.t("n_not_all", lang): ranked["n_not_all"],
+        i18n.t("share_not_all", lang): [i18n.fmt_share(k, n, lang) for k, n in
+                                       zip(ranked["n_not_all"], ranked["n_responded"], strict=True)],
+        i18n.t("share_not_all", lang) + " (%)": (ranked["share_not_all"] * 100).round(1),
+        i18n.t("diff_pp", lang): ranked["diff_pp"].round(1),
+        i18n.t("small_n_col", lang): ranked["small_n"],
+    })
+    picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+                          width="stretch")
+    rows = picked.selection.rows if picked else []
+    if rows:
+        code = ranked[code_col].iloc[rows[0]]
+        page = "region" if level == "region" else "kommun"
+        st.switch_page(ui.PAGES[page], query_params=ui.params_of(f.with_(**{page: code})))
+    areas = i18n.t("regions_heading" if level == "region" else "kommuner", lang).lower()
+    fig = charts.share_distribution(ranked, name_col, lang, i18n.t("distribution_title", lang, areas=areas),
+                                    subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if level == "kommun" else ""),
+                                    source(f), float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
+    ui.chart(fig, charts.caption_region_bar(ranked, lang, name_col), key=f"{key}_dist")

@@ -1,0 +1,23 @@
+"""Shared test set-up: never touch the developer's database under data/."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Set before any test imports dashboard.store, so no test writes to data/tillsyn.duckdb.
+os.environ.setdefault("TILLSYN_DB", str(Path(tempfile.mkdtemp(prefix="tillsyn-test-")) / "test.duckdb"))
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def example():
+    """(units, answers, status) of the shipped example round, loaded through the importer."""
+    from dashboard import aggregate, datasets
+
+    units, answers = datasets.example_round()
+    return units, answers, aggregate.unit_status(units, answers)
