@@ -21,6 +21,7 @@ ui.page_header(f, str(unit["name"]), unit_name=str(unit["name"]))
 left, right = st.columns([3, 2], gap="large")
 with left:
     views.unit_facts(f, unit)
+    views.unit_previous(f, unit)
 with right:
     st.markdown(f"**{i18n.t('locator', lang)}**")
     views.locator_map(f, unit)

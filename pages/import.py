@@ -13,6 +13,8 @@ ui.page_header(f, i18n.t("page_import", lang))
 if not ui.require_admin(lang):
     st.stop()
 
+if "import_flash" in st.session_state:
+    st.success(st.session_state.pop("import_flash"))
 st.caption(i18n.t("format_help", lang))
 upload = st.file_uploader(i18n.t("upload", lang), type=["csv", "xlsx", "txt"], key="import_file")
 round_name = st.text_input(i18n.t("round_name", lang), key="import_round").strip() or None
@@ -21,6 +23,9 @@ if upload is not None:
     if result.error:
         st.error(result.error)
     else:
+        stored = store.Store().rounds().set_index("round")
+        if result.round in stored.index:
+            st.warning(i18n.t("replace_warning", lang, round=result.round, n=int(stored.loc[result.round, "n_units"])))
         st.markdown(i18n.t("report_summary", lang, rows_in=result.rows_in, accepted=result.accepted,
                            rejected=result.rejected_rows))
         if result.rejected:
@@ -36,6 +41,21 @@ if upload is not None:
             st.success(i18n.t("imported", lang, round=result.round, n=result.accepted))
 
 st.subheader(i18n.t("rounds_stored", lang))
-st.dataframe(store.Store().rounds(), hide_index=True, width="stretch")
+stored = store.Store().rounds()
+st.dataframe(stored, hide_index=True, width="stretch")
+st.subheader(i18n.t("manage_rounds", lang))
+if stored.empty:
+    st.caption(i18n.t("no_rounds", lang))
+else:
+    doomed = st.selectbox(i18n.t("round", lang), stored["round"].tolist(), key="delete_round")
+    row = stored.set_index("round").loc[doomed]
+    st.markdown(i18n.t("delete_what", lang, round=ui.plain(doomed), n=int(row["n_units"]),
+                       vc=int(row["n_vardcentral"]), sn=int(row["n_socialnamnd"])))
+    sure = st.checkbox(i18n.t("confirm_delete", lang, round=ui.plain(doomed)), key=f"confirm_{doomed}")
+    if st.button(i18n.t("delete", lang), disabled=not sure, key="delete_button"):
+        removed = store.Store().delete_round(doomed)
+        ui.clear_caches()
+        st.session_state["import_flash"] = i18n.t("deleted", lang, round=ui.plain(doomed), n=removed)
+        st.rerun()
 st.subheader(i18n.t("import_log", lang))
 st.dataframe(store.Store().import_log(), hide_index=True, width="stretch")

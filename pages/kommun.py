@@ -24,3 +24,4 @@ if "vardcentral" in f.unit_types:
     st.subheader(i18n.t("kommun_units", lang))
     views.map_section(f, "kommun", key="kommun_map", region=f.region, kommun=f.kommun, height=420)
     views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="kommun_units")
+views.change_section(f, region=f.region, kommun=f.kommun)

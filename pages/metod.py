@@ -29,3 +29,5 @@ with st.expander(i18n.t("method_allocation", lang)):
     st.dataframe(method.allocation_table(lang), hide_index=True, width="stretch")
 st.subheader(i18n.t("method_sources", lang))
 st.markdown(method.SOURCES[lang])
+st.subheader(i18n.t("trend_heading", lang))
+st.markdown(i18n.t("match_rule", lang))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dashboard import i18n, ui, views
+from dashboard import downloads, i18n, ui, views
 
 f = ui.filters()
 ui.page_header(f, i18n.t("page_overview", f.lang))
 views.headlines(f)
+downloads.pack(f)
 views.best_worst_links(f)
 views.region_charts(f)
 views.provision_charts(f, heading=i18n.t("provisions_heading", f.lang))
+views.change_section(f)
+views.trend_section(f)

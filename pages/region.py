@@ -24,3 +24,5 @@ if "vardcentral" in f.unit_types:
     st.markdown(i18n.t("attachment_intro", lang, region=reference.region_name(f.region)))
     views.units_table(f, views.scope_units(f, ["vardcentral"], f.region), key="region_units")
 views.provision_charts(f, heading=i18n.t("region_vs_country", lang), region=f.region)
+views.change_section(f, region=f.region)
+views.trend_section(f, region=f.region)

@@ -67,7 +67,7 @@ def weight_sliders(f: Filters) -> dict[str, float]:
                     if st.session_state.get(wkey) != weights[key]:
                         st.session_state[wkey] = weights[key]
                     label = f"{key} {titles[key]}" if key in titles else risk.factor_label(key, lang)
-                    st.slider(label, min_value=risk.W_MIN, max_value=risk.W_MAX, step=risk.W_STEP, key=wkey,
+                    st.slider(label, min_value=risk.W_MIN, max_value=risk.W_MAX, step=risk.W_STEP, key=wkey, format="%.1f",
                               on_change=_commit_weights, args=(keys,),
                               help=None if key in titles else i18n.t(f"risk_x_{key}", lang))
         st.button(i18n.t("risk_reset", lang), on_click=_reset_weights, key="risk_reset",
@@ -104,15 +104,14 @@ def downloads(f: Filters, table: pd.DataFrame, level: str, unit_type: str, weigh
     """CSV and Excel of exactly the table shown, with the weights and today's date inside."""
     lang = f.lang
     today = dt.date.today()
-    meta = risk.export_meta(lang, f.round, previous, level, unit_type, scope, weights,
-                            ui.is_synthetic(ui.round_tables(f.round)[0]), today)
-    about = "About this file" if lang == "en" else "Om filen"
+    about = risk.export_about(lang, f.round, previous, level, unit_type, scope, weights,
+                              ui.is_synthetic(ui.round_tables(f.round)[0]))
+    data = risk.export_table(table, weights, unit_type, today, lang)
     left, right = st.columns(2)
-    left.download_button(i18n.t("risk_download_csv", lang), data=partial(risk.to_csv, table, meta, lang),
+    left.download_button(i18n.t("risk_download_csv", lang), data=partial(risk.to_csv, data, about),
                          file_name=risk.file_name(unit_type, level, f.round, today, "csv"),
                          mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(i18n.t("risk_download_xlsx", lang),
-                          data=partial(risk.to_xlsx, table, meta, i18n.t("page_risk", lang), about),
+    right.download_button(i18n.t("risk_download_xlsx", lang), data=partial(risk.to_xlsx, data, about),
                           file_name=risk.file_name(unit_type, level, f.round, today, "xlsx"),
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
@@ -174,8 +173,8 @@ def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, w
                  key=f"risk_{level}_bar_{unit_type}")
     table = risk.area_export(areas, level, lang, with_maternity=level == "region")
     if level == "region":
-        st.caption(f"{i18n.t('risk_maternity_heading', lang)}: {risk.maternity_source(lang)}. "
-                   f"{i18n.t('risk_maternity_text', lang)}")
+        st.caption(i18n.t("risk_maternity_col_note", lang, source=risk.MATERNITY_SOURCE,
+                          year=risk.MATERNITY_YEARS[-1]))
     st.caption(i18n.t("risk_select_hint", lang))
     picked = st.dataframe(table, hide_index=True, key=f"risk_{level}_table_{unit_type}", on_select="rerun",
                           selection_mode="single-row", width="stretch")

@@ -143,3 +143,41 @@ def caption_provisions(prov: pd.DataFrame, lang: str) -> str:
     if lang == "en":
         return f"Most often not met: {top['provision_id']} {title}, {i18n.fmt_share(k, int(top['n']), lang)} not answering yes."
     return f"Oftast inte uppfylld: {top['provision_id']} {title}, {i18n.fmt_share(k, int(top['n']), lang)} svarar inte ja."
+
+
+def trend_line(trend: pd.DataFrame, names: dict[str, str], lang: str, title: str, subtitle: str,
+               source: str) -> go.Figure:
+    """Share not following all rules per round: one line per scope (country dashed), n in the labels."""
+    fig = go.Figure()
+    for scope, part in trend.groupby("scope", sort=False):
+        labels = [i18n.fmt_share(k, n, lang) for k, n in zip(part["n_not_all"], part["n_responded"], strict=True)]
+        fig.add_trace(go.Scatter(
+            x=part["round"], y=part["share_not_all"] * 100, mode="lines+markers+text", name=names.get(scope, scope),
+            text=labels, textposition="top center",
+            line={"color": COUNTRY if scope == "country" else BAR_SELECTED,
+                  "dash": "dash" if scope == "country" else "solid", "width": 2},
+            marker={"symbol": "square" if scope == "country" else "circle", "size": 9},
+        ))
+    fig.update_xaxes(title=i18n.t("round", lang), type="category")
+    fig.update_yaxes(title=f"{i18n.t('share_not_all', lang)} (%)", range=[0, 105], gridcolor="#e5e5e5")
+    return _layout(fig, title, subtitle, source, height=420)
+
+
+def provision_slope(prov: pd.DataFrame, lang: str, title: str, subtitle: str, source: str) -> go.Figure:
+    """Per provision, the share not answering yes in each round (a slope chart across rounds)."""
+    title_col = "title_en" if lang == "en" else "title_sv"
+    fig = go.Figure()
+    symbols = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+    palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+    for i, (pid, part) in enumerate(prov.groupby("provision_id", sort=True)):
+        fig.add_trace(go.Scatter(
+            x=part["round"], y=part["share_not_ja"] * 100, mode="lines+markers",
+            name=f"{pid} {part[title_col].iloc[0]}",
+            marker={"symbol": symbols[i % len(symbols)], "size": 9, "color": palette[i % len(palette)]},
+            line={"color": palette[i % len(palette)]},
+            hovertemplate="%{x}: %{y:.0f} %<extra>" + pid + "</extra>",
+        ))
+    fig.update_xaxes(title=i18n.t("round", lang), type="category")
+    fig.update_yaxes(title=f"{i18n.t('share_not_ja', lang)} (%)", rangemode="tozero", gridcolor="#e5e5e5")
+    fig.update_layout(legend={"orientation": "v", "y": 0.5, "x": 1.02, "xanchor": "left", "yanchor": "middle"})
+    return _layout(fig, title, subtitle, source, height=460)

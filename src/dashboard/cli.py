@@ -76,6 +76,30 @@ def _summary_rows(round_name: str | None) -> dict[str, object]:
     return out
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from dashboard import store
+
+    try:
+        path = store.Store().backup(Path(args.out))
+    except (FileExistsError, OSError, store.StoreBusyError) as exc:
+        return _fail(str(exc))
+    print(f"Säkerhetskopian skrevs till {path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from dashboard import store
+
+    try:
+        counts = store.Store().restore(Path(args.file))
+    except (FileNotFoundError, OSError, store.StoreBusyError) as exc:
+        return _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a file that is not a backup: one sentence, no traceback
+        return _fail(f"{args.file} är inte en säkerhetskopia från tillsyn backup ({type(exc).__name__}).")
+    print("Återställt: " + ", ".join(f"{table} {n} rader" for table, n in counts.items()))
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     try:
         data = _summary_rows(args.round)
@@ -96,6 +120,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
             share = i18n.fmt_share(r["n_not_all"], r["n_responded"], lang) if r["n_responded"] else i18n.t("no_data", lang)
             print(f"  {r['region_kod']} {r['region']:<28} {share}")
     return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard import export  # plotly, kaleido and matplotlib only when exporting
+
+    return export.cli_main(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +152,27 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--lang", choices=i18n.LANGS, default="sv")
     s.set_defaults(func=cmd_summary)
+
+    b = sub.add_parser("backup", help="säkerhetskopiera databasen med importerade omgångar till en ny fil")
+    b.add_argument("--out", required=True, help="ny fil, t.ex. backup-2026-11-24.duckdb")
+    b.set_defaults(func=cmd_backup)
+
+    r = sub.add_parser("restore", help="ersätt databasens innehåll med en säkerhetskopia")
+    r.add_argument("file")
+    r.set_defaults(func=cmd_restore)
+
+    x = sub.add_parser("export", help="exportera diagram, kartor, tabeller, presentation och bilagor",
+                       description="Samma filer som knapparna i appen. --out är en katalog för chart, map, csv, "
+                                   "xlsx och bilagor (xlsx: eller en .xlsx-fil med en flik per tabell), "
+                                   "och en fil eller katalog för pptx och docx.")
+    x.add_argument("kind", choices=["chart", "map", "csv", "xlsx", "pptx", "docx", "bilagor"])
+    x.add_argument("--region", default="", help="regionkod, t.ex. 23 (tomt = hela landet)")
+    x.add_argument("--kommun", default="", help="kommunkod, t.ex. 2380")
+    x.add_argument("--round", help="omgångens namn (annars den senaste)")
+    x.add_argument("--typ", default="alla", help="alla, vardcentral eller socialnamnd")
+    x.add_argument("--lang", choices=i18n.LANGS, default="sv")
+    x.add_argument("--out", required=True, help="katalog eller fil att skriva till")
+    x.set_defaults(func=cmd_export)
     return p
 
 

@@ -112,6 +112,41 @@ def colour_for(share: float | None, alpha: int = 255) -> list[int]:
     return rgba
 
 
+# Change between two rounds (percentage points of the share not following all rules):
+# ColorBrewer PuOr, colour-blind safe; orange = the share rose (worse), purple = it fell.
+CHANGE_BREAKS: tuple[float, ...] = (-math.inf, -10, -5, -1, 1, 5, 10, math.inf)
+CHANGE_HEX: tuple[str, ...] = ("#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806")
+CHANGE_LABELS: tuple[str, ...] = ("≤ −10", "−10 till −5", "−5 till −1", "±1", "1 till 5", "5 till 10", "≥ 10")
+
+
+def change_class_of(pp: float | None) -> int | None:
+    """Class 0-6 of a change in percentage points; None = no data (unit missing in a round)."""
+    if _is_missing(pp):
+        return None
+    value = float(pp)  # type: ignore[arg-type]
+    for i, upper in enumerate(CHANGE_BREAKS[1:]):
+        if value < upper or (i == len(CHANGE_HEX) - 1):
+            return i
+    return len(CHANGE_HEX) - 1
+
+
+def change_colour_for(pp: float | None, alpha: int = 255) -> list[int]:
+    cls = change_class_of(pp)
+    rgba = hex_to_rgba(NO_DATA_HEX if cls is None else CHANGE_HEX[cls])
+    rgba[3] = alpha
+    return rgba
+
+
+def change_legend_rows(lang: str = "sv") -> list[dict[str, Any]]:
+    unit = "p.e." if lang != "en" else "pp"
+    rows = [{"label": f"{label.replace('till', 'to') if lang == 'en' else label} {unit}", "hex": hex_colour,
+             "rgba": hex_to_rgba(hex_colour), "class": i} for i, (label, hex_colour) in
+            enumerate(zip(CHANGE_LABELS, CHANGE_HEX, strict=True))]
+    rows.append({"label": NO_DATA_LABEL.get(lang, NO_DATA_LABEL["sv"]), "hex": NO_DATA_HEX,
+                 "rgba": hex_to_rgba(NO_DATA_HEX), "class": None})
+    return rows
+
+
 def class_label(cls: int) -> str:
     return f"{BREAKS[cls]}–{BREAKS[cls + 1]} %"
 
@@ -185,6 +220,7 @@ def area_features(
     code_key: str | None = None,
     selected: Iterable[str] = (),
     no_data_label: str = NO_DATA_LABEL["sv"],
+    scale: Literal["share", "change"] = "share",
 ) -> dict[str, Any]:
     """A new FeatureCollection with values merged into FLAT properties and colours precomputed.
 
@@ -215,8 +251,12 @@ def area_features(
         props[value_key] = share
         props["code"] = code
         props["name"] = str(props.get(NAME_FIELD[level], code))
-        props["share_class"] = class_of(share)
-        props["fill"] = colour_for(share)
+        if scale == "change":
+            props["share_class"] = change_class_of(share)
+            props["fill"] = change_colour_for(share)
+        else:
+            props["share_class"] = class_of(share)
+            props["fill"] = colour_for(share)
         is_selected = code in chosen
         props["line"] = SELECTED_OUTLINE_RGBA if is_selected else OUTLINE_RGBA
         props["line_width"] = 3 if is_selected else 1
@@ -279,6 +319,7 @@ def choropleth_deck(
     lang: str = "sv",
     labels: Mapping[str, str] | None = None,
     height: int = 600,
+    scale: Literal["share", "change"] = "share",
 ) -> pdk.Deck:
     """A basemap-free pydeck map: filled, outlined areas (layer "areas") and optional units ("units").
 
@@ -297,6 +338,7 @@ def choropleth_deck(
         code_key=code_key,
         selected=selected,
         no_data_label=no_data,
+        scale=scale,
     )
     layers = [
         pdk.Layer(

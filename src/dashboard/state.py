@@ -16,6 +16,7 @@ from dashboard import provisions, reference
 UNIT_TYPE_CHOICES = ("alla", "vardcentral", "socialnamnd")
 ANSWER_CHOICES = ("", "ja", "nej", "vet_ej", "saknas")
 LEVELS = ("region", "kommun")
+VIEWS = ("", "forandring")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Filters:
     svar: str = ""
     niva: str = "region"
     jamfor: str = ""
+    visa: str = ""  # "" = shares; "forandring" = change since the compare round (maps)
     w: str = ""  # risk weights, "V1:2,none:3" (decoded and validated by risk.decode_weights)
 
     def to_params(self) -> dict[str, str]:
@@ -83,7 +85,7 @@ def from_params(params: Any, rounds: list[str] | None = None) -> Filters:
         if f.round not in rounds:
             f = replace(f, round="")
         if f.jamfor not in rounds or f.jamfor == f.round:
-            f = replace(f, jamfor="")
+            f = replace(f, jamfor="", visa="")
     if f.kommun and not f.region:
         f = replace(f, region=f.kommun[:2])
     if f.kommun and f.kommun[:2] != f.region:

@@ -61,6 +61,7 @@ _LOG_COLUMNS = [
     "id", "action", "round", "filename", "sha256", "imported_at",
     "rows_in", "accepted", "rejected", "repeated", "removed",
 ]
+_TABLES = ("units", "answers", "import_log")
 _UNIT_COLS = ", ".join(schema.UNITS_COLUMNS)
 _ANSWER_COLS = ", ".join(schema.ANSWERS_COLUMNS)
 
@@ -205,6 +206,55 @@ class Store:
             if n_units:
                 self._log(con, action="delete", round=round_name, removed=int(n_units))
         return int(n_units)
+
+    # ------------------------------------------------------------------ backup
+
+    def backup(self, dest: str | Path) -> Path:
+        """Write a consistent copy of every table to a new DuckDB file ``dest``.
+
+        Safe while the app runs: the copy is taken inside one transaction under the store's
+        lock, so it never holds half an import. ``dest`` must not exist (no silent overwrite).
+        """
+        dest = Path(dest)
+        if dest.exists():
+            raise FileExistsError(f"{dest} finns redan; välj ett nytt filnamn för säkerhetskopian.")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect(write=True) as con:
+            con.execute("ATTACH ? AS backup_db", [str(dest)])
+            try:
+                for ddl in _DDL:
+                    con.execute(ddl.replace("CREATE TABLE IF NOT EXISTS ", "CREATE TABLE backup_db."))
+                con.execute("BEGIN TRANSACTION")
+                for table in _TABLES:
+                    con.execute(f"INSERT INTO backup_db.{table} SELECT * FROM {table}")
+                con.execute("COMMIT")
+            finally:
+                con.execute("DETACH backup_db")
+        return dest
+
+    def restore(self, src: str | Path) -> dict[str, int]:
+        """Replace every table with the contents of a backup made by ``backup`` (one transaction:
+        all of it or none of it). Returns the number of rows restored per table."""
+        src = Path(src)
+        if not src.is_file():
+            raise FileNotFoundError(f"Säkerhetskopian {src} finns inte.")
+        counts: dict[str, int] = {}
+        with self._connect(write=True) as con:
+            con.execute("ATTACH ? AS restore_db (READ_ONLY)", [str(src)])
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    for table in _TABLES:
+                        con.execute(f"DELETE FROM {table}")
+                        con.execute(f"INSERT INTO {table} SELECT * FROM restore_db.{table}")
+                        counts[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+            finally:
+                con.execute("DETACH restore_db")
+        return counts
 
     # ------------------------------------------------------------------ reading
 

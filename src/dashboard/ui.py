@@ -64,6 +64,29 @@ def by_provision(round_name: str, unit_type: str, region_kod: str = "", kommun_k
                                   kommun_kod=kommun_kod or None)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def unit_changes(round_name: str, previous: str) -> pd.DataFrame:
+    """Units matched between two rounds, with status then and now (see rounds.match_units)."""
+    from dashboard import rounds as rounds_mod
+
+    return rounds_mod.unit_changes(round_tables(previous)[2], round_tables(round_name)[2])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def region_change(round_name: str, previous: str, unit_type: str) -> pd.DataFrame:
+    from dashboard import rounds as rounds_mod
+
+    return rounds_mod.with_change(by_region(round_name, unit_type), by_region(previous, unit_type), ["region_kod"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def kommun_change(round_name: str, previous: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
+    from dashboard import rounds as rounds_mod
+
+    return rounds_mod.with_change(by_kommun(round_name, unit_type, region_kod),
+                                  by_kommun(previous, unit_type, region_kod), ["kommun_kod"])
+
+
 def clear_caches() -> None:
     """After an import or a deletion: every cached table may be stale."""
     st.cache_data.clear()
@@ -143,6 +166,10 @@ def sidebar(f: Filters) -> None:
     labels = {r.round: f"{r.round} ({i18n.t('example_badge', lang).lower()})" if r.synthetic else r.round
               for r in available.itertuples(index=False)}
     select("round", i18n.t("round", lang), available["round"].tolist(), labels.get, f, sb)
+    others = [r for r in available["round"].tolist() if r != f.round]
+    if others:
+        select("jamfor", i18n.t("compare_with", lang), ["", *others],
+               lambda r: labels.get(r, i18n.t("no_compare", lang)), f, sb)
     select("typ", i18n.t("unit_type", lang), list(state.UNIT_TYPE_CHOICES),
            {"alla": i18n.t("both", lang), "vardcentral": i18n.t("vardcentral", lang).capitalize() + "er",
             "socialnamnd": i18n.t("socialnamnd", lang).capitalize() + "er"}.get

@@ -6,6 +6,8 @@ Figures come from ``aggregate``; nothing is computed here that a test could not 
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -40,8 +42,8 @@ def scope_units(f: Filters, unit_types: list[str] | None = None, region: str = "
     return filters.in_scope(ui.round_tables(f.round)[2], unit_types, region, kommun)
 
 
-def scope_figures(f: Filters, region: str = "", kommun: str = "") -> pd.DataFrame:
-    status = ui.round_tables(f.round)[2]
+def scope_figures(f: Filters, region: str = "", kommun: str = "", round_name: str = "") -> pd.DataFrame:
+    status = ui.round_tables(round_name or f.round)[2]
     return aggregate.national(filters.in_scope(status, None, region, kommun))
 
 
@@ -60,11 +62,13 @@ def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
         with col.container(border=True):
             words = units_word(unit_type, lang)
             delta = None
-            if (region or kommun) and unit_type in country.index:
+            previous = _previous_row(f, unit_type, region, kommun)
+            if previous is not None:
+                diff = (row["share_not_all"] - previous["share_not_all"]) * 100
+                delta = _delta(diff, i18n.t("vs_round", lang, round=f.jamfor), lang)
+            elif (region or kommun) and unit_type in country.index:
                 diff = (row["share_not_all"] - country.loc[unit_type, "share_not_all"]) * 100
-                # st.metric reads the arrow from a leading ASCII "-", not the typographic minus.
-                delta = (f"{i18n.fmt_pp(diff, lang).replace(chr(0x2212), '-')} {i18n.t('vs_country', lang)}"
-                         if diff == diff else None)
+                delta = _delta(diff, i18n.t("vs_country", lang), lang)
             st.metric(f"{words.capitalize()}: {i18n.t('headline_not_all', lang)}",
                       i18n.fmt_pct(row["share_not_all"], lang), delta=delta, delta_color="inverse")
             st.markdown(
@@ -74,9 +78,30 @@ def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
             st.markdown(f"{i18n.fmt_int(row['n_none'], lang)} {i18n.t('headline_none', lang)}")
             st.markdown(f"{i18n.t('response_rate', lang)}: "
                         f"{i18n.t('responded_of', lang, k=i18n.fmt_int(row['n_responded'], lang), n=i18n.fmt_int(row['n_units'], lang), p=i18n.fmt_pct(row['response_rate'], lang))}")
+            if previous is not None:
+                st.markdown(i18n.t(
+                    "change_line", lang, round=f.jamfor,
+                    pp=i18n.fmt_pp((row["share_not_all"] - previous["share_not_all"]) * 100, lang),
+                    n=f"{int(row['n_not_all'] - previous['n_not_all']):+d}".replace("-", "−"),
+                    prev=i18n.fmt_share(int(previous["n_not_all"]), int(previous["n_responded"]), lang)))
             if (region or kommun) and unit_type in country.index:
                 c = country.loc[unit_type]
                 st.caption(f"{i18n.t('country', lang)}: {i18n.fmt_share(c['n_not_all'], c['n_responded'], lang)}")
+
+
+def _delta(diff_pp: float, against: str, lang: str) -> str | None:
+    """A metric delta: st.metric reads the arrow from a leading ASCII "-", not the typographic minus."""
+    if diff_pp != diff_pp:
+        return None
+    return f"{i18n.fmt_pp(diff_pp, lang).replace(chr(0x2212), '-')} {against}"
+
+
+def _previous_row(f: Filters, unit_type: str, region: str, kommun: str) -> pd.Series | None:
+    """The scope's figures in the compare round, if one is chosen and has this unit type."""
+    if not f.jamfor:
+        return None
+    prev = scope_figures(f, region, kommun, round_name=f.jamfor).set_index("unit_type")
+    return prev.loc[unit_type] if unit_type in prev.index else None
 
 
 def best_worst_links(f: Filters) -> None:
@@ -103,6 +128,7 @@ def best_worst_links(f: Filters) -> None:
 def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
     """Regions with counts and shares; selecting a row opens the region page."""
     lang = f.lang
+    reg = _with_previous(f, reg, "region")
     shown = pd.DataFrame({
         i18n.t("region", lang): reg["region"],
         i18n.t("n_responded", lang): reg["n_responded"],
@@ -111,6 +137,7 @@ def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
         i18n.t("n_none", lang): reg["n_none"],
         i18n.t("diff_pp", lang): reg["diff_pp"].round(1),
         i18n.t("rank", lang): reg["rank"],
+        **_change_columns(f, reg),
     })
     picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
                           width="stretch")
@@ -119,9 +146,28 @@ def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
         st.switch_page(ui.PAGES["region"], query_params=ui.params_of(f.with_(region=reg["region_kod"].iloc[rows[0]])))
 
 
+def _with_previous(f: Filters, table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The table with the compare round's figures and the change, when a compare round is chosen."""
+    if not f.jamfor or table.empty:
+        return table
+    unit_type = str(table["unit_type"].iloc[0])
+    if level == "region":
+        return ui.region_change(f.round, f.jamfor, unit_type)
+    region = str(table["region_kod"].iloc[0]) if table["region_kod"].nunique() == 1 else ""
+    return ui.kommun_change(f.round, f.jamfor, unit_type, region)
+
+
+def _change_columns(f: Filters, table: pd.DataFrame) -> dict[str, pd.Series]:
+    if not f.jamfor or "change_pp" not in table.columns:
+        return {}
+    return {i18n.t("change_pp", f.lang): table["change_pp"].round(1).to_numpy(),
+            i18n.t("change_n", f.lang): table["change_n_not_all"].to_numpy()}
+
+
 def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
     """Municipalities with counts and shares; selecting a row opens the municipality page."""
     lang = f.lang
+    km = _with_previous(f, km, "kommun")
     shown = pd.DataFrame({
         i18n.t("kommun", lang): km["kommun"],
         i18n.t("n_responded", lang): km["n_responded"],
@@ -129,6 +175,7 @@ def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
         i18n.t("share_not_all", lang) + " (%)": (km["share_not_all"] * 100).round(1),
         i18n.t("n_none", lang): km["n_none"],
         "n < 5": km["n_responded"].between(1, 4),
+        **_change_columns(f, km),
     })
     picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
                           width="stretch")
@@ -224,8 +271,9 @@ def map_measure(f: Filters, level: str) -> str:
     return "vardcentral" if level == "region" else "socialnamnd"
 
 
-def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str) -> list[dict]:
-    """One plain record per area for the deck: code, share in percent and a plain-text tooltip."""
+def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str, change: bool = False) -> list[dict]:
+    """One plain record per area for the deck: code, share in percent (or the change in percentage
+    points since the compare round) and a plain-text tooltip."""
     lang = f.lang
     code, name = ("region_kod", "region") if level == "region" else ("kommun_kod", "kommun")
     words = units_word(unit_type, lang)
@@ -236,8 +284,12 @@ def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str) -> 
         text = (f"{getattr(row, name)}\n{i18n.t('headline_not_all', lang).capitalize()}: "
                 f"{i18n.fmt_share(int(row.n_not_all), n, lang)} {words}"
                 if n else f"{getattr(row, name)}\n{i18n.t('no_data', lang)}")
-        records.append({code: getattr(row, code), "share": None if share != share else float(share) * 100,
-                        "tooltip": text})
+        value = None if share != share else float(share) * 100
+        if change:
+            pp = row.change_pp
+            value = None if pp != pp else float(pp)
+            text += f"\n{i18n.t('vs_round', lang, round=f.jamfor).capitalize()}: {i18n.fmt_pp(value, lang)}"
+        records.append({code: getattr(row, code), "share": value, "tooltip": text})
     return records
 
 
@@ -249,16 +301,21 @@ def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
             for r in status.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
 
 
-def legend(f: Filters, unit_type: str, with_points: bool) -> None:
+def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False) -> None:
     """Colour classes (and point symbols) in words and colour; only our own constant strings here."""
     from dashboard import maps
 
     lang = f.lang
+    rows = (maps.change_legend_rows(lang) if change
+            else maps.legend_rows(lang, {"no_data": i18n.t("no_data", lang)}))
     chips = " ".join(
         f"<span style='display:inline-block;width:14px;height:14px;background:{r['hex']};"
         f"border:1px solid #555;vertical-align:middle;margin-right:4px'></span>{r['label']}"
-        for r in maps.legend_rows(lang, {"no_data": i18n.t("no_data", lang)}))
-    st.markdown(f"<div role='note' aria-label='legend'><b>{i18n.t('share_not_all', lang)}, "
+        for r in rows)
+    # The round name comes from an imported file: escape it, this markdown allows HTML.
+    title = (f"{i18n.t('change_legend', lang)} {i18n.t('vs_round', lang, round=html.escape(f.jamfor))}" if change
+             else i18n.t("share_not_all", lang))
+    st.markdown(f"<div role='note' aria-label='legend'><b>{title}, "
                 f"{units_word(unit_type, lang)}:</b> {chips}</div>", unsafe_allow_html=True)
     if with_points:
         shapes = {"o": "●", "D": "◆", "^": "▲"}
@@ -275,26 +332,29 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
 
     lang = f.lang
     unit_type = map_measure(f, level)
+    change = bool(f.jamfor) and f.visa == "forandring"
     if level == "region":
-        table = ui.by_region(f.round, unit_type)
+        table = ui.region_change(f.round, f.jamfor, unit_type) if change else ui.by_region(f.round, unit_type)
         features = geo.geojson_dict("region")
         view = geo.bounds_view([region] if region else [], "region")
     else:
-        table = ui.by_kommun(f.round, unit_type, region)
+        table = (ui.kommun_change(f.round, f.jamfor, unit_type, region) if change
+                 else ui.by_kommun(f.round, unit_type, region))
         features = geo.geojson_dict("kommun", region or None)
         view = geo.bounds_view([kommun] if kommun else (table["kommun_kod"].tolist() if region else []), "kommun")
     status = ui.round_tables(f.round)[2]
     show_points = f.typ in ("alla", "vardcentral")
     scope = points_scope if points_scope is not None else filters.in_scope(status, ["vardcentral"], region, kommun)
     points = unit_points(f, scope) if show_points else None
-    deck = maps.choropleth_deck(features, area_values(f, table, level, unit_type), level, view, points,
+    values = area_values(f, table, level, unit_type, change)
+    deck = maps.choropleth_deck(features, values, level, view, points,
                                 selected=[kommun] if kommun else ([region] if region and level == "region" else []),
-                                lang=lang, height=height)
+                                lang=lang, height=height, scale="change" if change else "share")
     left, right = st.columns([3, 2], gap="medium")
     with left:
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
                                 key=f"{key}_{level}_{region}_{kommun}", height=height)
-        legend(f, unit_type, show_points)
+        legend(f, unit_type, show_points, change)
     with right:
         if level == "region":
             region_table(f, table, key=f"{key}_table_region")
@@ -471,3 +531,80 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
                                     subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if level == "kommun" else ""),
                                     source(f), float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
     ui.chart(fig, charts.caption_region_bar(ranked, lang, name_col), key=f"{key}_dist")
+
+
+# --- rounds over time -------------------------------------------------------------------------
+
+def change_section(f: Filters, region: str = "", kommun: str = "") -> None:
+    """Since the compare round: units that appeared, disappeared, got worse or better (in scope)."""
+    if not f.jamfor:
+        return
+    lang = f.lang
+    changes = ui.unit_changes(f.round, f.jamfor)
+    changes = changes[changes["unit_type"].isin(f.unit_types)]
+    if region:
+        changes = changes[changes["region_kod"] == region]
+    if kommun:
+        changes = changes[changes["kommun_kod"] == kommun]
+    st.subheader(i18n.t("changes_heading", lang, round=f.jamfor))
+    st.caption(i18n.t("match_rule", lang))
+    groups = [
+        ("units_worse", changes["worse"]), ("units_better", changes["better"]),
+        ("units_new", changes["presence"] == "new"), ("units_gone", changes["presence"] == "gone"),
+    ]
+    tabs = st.tabs([f"{i18n.t(key, lang, round=f.jamfor)} ({int(mask.sum())})" for key, mask in groups])
+    for tab, (key, mask) in zip(tabs, groups, strict=True):
+        with tab:
+            part = changes[mask]
+            st.dataframe(pd.DataFrame({
+                i18n.t("page_unit", lang): part["name"],
+                i18n.t("unit_type", lang): part["unit_type"].map(lambda u: i18n.t(u, lang)),
+                i18n.t("kommun", lang): part["kommun"],
+                i18n.t("before", lang): part["status_prev"].map(lambda s: i18n.t(s, lang) if isinstance(s, str) else "–"),
+                i18n.t("now", lang): part["status_cur"].map(lambda s: i18n.t(s, lang) if isinstance(s, str) else "–"),
+                i18n.t("not_ja_before", lang): part["not_ja_prev"],
+                i18n.t("not_ja_now", lang): part["not_ja_cur"],
+            }), hide_index=True, width="stretch", key=f"changes_{key}_{region}_{kommun}")
+
+
+def trend_section(f: Filters, region: str = "") -> None:
+    """Line and slope charts over every stored round, when there are two or more."""
+    from dashboard import rounds as rounds_mod
+
+    names = ui.rounds()["round"].tolist()
+    if len(names) < 2:
+        return
+    lang = f.lang
+    st.subheader(i18n.t("trend_heading", lang))
+    tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
+    for tab, unit_type in zip(tabs, f.unit_types, strict=True):
+        with tab:
+            tables = {r: ui.round_tables(r)[:2] for r in names}
+            statuses = {r: ui.round_tables(r)[2] for r in names}
+            trend = rounds_mod.trend(statuses, unit_type, region)
+            scope_names = {"country": i18n.t("country", lang)} | ({region: reference.region_name(region)} if region else {})
+            fig = charts.trend_line(trend, scope_names, lang,
+                                    i18n.t("trend_title", lang, units=units_word(unit_type, lang)),
+                                    scope_name(f, region), source(f))
+            last = trend[trend["scope"] == (region or "country")].tail(2)
+            caption = "; ".join(f"{r.round}: {i18n.fmt_share(r.n_not_all, r.n_responded, lang)}" for r in last.itertuples())
+            ui.chart(fig, caption, key=f"trend_{unit_type}_{region}")
+            prov = rounds_mod.provision_trend(tables, unit_type, region)
+            fig = charts.provision_slope(prov, lang, i18n.t("trend_prov_title", lang), scope_name(f, region), source(f))
+            ui.chart(fig, i18n.t("trend_prov_title", lang), key=f"trend_prov_{unit_type}_{region}")
+
+
+def unit_previous(f: Filters, unit: pd.Series) -> None:
+    """The same unit in the compare round (matched by the rule on the method page)."""
+    if not f.jamfor:
+        return
+    lang = f.lang
+    changes = ui.unit_changes(f.round, f.jamfor)
+    hit = changes[changes["unit_id_cur"] == unit["unit_id"]]
+    if hit.empty or hit.iloc[0]["presence"] != "both":
+        st.info(i18n.t("unit_new_in_round", lang, round=f.jamfor))
+        return
+    prev_status = ui.round_tables(f.jamfor)[2]
+    prev = prev_status[prev_status["unit_id"] == hit.iloc[0]["unit_id_prev"]].iloc[0]
+    st.markdown(i18n.t("unit_prev", lang, round=f.jamfor, status=i18n.t(prev["status"], lang),
+                       ja=int(prev["n_ja"]), n=int(prev["n_rules"])))
