@@ -6,9 +6,9 @@ import io
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from dashboard import aggregate, demo, importer, rounds, store
 
 NB = "\u00a0"

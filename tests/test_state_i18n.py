@@ -52,3 +52,10 @@ def test_swedish_and_english_number_formats():
 def test_every_string_has_both_languages():
     for key, (sv, en) in i18n.STRINGS.items():
         assert sv and en, key
+
+
+def test_change_view_needs_a_compare_round():
+    f = state.from_params({"jamfor": "2023", "visa": "forandring"}, rounds=["2025", "2023"])
+    assert (f.jamfor, f.visa) == ("2023", "forandring")
+    f = state.from_params({"jamfor": "1999", "visa": "forandring"}, rounds=["2025", "2023"])
+    assert (f.jamfor, f.visa) == ("", "")

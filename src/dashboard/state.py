@@ -79,6 +79,7 @@ def from_params(params: Any, rounds: list[str] | None = None) -> Filters:
         svar=_first(params, "svar") if _first(params, "svar") in ANSWER_CHOICES else "",
         niva=_first(params, "niva") if _first(params, "niva") in LEVELS else "region",
         jamfor=_first(params, "jamfor"),
+        visa=_first(params, "visa") if _first(params, "visa") in VIEWS else "",
         w=_first(params, "w"),
     )
     if rounds is not None:
