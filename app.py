@@ -23,6 +23,8 @@ pages = [
             default=key == "overview")
     for key, path in ui.PAGES.items()
 ]
-page = st.navigation(pages)
+# Streamlit's own menu drops the query string on a page switch; our links carry the filters.
+page = st.navigation(pages, position="hidden")
+ui.nav_links(f, ICONS)
 ui.sidebar(f)
 page.run()

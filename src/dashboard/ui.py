@@ -156,6 +156,16 @@ def select(field: str, label: str, options: list[str], fmt: Callable[[str], str]
     return current
 
 
+def nav_links(f: Filters, icons: dict[str, str]) -> None:
+    """The page menu, each link carrying the current filters so they follow the user across pages."""
+    params = params_of(f)
+    with st.sidebar.container(key="nav"):
+        for key, path in PAGES.items():
+            st.page_link(path, label=i18n.t(f"page_{key}", f.lang), icon=icons.get(key), query_params=params,
+                         width="stretch")
+    st.sidebar.divider()
+
+
 def sidebar(f: Filters) -> None:
     """The filters people expect, carried across pages through the URL."""
     lang = f.lang
