@@ -34,52 +34,84 @@ PAGES: dict[str, str] = {
 
 
 # --- data boundary (cached) -------------------------------------------------------------
+# Every cached table is keyed on ``data_version()``: the database file and its modification
+# time. An import (in the app or from the CLI) changes the key, so nothing stale is shown,
+# and two databases (tests, or a moved TILLSYN_DB) never share a cache entry.
 
-@st.cache_data(show_spinner=False, ttl=60)
-def rounds() -> pd.DataFrame:
+def data_version() -> str:
+    from dashboard import store
+
+    path = store.db_path()
+    return f"{path}:{path.stat().st_mtime_ns if path.exists() else 0}"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _rounds(version: str) -> pd.DataFrame:
     return datasets.rounds()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def round_tables(round_name: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(units, answers, status) of a round; status is the compliance rule applied per unit."""
+def _round_tables(version: str, round_name: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     units, answers = datasets.load(round_name)
     return units, answers, aggregate.unit_status(units, answers)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def by_region(round_name: str, unit_type: str) -> pd.DataFrame:
+def _by_region(version: str, round_name: str, unit_type: str) -> pd.DataFrame:
     return aggregate.by_region(round_tables(round_name)[2], unit_type)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def by_kommun(round_name: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
+def _by_kommun(version: str, round_name: str, unit_type: str, region_kod: str) -> pd.DataFrame:
     return aggregate.by_kommun(round_tables(round_name)[2], unit_type, region_kod or None)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def by_provision(round_name: str, unit_type: str, region_kod: str = "", kommun_kod: str = "") -> pd.DataFrame:
+def _by_provision(version: str, round_name: str, unit_type: str, region_kod: str, kommun_kod: str) -> pd.DataFrame:
     units, answers, _ = round_tables(round_name)
     return aggregate.by_provision(units, answers, unit_type, region_kod=region_kod or None,
                                   kommun_kod=kommun_kod or None)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def unit_changes(round_name: str, previous: str) -> pd.DataFrame:
-    """Units matched between two rounds, with status then and now (see rounds.match_units)."""
+def _unit_changes(version: str, round_name: str, previous: str) -> pd.DataFrame:
     from dashboard import rounds as rounds_mod
 
     return rounds_mod.unit_changes(round_tables(previous)[2], round_tables(round_name)[2])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+def rounds() -> pd.DataFrame:
+    return _rounds(data_version())
+
+
+def round_tables(round_name: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(units, answers, status) of a round; status is the compliance rule applied per unit."""
+    return _round_tables(data_version(), round_name)
+
+
+def by_region(round_name: str, unit_type: str) -> pd.DataFrame:
+    return _by_region(data_version(), round_name, unit_type)
+
+
+def by_kommun(round_name: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
+    return _by_kommun(data_version(), round_name, unit_type, region_kod)
+
+
+def by_provision(round_name: str, unit_type: str, region_kod: str = "", kommun_kod: str = "") -> pd.DataFrame:
+    return _by_provision(data_version(), round_name, unit_type, region_kod, kommun_kod)
+
+
+def unit_changes(round_name: str, previous: str) -> pd.DataFrame:
+    """Units matched between two rounds, with status then and now (see rounds.match_units)."""
+    return _unit_changes(data_version(), round_name, previous)
+
+
 def region_change(round_name: str, previous: str, unit_type: str) -> pd.DataFrame:
     from dashboard import rounds as rounds_mod
 
     return rounds_mod.with_change(by_region(round_name, unit_type), by_region(previous, unit_type), ["region_kod"])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def kommun_change(round_name: str, previous: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
     from dashboard import rounds as rounds_mod
 
