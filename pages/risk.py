@@ -17,11 +17,16 @@ from dashboard.state import Filters
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def factor_table(round_name: str, previous: str) -> pd.DataFrame:
-    """The unweighted factors of a round (weights are applied per run: cheap, and never stale)."""
+def _factor_table(version: str, round_name: str, previous: str) -> pd.DataFrame:
     units, answers, _ = ui.round_tables(round_name)
     prev = ui.round_tables(previous)[:2] if previous else None
     return risk.factor_table(units, answers, previous=prev)
+
+
+def factor_table(round_name: str, previous: str) -> pd.DataFrame:
+    """The unweighted factors of a round, cached like every table (keyed on the database version, so
+    an import, also from the CLI, is seen); weights are applied per run: cheap, and never stale."""
+    return _factor_table(ui.data_version(), round_name, previous)
 
 
 # --- weights ---------------------------------------------------------------------------------------
@@ -67,8 +72,8 @@ def weight_sliders(f: Filters) -> dict[str, float]:
                     if st.session_state.get(wkey) != weights[key]:
                         st.session_state[wkey] = weights[key]
                     label = f"{key} {titles[key]}" if key in titles else risk.factor_label(key, lang)
-                    st.slider(label, min_value=risk.W_MIN, max_value=risk.W_MAX, step=risk.W_STEP, key=wkey, format="%.1f",
-                              on_change=_commit_weights, args=(keys,),
+                    st.slider(label, min_value=risk.W_MIN, max_value=risk.W_MAX, step=risk.W_STEP, key=wkey,
+                              format="%.1f", on_change=_commit_weights, args=(keys,),
                               help=None if key in titles else i18n.t(f"risk_x_{key}", lang))
         st.button(i18n.t("risk_reset", lang), on_click=_reset_weights, key="risk_reset",
                   icon=":material/restart_alt:", disabled=not changed)
@@ -126,7 +131,7 @@ def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict
         st.info(i18n.t("no_data", lang))
         return
     top = ranked.head(risk.TOP_N)
-    labels = [f"{i}. {name}" for i, name in enumerate(top["name"], start=1)]
+    labels = risk.bar_labels(top["name"], top["rank"], top["unit_id"])
     words = views.units_word(unit_type, lang)
     title = i18n.t("risk_top_title", lang, n=len(top), units=words)
     subtitle = f"{views.subtitle(f, unit_type, len(ranked), f.region, f.kommun)} · {weights_line(f, weights)}"
@@ -163,8 +168,8 @@ def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, w
     if ranked.empty:
         st.info(i18n.t("risk_chart_ranked_only", lang))
     else:
-        labels = [f"{i}. {n} (n={k})" for i, (n, k) in enumerate(zip(ranked[name], ranked["n_units"], strict=True),
-                                                                   start=1)]
+        labels = risk.bar_labels([f"{n} (n={k})" for n, k in zip(ranked[name], ranked["n_units"], strict=True)],
+                                 ranked["rank"], ranked[code])
         title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang), units=words)
         subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
                     f"{weights_line(f, weights)}")

@@ -25,7 +25,7 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-@pytest.mark.parametrize("page", ["oversikt", "karta", "region", "kommun", "enhet", "jamforelse", "metod", "import"])
+@pytest.mark.parametrize("page", ["oversikt", "karta", "region", "kommun", "enhet", "jamforelse", "risk", "metod", "import"])
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_every_page_renders_with_the_example_notice(page, lang):
     at = run(page, lang=lang)

@@ -21,17 +21,16 @@ never tops a list. Scores compare units of one type only: the two types have dif
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import aggregate, charts, i18n, provisions, reference
+from dashboard import aggregate, charts, export, i18n, provisions, reference
 
 FACTORS: tuple[str, ...] = ("provisions", "none", "noanswer", "worse")
 PROVISION_WEIGHT = 1.0
@@ -39,6 +38,7 @@ FACTOR_WEIGHTS: dict[str, float] = {"none": 2.0, "noanswer": 3.0, "worse": 2.0}
 W_MIN, W_MAX, W_STEP = 0.0, 10.0, 0.5
 MIN_N = 5
 TOP_N = 25
+UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
 AREAS: dict[str, tuple[str, str]] = {"region": ("region_kod", "region"), "kommun": ("kommun_kod", "kommun")}
 
 # Okabe–Ito colours as the status colours elsewhere, plus a pattern so colour is never alone.
@@ -149,9 +149,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "risk_mean_score": ("Medelpoäng", "Mean score"),
     "risk_contribution": ("bidrag", "contribution"),
     "risk_not_ja": ("Regler inte ja", "Rules not yes"),
-    "risk_responded": ("Svarat", "Responded"),
     "risk_prev_not_ja": ("Regler inte ja förra omgången", "Rules not yes in the previous round"),
-    "risk_ranked": ("Rangordnad", "Ranked"),
     "risk_unit_id": ("Enhets-id", "Unit id"),
     "risk_top_title": ("De {n} {units} med högst poäng", "The {n} {units} with the highest score"),
     "risk_area_title": ("Medelpoäng per {level}, {units}", "Mean score by {level}, {units}"),
@@ -159,6 +157,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "risk_level_kommun": ("kommun", "municipality"),
     "risk_axis": ("Poäng (summa av bidragen)", "Score (sum of the contributions)"),
     "risk_caption_top": ("Högst poäng: {name}, {score} ({parts}).", "Highest score: {name}, {score} ({parts})."),
+    "risk_caption_ties": ("{k} i diagrammet har samma högsta poäng.", "{k} in the chart share the highest score."),
     "risk_caption_none": ("Ingen enhet har poäng över 0.", "No unit scores above 0."),
     "risk_small_n": (
         "Kommuner och regioner med färre än 5 enheter rangordnas inte: de listas sist, utan rang, eftersom "
@@ -179,15 +178,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "risk_date": ("Datum", "Date"),
     "risk_weights_url": ("Vikter (som i adressen)", "Weights (as in the address)"),
     "risk_level": ("Nivå", "Level"),
-    "risk_scope": ("Urval", "Selection"),
     "risk_prev_round": ("Jämförd med omgång", "Compared with round"),
     "risk_method_row": (
         "Poäng = summan av vikt × faktor (0 eller 1). Områden: medelvärde över enheterna; färre än 5 "
         "enheter rangordnas inte.",
         "Score = sum of weight × factor (0 or 1). Areas: mean over the units; fewer than 5 units are not ranked.",
     ),
-    "risk_synthetic_row": ("Exempeldata: enheternas svar är genererade och inte verkliga.",
-                           "Example data: the units' answers are generated, not real."),
     "risk_maternity_heading": ("Sammanhang: frågor om våld i mödrahälsovården",
                                "Context: questions about violence in maternity care"),
     "risk_maternity_text": (
@@ -200,6 +196,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "risk_maternity_col": ("Mödrahälsovård: tillfrågade om våld {year} (%)",
                            "Maternity care: asked about violence {year} (%)"),
+    "risk_maternity_col_note": (
+        "Kolumnen om mödrahälsovården är sammanhang och ingår inte i poängen: verklig statistik från "
+        "{source}, {year}. Mer om den längst ner på sidan.",
+        "The maternity-care column is context and not part of the score: real statistics from {source}, "
+        "{year}. More about it at the bottom of the page.",
+    ),
     "risk_maternity_title": ("Andel kvinnor som tillfrågats om våld i mödrahälsovården",
                              "Share of women asked about violence in maternity care"),
     "risk_maternity_sub": ("Per region, {first} och {last} · verkliga siffror", "By region, {first} and {last} · real figures"),
@@ -456,114 +458,66 @@ def area_export(areas: pd.DataFrame, level: str, lang: str, with_maternity: bool
     return pd.DataFrame(data)
 
 
-def export_meta(lang: str, round_name: str, previous: str, level: str, unit_type: str, scope: str,
-                weights: Mapping[str, float], synthetic: bool, today: dt.date,
-                catalogue: pd.DataFrame | None = None) -> list[tuple[str, object]]:
-    """The file's own description: what, which round, the weights (as in the URL and one per row), date."""
+@dataclass(frozen=True)
+class RiskAbout(export.About):
+    """``export.About`` (title, source, round, selection, example notice, date) plus the risk view's own
+    rows: level, unit type, compared round, the weights (as in the URL and one per row) and the method."""
+
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [*super().rows(), *self.extra]
+
+
+def export_about(lang: str, round_name: str, previous: str, level: str, unit_type: str, scope: str,
+                 weights: Mapping[str, float], synthetic: bool,
+                 catalogue: pd.DataFrame | None = None) -> RiskAbout:
+    """The file's description sheet, so a downloaded list says how it was ranked."""
     catalogue = provisions.catalogue() if catalogue is None else catalogue
     defaults = default_weights([unit_type], catalogue)
     title_col = "title_en" if lang == "en" else "title_sv"
     titles = dict(zip(catalogue["provision_id"], catalogue[title_col], strict=True))
     level_word = i18n.t("risk_units", lang) if level == "unit" else i18n.t(f"risk_level_{level}", lang)
-    rows: list[tuple[str, object]] = [
-        (i18n.t("app_title", lang), i18n.t("page_risk", lang)),
-        (i18n.t("round", lang), round_name),
-        (i18n.t("risk_prev_round", lang), previous or "–"),
+    full = encode_weights(weights, defaults, full=True)
+    extra: list[tuple[str, str]] = [
         (i18n.t("unit_type", lang), i18n.t(unit_type, lang)),
         (i18n.t("risk_level", lang), level_word),
-        (i18n.t("risk_scope", lang), scope),
-        (i18n.t("risk_date", lang), today.isoformat()),
-        (i18n.t("risk_weights_url", lang), encode_weights(weights, defaults, full=True)),
+        (i18n.t("risk_prev_round", lang), previous or "–"),
+        (i18n.t("risk_weights_url", lang), full),
     ]
     for key in defaults:
         label = f"{key} {titles[key]}" if key in titles else factor_label(key, lang)
-        rows.append((f"{i18n.t('risk_weight_of', lang)}: {label}", float(weights.get(key, defaults[key]))))
-    rows.append((i18n.t("risk_score", lang), i18n.t("risk_method_row", lang)))
-    if synthetic:
-        rows.append((i18n.t("example_badge", lang), i18n.t("risk_synthetic_row", lang)))
+        extra.append((f"{i18n.t('risk_weight_of', lang)}: {label}", _num(float(weights.get(key, defaults[key])))))
+    extra.append((i18n.t("risk_score", lang), i18n.t("risk_method_row", lang)))
     if level == "region":
-        rows.append((i18n.t("risk_maternity_heading", lang), maternity_source(lang)))
-    return rows
+        extra.append((i18n.t("risk_maternity_heading", lang), maternity_source(lang)))
+    title = f"{i18n.t('page_risk', lang)}: {i18n.t(UNIT_PLURAL[unit_type], lang)}, {level_word.lower()}"
+    filters = f"{i18n.t('risk_weights', lang)}: {full}"
+    return RiskAbout(title=title, round=round_name, selection=scope, filters=filters, synthetic=synthetic,
+                     lang=lang, extra=tuple(extra))
 
 
-# --- export files (same safety rule as other exports: no cell may start a formula) ------------------
-
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """A text cell that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR
-    first) gets a leading apostrophe, so a unit name from an imported file can never run as a formula.
-    Numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        return "'" + value
-    return value
-
-
-def _cell(value: object) -> object:
-    """A plain Python value for a file cell: missing -> None, numpy scalars -> Python, text neutralised."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return neutralise(value) if isinstance(value, str) else value
+def export_table(table: pd.DataFrame, weights: Mapping[str, float], unit_type: str, today: dt.date,
+                 lang: str) -> pd.DataFrame:
+    """The shown table plus the weights and the date on every row (a CSV has no description sheet),
+    yes/no in words."""
+    out = table.copy()
+    for col in out.columns:
+        if pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(lambda v: i18n.t("ja" if v else "nej", lang))
+    out[i18n.t("risk_weights", lang)] = encode_weights(weights, default_weights([unit_type]), full=True)
+    out[i18n.t("risk_date", lang)] = today.isoformat()
+    return out
 
 
-def _rows(table: pd.DataFrame) -> list[list[object]]:
-    return [[_cell(v) for v in row] for row in table.astype(object).itertuples(index=False, name=None)]
+def to_csv(table: pd.DataFrame, about: RiskAbout) -> bytes:
+    """CSV for Swedish Excel through ``export.table_csv``: the same formula neutralising as every export."""
+    return export.table_csv(table, about)
 
 
-def to_csv(table: pd.DataFrame, meta: Sequence[tuple[str, object]], lang: str = "sv") -> bytes:
-    """CSV for Swedish Excel: UTF-8 with BOM, ``;`` between fields, decimal comma in Swedish; the
-    description rows first, a blank row, then the table."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-
-    def text(value: object) -> object:
-        value = _cell(value)
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return i18n.t("ja" if value else "nej", lang)
-        if isinstance(value, float):
-            s = _num(value)
-            return s.replace(".", ",") if lang != "en" else s
-        return value
-
-    for key, value in meta:
-        writer.writerow([text(key), text(value)])
-    writer.writerow([])
-    writer.writerow([text(c) for c in table.columns])
-    for row in _rows(table):
-        writer.writerow([text(v) for v in row])
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(table: pd.DataFrame, meta: Sequence[tuple[str, object]], sheet: str = "Riskbild",
-            about: str = "Om filen") -> bytes:
-    """XLSX with the ranked list on the first sheet and the description (weights, date) on the second."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    ws.append([_cell(str(c)) for c in table.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in _rows(table):
-        ws.append(row)
-    ws.freeze_panes = "A2"
-    info = wb.create_sheet(about[:31])
-    for key, value in meta:
-        info.append([_cell(key), _cell(value)])
-    info.column_dimensions["A"].width = 48
-    info.column_dimensions["B"].width = 80
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def to_xlsx(table: pd.DataFrame, about: RiskAbout) -> bytes:
+    """XLSX through ``export.table_xlsx``: the list, then the description sheet with the weights."""
+    return export.table_xlsx(table, about, sheet=i18n.t("page_risk", about.lang))
 
 
 def file_name(unit_type: str, level: str, round_name: str, today: dt.date, ext: str) -> str:
@@ -590,9 +544,20 @@ def contribution_bar(df: pd.DataFrame, labels: Sequence[str], lang: str, title: 
     fig.update_layout(barmode="stack")
     fig.update_yaxes(type="category", automargin=True)
     fig.update_xaxes(title=i18n.t("risk_axis", lang), rangemode="tozero")
-    fig = charts._layout(fig, title, subtitle, source, height=max(380, 26 * len(d) + 190))
-    fig.update_layout(legend={"y": 1.02})
+    fig = charts._layout(fig, title, subtitle, source, height=max(380, 26 * len(d) + 230))
+    # Four factors wrap to two legend rows: give them room above the bars instead of over them.
+    fig.update_layout(legend={"y": 1.01, "yanchor": "bottom", "traceorder": "normal"},
+                      margin={"t": 130})
     return fig
+
+
+def bar_labels(names: Sequence[str], ranks: Sequence[object], extra: Sequence[str] | None = None) -> list[str]:
+    """"3. Name": the rank, shared by ties (never a made-up order); "–" for an unranked row. A
+    repeated label gets ``extra`` (e.g. the unit id) so plotly does not merge two bars into one."""
+    labels = [f"– {n}" if pd.isna(r) else f"{int(r)}. {n}" for n, r in zip(names, ranks, strict=True)]
+    if extra is not None and len(set(labels)) < len(labels):
+        labels = [f"{label} ({e})" for label, e in zip(labels, extra, strict=True)]
+    return labels
 
 
 def caption_contributions(df: pd.DataFrame, labels: Sequence[str], lang: str) -> str:
@@ -602,7 +567,9 @@ def caption_contributions(df: pd.DataFrame, labels: Sequence[str], lang: str) ->
     top = df.iloc[0]
     parts = ", ".join(f"{factor_label(f, lang).lower()} {_fmt(top[f'c_{f}'], lang)}"
                       for f in FACTORS if top[f"c_{f}"] > 0)
-    return i18n.t("risk_caption_top", lang, name=list(labels)[0], score=_fmt(top["score"], lang), parts=parts)
+    text = i18n.t("risk_caption_top", lang, name=list(labels)[0], score=_fmt(top["score"], lang), parts=parts)
+    tied = int((df["score"].round(9) == round(float(top["score"]), 9)).sum())
+    return f"{text} {i18n.t('risk_caption_ties', lang, k=tied)}" if tied > 1 else text
 
 
 def _fmt(value: float, lang: str) -> str:
@@ -622,8 +589,8 @@ def maternity_chart(lang: str) -> go.Figure:
             hovertemplate="%{y} " + str(year) + ": %{x} %<extra></extra>",
         ))
     fig.add_vline(x=MATERNITY_COUNTRY[-1], line_dash="dash", line_color=charts.COUNTRY,
-                  annotation_text=f"{i18n.t('country', lang)} {last}: {MATERNITY_COUNTRY[-1]} %",
-                  annotation_position="top")
+                  annotation_text=f"{i18n.t('country', lang)} {last}: {i18n.fmt_pct(MATERNITY_COUNTRY[-1] / 100, lang)}",
+                  annotation_position="bottom left")
     fig.update_xaxes(title="%", range=[0, 102])
     fig.update_yaxes(type="category")
     return charts._layout(fig, i18n.t("risk_maternity_title", lang),
