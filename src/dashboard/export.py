@@ -108,7 +108,7 @@ i18n.register({
                       "grått betyder att ingen enhet har svarat. {caption}",
                       "The map shows the {title_lc}. The colour classes are 0–20, 20–40, 40–60, 60–80 and "
                       "80–100 percent; grey means no unit responded. {caption}"),
-    "exp_notes_table": ("Tabellen har {n} rader.", "The table has {n} rows."),
+    "exp_notes_table": ("Rad {a}–{b} av {n}.", "Rows {a}–{b} of {n}."),
     "exp_docx_kicker": ("Bilaga till", "Attachment to"),
     "exp_docx_letter": ("Meddelande om avslut av tillsyn", "Notice of closed supervision"),
     "exp_docx_intro": (
@@ -139,8 +139,8 @@ i18n.register({
         "In {region}, {k} of {n} health centres that responded ({p}) say they do not follow all rules or "
         "do not know whether they do. For the country the share is {pc}.",
     ),
-    "exp_err_region": ("Regionkoden {code!r} finns inte; ange en av 01–25, till exempel 23.",
-                       "Region code {code!r} does not exist; give one of 01–25, for example 23."),
+    "exp_err_region": ("Regionkoden {code!r} finns inte; giltiga koder är {codes}.",
+                       "Region code {code!r} does not exist; valid codes are {codes}."),
     "exp_err_kommun": ("Kommunkoden {code!r} finns inte; ange en fyrsiffrig kod, till exempel 2380.",
                        "Municipality code {code!r} does not exist; give a four-digit code, for example 2380."),
     "exp_err_kommun_region": ("Kommunen {kommun} ligger inte i region {region}.",
@@ -169,6 +169,7 @@ UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
 # Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection), and their
 # full-width forms, which some Excel locales also accept.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MIME = {
     "png": "image/png",
     "svg": "image/svg+xml",
@@ -244,7 +245,7 @@ class _Renderer:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=5)
             if isinstance(exc, FutureTimeout):
-                raise ExportError(f"Chromium ({path}) startade inte inom {RENDER_TIMEOUT:.0f} s.") from None
+                raise ExportError(f"Chromium ({path}) startade inte inom {RENDER_TIMEOUT:g} s.") from None
             raise ExportError(f"Chromium ({path}) kunde inte startas för bildexporten: {exc}") from exc
         self._loop, self._thread = loop, thread
         if not self._atexit:
@@ -259,11 +260,11 @@ class _Renderer:
         assert loop is not None
         future = asyncio.run_coroutine_threadsafe(k.calc_fig(fig, opts=opts), loop)
         try:
-            return future.result(timeout=RENDER_TIMEOUT + 5)
+            return future.result(timeout=RENDER_TIMEOUT + min(5.0, RENDER_TIMEOUT))
         except FutureTimeout:
             future.cancel()
             self.close()
-            raise ExportError(f"Bildexporten svarade inte inom {RENDER_TIMEOUT:.0f} s och avbröts.") from None
+            raise ExportError(f"Bildexporten svarade inte inom {RENDER_TIMEOUT:g} s och avbröts.") from None
         except ExportError:
             raise
         except Exception as exc:  # a crashed browser: start a new one next time
@@ -340,14 +341,16 @@ def chart_svg(fig: go.Figure) -> bytes:
 
 # --------------------------------------------------------------------------- maps
 
-_svg_lock = threading.Lock()
+# matplotlib is not thread-safe, and Streamlit runs download callables on threads of their own.
+_mpl_lock = threading.RLock()
 
 
 def map_png(figure: Figure, scale: float = 1) -> bytes:
     """A PNG of a ``maps.static_map`` figure: 1920×1080 at scale 1 (its 12.8×7.2 in at 150 dpi)."""
     buf = io.BytesIO()
-    figure.savefig(buf, format="png", dpi=MAP_DPI * scale, facecolor="white",
-                   metadata={"Software": "Tillsynskartan"})
+    with _mpl_lock:
+        figure.savefig(buf, format="png", dpi=MAP_DPI * scale, facecolor="white",
+                       metadata={"Software": "Tillsynskartan"})
     return buf.getvalue()
 
 
@@ -356,7 +359,7 @@ def map_svg(figure: Figure) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()
-    with _svg_lock, matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "tillsyn"}):
+    with _mpl_lock, matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "tillsyn"}):
         figure.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
     return buf.getvalue()
 
@@ -402,6 +405,37 @@ def map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, sourc
 
 
 # --------------------------------------------------------------------------- tables
+
+
+def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: str, synthetic: bool,
+             region: str = "", kommun: str = "") -> MapItem:
+    """One static map as the map page draws it: areas coloured by ``map_measure``, municipalities of
+    ``region`` only. Health centres are drawn on a region's map (unit type "alla" or "vardcentral");
+    on a map of the whole country 1 136 symbols would hide the colours, so they are left out there."""
+    region = region if level == "kommun" else ""
+    unit_type = map_measure(typ, level)
+    table = map_table(status, level, unit_type, region)
+    words = _units_word(unit_type, lang)
+    title = i18n.t("exp_map_region_title" if level == "region" else "exp_by_kommun_title", lang, units=words)
+    sub = subtitle(lang, round_name, unit_type, int(table["n_responded"].sum()), region)
+    source = charts.source_line(lang, synthetic, round_name)
+    points = None
+    if region and typ in ("alla", "vardcentral"):
+        points = filters.in_scope(status, ["vardcentral"], region, kommun)
+    legend = f"{i18n.t('share_not_all', lang)}, {words}"
+    name = "region" if level == "region" else "kommun"
+    caption = charts.caption_region_bar(table.rename(columns={"region": "_r", name: "region"}), lang)
+
+    def draw() -> Figure:
+        return map_figure(table, level, title, sub, source, lang, points, legend)
+
+    key = f"karta-{'regioner' if level == 'region' else 'kommuner'}-{unit_type}"
+    return MapItem(key, title, level, unit_type, table, caption, draw)
+
+
+def _xml_safe(text: str) -> str:
+    """Control characters from a user's file would make the XLSX/PPTX/DOCX invalid XML: drop them."""
+    return _ILLEGAL_XML.sub("", text)
 
 
 def neutralise(value: Any) -> Any:
@@ -486,7 +520,7 @@ def units_table(status: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     s = status.sort_values(["region_kod", "kommun_kod", "unit_type", "name"], kind="stable")
     return pd.DataFrame({
         t("exp_unit_id", lang): s["unit_id"].astype(str),
-        t("exp_unit", lang): s["name"].astype(str),
+        t("exp_unit", lang): s["name"].astype(str).map(_xml_safe),
         t("unit_type", lang): s["unit_type"].map(lambda u: t(u, lang)),
         t("exp_code_kommun", lang): s["kommun_kod"].astype(str),
         t("kommun", lang): s["kommun"].astype(str),
@@ -532,9 +566,10 @@ class About:
         t, lang = i18n.t, self.lang
         example = (f"{t('example_badge', lang)}. {t('example_notice', lang)}" if self.synthetic
                    else t("exp_not_example", lang))
+        source = re.sub(r"^(Källa|Source):\s*", "", self.source_line())
         return [
             (t("exp_title", lang), self.title),
-            (t("exp_source", lang), self.source_line()),
+            (t("exp_source", lang), source),
             (t("round", lang), self.round),
             (t("exp_selection", lang), self.selection),
             (t("exp_filters", lang), self.filters),
@@ -592,7 +627,6 @@ def table_csv(df: pd.DataFrame, about: About) -> bytes:
     return ("\ufeff" + text).encode("utf-8")
 
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -613,7 +647,7 @@ def _cell_value(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, str):
-        return neutralise(_ILLEGAL_XML.sub("", value))
+        return neutralise(_xml_safe(value))
     return value
 
 
@@ -701,7 +735,7 @@ def subtitle(lang: str, round_name: str, unit_type: str, n: int, region: str = "
                   n=i18n.fmt_int(n, lang), units=_units_word(unit_type, lang))
 
 
-def _title_text(fig: go.Figure) -> str:
+def figure_title(fig: go.Figure) -> str:
     text = fig.layout.title.text or ""
     return re.sub(r"<[^>]+>", "", text.split("<br>")[0])
 
@@ -731,7 +765,8 @@ class MapItem:
 
     @cached_property
     def figure(self) -> Figure:
-        return self.draw()
+        with _mpl_lock:
+            return self.draw()
 
 
 @dataclass
@@ -823,29 +858,10 @@ class Bundle:
 
     @cached_property
     def maps(self) -> list[MapItem]:
-        """As on the map page: the country by region and by municipality, or the region's municipalities
-        with its health centres on top."""
-        levels = [("region", ""), ("kommun", "")] if not self.region else [("kommun", self.region)]
-        out = []
-        for level, region in levels:
-            unit_type = map_measure(self.typ, level)
-            table = map_table(self.status, level, unit_type, region)
-            key_title = "exp_map_region_title" if level == "region" else "exp_by_kommun_title"
-            title = i18n.t(key_title, self.lang, units=_units_word(unit_type, self.lang))
-            sub = subtitle(self.lang, self.round, unit_type, int(table["n_responded"].sum()), region)
-            points = None
-            if region and self.typ in ("alla", "vardcentral"):
-                points = filters.in_scope(self.status, ["vardcentral"], region, self.kommun)
-            legend = f"{i18n.t('share_not_all', self.lang)}, {_units_word(unit_type, self.lang)}"
-            name = "region" if level == "region" else "kommun"
-            caption = charts.caption_region_bar(table.rename(columns={"region": "_r", name: "region"}), self.lang)
-
-            def draw(table=table, level=level, title=title, sub=sub, points=points, legend=legend) -> Figure:
-                return map_figure(table, level, title, sub, self.source, self.lang, points, legend)
-
-            key = f"karta-{'regioner' if level == 'region' else 'kommuner'}-{unit_type}"
-            out.append(MapItem(key, title, level, unit_type, table, caption, draw))
-        return out
+        """As on the map page: the country by region and by municipality, or the region's municipalities."""
+        levels = ["region", "kommun"] if not self.region else ["kommun"]
+        return [map_item(self.status, level, self.typ, self.lang, self.round, self.synthetic, self.region,
+                         self.kommun) for level in levels]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table behind a chart or map, and the units of the selection, tidied, by file key."""
@@ -862,7 +878,7 @@ def _check_selection(region: str, kommun: str, typ: str, lang: str) -> tuple[str
     if region:
         code = reference.region_lookup().get(reference.normalise_text(region))
         if code is None:
-            raise SelectionError(i18n.t("exp_err_region", lang, code=region))
+            raise SelectionError(i18n.t("exp_err_region", lang, code=region, codes=", ".join(reference.REGIONS)))
         region = code
     if kommun:
         codes = set(reference.municipalities()["kommun_kod"].astype(str))
@@ -897,6 +913,11 @@ def bundle(round_name: str | None = None, region: str = "", kommun: str = "", la
 # --------------------------------------------------------------------------- presentation (PPTX)
 
 
+def _unescape(text: str) -> str:
+    """Our strings may carry Markdown escapes for the page (``\\*``); files show the plain text."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$])", r"\1", text)
+
+
 def _pct_words(share: float, lang: str) -> str:
     if share != share:
         return "–"
@@ -928,7 +949,7 @@ def _pptx_title(slide: Any, text: str, prs: Any, size: int = 30) -> None:
     title = slide.shapes.title
     title.left, title.top = Emu(int(prs.slide_width * 0.04)), Emu(int(prs.slide_height * 0.04))
     title.width, title.height = Emu(int(prs.slide_width * 0.92)), Emu(int(prs.slide_height * 0.12))
-    title.text = text
+    title.text = _xml_safe(text)
     for p in title.text_frame.paragraphs:
         for r in p.runs:
             r.font.size = Pt(size)
@@ -941,7 +962,7 @@ def _pptx_footer(slide: Any, text: str, prs: Any) -> None:
     box = slide.shapes.add_textbox(Emu(int(prs.slide_width * 0.04)), Emu(int(prs.slide_height * 0.93)),
                                    Emu(int(prs.slide_width * 0.92)), Emu(int(prs.slide_height * 0.05)))
     box.name = "Källa"
-    box.text_frame.text = text
+    box.text_frame.text = _xml_safe(text)
     for r in box.text_frame.paragraphs[0].runs:
         r.font.size = Pt(11)
 
@@ -955,7 +976,7 @@ def _pptx_text(slide: Any, lines: Iterable[str], prs: Any, top: float = 0.2, siz
     tf.word_wrap = True
     for i, line in enumerate(lines):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        p.text = line
+        p.text = _xml_safe(line)
         p.space_after = Pt(8)
         for r in p.runs:
             r.font.size = Pt(size)
@@ -989,7 +1010,7 @@ def _pptx_table(slide: Any, df: pd.DataFrame, prs: Any, lang: str) -> None:
                 text = f"{value:.1f}".replace(".", "," if lang != "en" else ".")
             else:
                 text = str(value)
-            table.cell(i, j).text = text
+            table.cell(i, j).text = _xml_safe(text)
     for r in range(rows):
         for c in range(cols):
             for p in table.cell(r, c).text_frame.paragraphs:
@@ -1012,18 +1033,18 @@ def _slide_table(b: Bundle) -> tuple[str, pd.DataFrame]:
     return f"{t('exp_regions_slide', lang)}, {_units_word(unit_type, lang)}", full[cols]
 
 
-def pptx_pack(b: Bundle, rows_per_slide: int = 12) -> bytes:
+def pptx_pack(b: Bundle, rows_per_slide: int = 9) -> bytes:
     """A 16:9 presentation of the selection: title, headline figures, map(s), charts, a table, method.
 
     Every picture has alt text and every slide speaker notes with its numbers in words; the
     source line (with "Exempeldata" for generated data) is on every slide.
     """
     from pptx import Presentation
-    from pptx.util import Inches
+    from pptx.util import Emu
 
     t, lang = i18n.t, b.lang
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # PowerPoint widescreen 16:9
     title_layout, title_only = prs.slide_layouts[0], prs.slide_layouts[5]
     source = b.source
 
@@ -1071,7 +1092,7 @@ def pptx_pack(b: Bundle, rows_per_slide: int = 12) -> bytes:
         _pptx_title(s, item.title, prs, size=24)
         _pptx_picture(s, chart_png(item.figure), prs, f"{item.title}. {item.caption}")
         _pptx_footer(s, source, prs)
-        note = item.caption + (f" {t('advice_note', lang)}" if item.key.startswith("regler") else "")
+        note = item.caption + (f" {_unescape(t('advice_note', lang))}" if item.key.startswith("regler") else "")
         s.notes_slide.notes_text_frame.text = note
 
     heading, table = _slide_table(b)
@@ -1084,14 +1105,17 @@ def pptx_pack(b: Bundle, rows_per_slide: int = 12) -> bytes:
         else:
             _pptx_text(s, [t("exp_no_units", lang)], prs)
         _pptx_footer(s, source, prs)
-        s.notes_slide.notes_text_frame.text = (t("exp_notes_table", lang, n=i18n.fmt_int(len(table), lang))
-                                               + " " + t("exp_full_table", lang))
+        first = i * rows_per_slide + 1
+        s.notes_slide.notes_text_frame.text = (
+            t("exp_notes_table", lang, a=first, b=first + len(page) - 1, n=i18n.fmt_int(len(table), lang))
+            + " " + t("exp_full_table", lang))
 
     s = prs.slides.add_slide(title_only)
     _pptx_title(s, t("exp_method_slide", lang), prs)
     about = b.about(t("exp_pack_title", lang, selection=b.selection))
     _pptx_text(s, [f"{label}: {value}" for label, value in about.rows()[1:7]], prs, size=16)
-    s.notes_slide.notes_text_frame.text = " ".join(value for _, value in about.rows()[1:7])
+    _pptx_footer(s, source, prs)
+    s.notes_slide.notes_text_frame.text = "\n".join(f"{label}: {value}" for label, value in about.rows()[1:7])
 
     prs.core_properties.title = t("exp_pack_title", lang, selection=b.selection)
     prs.core_properties.author = "Tillsynskartan"
@@ -1114,9 +1138,12 @@ def _docx_language(doc: Any, lang: str) -> None:
     rpr.append(el)
 
 
-def _docx_table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
+def _docx_table(doc: Any, header: list[str], rows: list[list[str]], widths_cm: tuple[float, ...] = (8, 4, 4)) -> None:
+    from docx.shared import Cm
+
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.autofit = False
     for j, text in enumerate(header):
         cell = table.rows[0].cells[j]
         cell.text = text
@@ -1126,6 +1153,9 @@ def _docx_table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
         cells = table.add_row().cells
         for j, text in enumerate(row):
             cells[j].text = text
+    for row in table.rows:
+        for j, cell in enumerate(row.cells):
+            cell.width = Cm(widths_cm[j] if j < len(widths_cm) else widths_cm[-1])
 
 
 def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about: About) -> bytes:
@@ -1160,7 +1190,7 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
     answered = vc[vc["responded"].astype(bool)]
     if len(answered):
         doc.add_paragraph(t("exp_docx_intro", lang, region=region))
-        for name in answered["name"].astype(str):
+        for name in answered["name"].astype(str).map(_xml_safe):
             p = doc.add_paragraph(name, style="List Paragraph")
             p.paragraph_format.space_after = Pt(0)
     else:
@@ -1168,7 +1198,7 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
     missing = vc[~vc["responded"].astype(bool)]
     if len(missing):
         doc.add_paragraph(t("exp_docx_missing", lang))
-        for name in missing["name"].astype(str):
+        for name in missing["name"].astype(str).map(_xml_safe):
             doc.add_paragraph(name, style="List Paragraph").paragraph_format.space_after = Pt(0)
 
     doc.add_heading(t("exp_docx_survey_h", lang), level=2)
@@ -1213,7 +1243,7 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
                      i18n.fmt_pct(r.country_share_not_ja, lang)])
     _docx_table(doc, [t("provision", lang), f"{t('share_not_ja', lang)}, {t('region_share', lang).lower()}",
                       f"{t('share_not_ja', lang)}, {t('country_share', lang).lower()}"], rows)
-    doc.add_paragraph(t("advice_note", lang))
+    doc.add_paragraph(_unescape(t("advice_note", lang)))
     doc.add_paragraph(about.source_line())
 
     buf = io.BytesIO()

@@ -282,6 +282,15 @@ def plain(text: object) -> str:
     return s
 
 
+def picked_row(table: pd.DataFrame, key: str) -> int | None:
+    """A table whose rows can be selected (mouse or keyboard); returns the selected row's position.
+    Data from files is shown as text: st.dataframe never renders HTML or Markdown."""
+    event = st.dataframe(table, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+                         width="stretch")
+    rows = event.selection.rows if event else []
+    return rows[0] if rows else None
+
+
 def chart(fig, caption: str, key: str) -> None:
     """A plotly chart with its text alternative underneath."""
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png"}})

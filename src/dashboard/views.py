@@ -139,11 +139,9 @@ def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
         i18n.t("rank", lang): reg["rank"],
         **_change_columns(f, reg),
     })
-    picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
-                          width="stretch")
-    rows = picked.selection.rows if picked else []
-    if rows:
-        st.switch_page(ui.PAGES["region"], query_params=ui.params_of(f.with_(region=reg["region_kod"].iloc[rows[0]])))
+    row = ui.picked_row(shown, key)
+    if row is not None:
+        st.switch_page(ui.PAGES["region"], query_params=ui.params_of(f.with_(region=reg["region_kod"].iloc[row])))
 
 
 def _with_previous(f: Filters, table: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -177,11 +175,9 @@ def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
         "n < 5": km["n_responded"].between(1, 4),
         **_change_columns(f, km),
     })
-    picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
-                          width="stretch")
-    rows = picked.selection.rows if picked else []
-    if rows:
-        st.switch_page(ui.PAGES["kommun"], query_params=ui.params_of(f.with_(kommun=km["kommun_kod"].iloc[rows[0]])))
+    row = ui.picked_row(shown, key)
+    if row is not None:
+        st.switch_page(ui.PAGES["kommun"], query_params=ui.params_of(f.with_(kommun=km["kommun_kod"].iloc[row])))
 
 
 def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
@@ -201,11 +197,9 @@ def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
     if not f.regel:
         data = {k if k != i18n.t("answer", lang) else i18n.t("headline", lang): v for k, v in data.items()}
     st.caption(f"{i18n.fmt_int(len(shown_units), lang)} / {i18n.fmt_int(len(status), lang)}")
-    picked = st.dataframe(pd.DataFrame(data), hide_index=True, key=key, on_select="rerun",
-                          selection_mode="single-row", width="stretch")
-    rows = picked.selection.rows if picked else []
-    if rows:
-        unit = shown_units.iloc[rows[0]]
+    row = ui.picked_row(pd.DataFrame(data), key)
+    if row is not None:
+        unit = shown_units.iloc[row]
         st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
             f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])))
 
@@ -519,11 +513,9 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
         i18n.t("diff_pp", lang): ranked["diff_pp"].round(1),
         i18n.t("small_n_col", lang): ranked["small_n"],
     })
-    picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
-                          width="stretch")
-    rows = picked.selection.rows if picked else []
-    if rows:
-        code = ranked[code_col].iloc[rows[0]]
+    row = ui.picked_row(shown, key)
+    if row is not None:
+        code = ranked[code_col].iloc[row]
         page = "region" if level == "region" else "kommun"
         st.switch_page(ui.PAGES[page], query_params=ui.params_of(f.with_(**{page: code})))
     areas = i18n.t("regions_heading" if level == "region" else "kommuner", lang).lower()
