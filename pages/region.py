@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import i18n, reference, ui, views
+from dashboard import downloads, i18n, reference, ui, views
 
 f = ui.filters()
 lang = f.lang
@@ -17,6 +17,7 @@ if not f.region:
 ui.page_header(f, reference.region_name(f.region))
 views.headlines(f, region=f.region)
 views.region_rank(f)
+downloads.pack(f)
 st.subheader(i18n.t("kommun_map_heading", lang))
 views.map_section(f, "kommun", key="region_map", region=f.region, kommun=f.kommun, height=480)
 if "vardcentral" in f.unit_types:

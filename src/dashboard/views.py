@@ -11,7 +11,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard import aggregate, charts, filters, i18n, reference, ui
+from dashboard import aggregate, charts, downloads, filters, i18n, reference, ui
 from dashboard.state import Filters
 
 UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
@@ -216,6 +216,7 @@ def region_charts(f: Filters) -> None:
             fig = charts.region_bar(reg, lang, i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
                                     subtitle(f, unit_type, n), source(f), selected=f.region)
             ui.chart(fig, charts.caption_region_bar(reg, lang), key=f"region_bar_{unit_type}")
+            downloads.chart(fig, reg, f"regioner-{unit_type}", f)
             with st.expander(i18n.t("table", lang)):
                 region_table(f, reg, key=f"region_table_{unit_type}")
 
@@ -235,6 +236,7 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
             fig = charts.provision_bar(prov, lang, i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
                                        subtitle(f, unit_type, n, region, kommun), source(f))
             ui.chart(fig, charts.caption_provisions(prov, lang), key=f"prov_bar_{unit_type}_{region}_{kommun}")
+            downloads.chart(fig, prov, f"regler-{unit_type}-{region or 'riket'}-{kommun or 'alla'}", f)
             st.caption(i18n.t("advice_note", lang))
             with st.expander(i18n.t("table", lang)):
                 provision_table(f, prov)
@@ -523,6 +525,7 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
                                     subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if level == "kommun" else ""),
                                     source(f), float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
     ui.chart(fig, charts.caption_region_bar(ranked, lang, name_col), key=f"{key}_dist")
+    downloads.chart(fig, ranked, f"spridning-{level}-{unit_type}", f)
 
 
 # --- rounds over time -------------------------------------------------------------------------
