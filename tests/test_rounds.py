@@ -150,3 +150,13 @@ def test_pages_show_the_change_when_a_compare_round_is_chosen(two_rounds):
     assert at.metric[0].value == f"79{NB}%"
     tabs = [t.label for t in at.tabs]
     assert "Enheter som försämrats (1)" in tabs and "Nya enheter (finns inte i 2023) (1)" in tabs
+
+
+def test_trend_tables_export_with_people_headers(example):
+    from dashboard import export
+
+    _, _, status = example
+    table = export.tidy(rounds.trend({"2023": status, "2025": status}, "vardcentral", "18"), "sv")
+    assert list(table.columns) == ["Omgång", "Område", "Svarat", "Inte alla / vet ej", "Andel inte alla / vet ej (%)"]
+    assert table["Område"].tolist() == ["Riket", "Region Örebro län"] * 2
+    assert table["Andel inte alla / vet ej (%)"].tolist()[:2] == [37.9, 74.1]

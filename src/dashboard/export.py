@@ -457,6 +457,31 @@ def _units_word(unit_type: str, lang: str) -> str:
     return i18n.t(UNIT_PLURAL[unit_type], lang)
 
 
+def trend_table(trend: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
+    """``rounds.trend`` output: one row per round and scope (the country or a region)."""
+    t = i18n.t
+    scope = trend["scope"].map(lambda c: t("country", lang) if c == "country" else reference.region_name(str(c)))
+    return pd.DataFrame({
+        t("round", lang): trend["round"].astype(str),
+        t("scope", lang): scope,
+        t("n_responded", lang): _int(trend["n_responded"]),
+        t("n_not_all", lang): _int(trend["n_not_all"]),
+        t("share_not_all", lang) + " (%)": _pct(trend["share_not_all"]),
+    }).reset_index(drop=True)
+
+
+def provision_trend_table(prov: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
+    """``rounds.provision_trend`` output: one row per round and provision."""
+    t = i18n.t
+    title = prov["title_en"] if lang == "en" else prov["title_sv"]
+    return pd.DataFrame({
+        t("round", lang): prov["round"].astype(str),
+        t("provision", lang): prov["provision_id"].astype(str) + " " + title.astype(str),
+        "n": _int(prov["n"]),
+        t("share_not_ja", lang) + " (%)": _pct(prov["share_not_ja"]),
+    }).reset_index(drop=True)
+
+
 def region_table(reg: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     """``by_region`` output as a table for people: codes, names, counts and shares in percent."""
     t = i18n.t
@@ -536,6 +561,10 @@ def tidy(df: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     """Any frame a page shows (by_region, by_kommun, by_provision, unit_status) as a table for people;
     a frame of another shape is returned as it is."""
     cols = set(df.columns)
+    if {"round", "scope", "share_not_all"} <= cols:
+        return trend_table(df, lang)
+    if {"round", "provision_id", "share_not_ja"} <= cols and "n_ja" not in cols:
+        return provision_trend_table(df, lang)
     if {"provision_id", "n_ja", "share_not_ja"} <= cols:
         return provision_table(df, lang)
     if {"unit_id", "status"} <= cols:

@@ -320,43 +320,55 @@ def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False) 
         st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items}")
 
 
-def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str = "",
-                points_scope: pd.DataFrame | None = None, height: int = 560) -> None:
+def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str = "", height: int = 560) -> None:
     """A choropleth (no basemap) with health-centre points, legend, and the same numbers in a
     table beside it. Clicking an area or a point drills down; so does a table row."""
-    from dashboard import geo, maps
-
-    lang = f.lang
     unit_type = map_measure(f, level)
     change = bool(f.jamfor) and f.visa == "forandring"
-    if level == "region":
-        table = ui.region_change(f.round, f.jamfor, unit_type) if change else ui.by_region(f.round, unit_type)
-        features = geo.geojson_dict("region")
-        view = geo.bounds_view([region] if region else [], "region")
-    else:
-        table = (ui.kommun_change(f.round, f.jamfor, unit_type, region) if change
-                 else ui.by_kommun(f.round, unit_type, region))
-        features = geo.geojson_dict("kommun", region or None)
-        view = geo.bounds_view([kommun] if kommun else (table["kommun_kod"].tolist() if region else []), "kommun")
-    status = ui.round_tables(f.round)[2]
-    show_points = f.typ in ("alla", "vardcentral")
-    scope = points_scope if points_scope is not None else filters.in_scope(status, ["vardcentral"], region, kommun)
-    points = unit_points(f, scope) if show_points else None
-    values = area_values(f, table, level, unit_type, change)
-    deck = maps.choropleth_deck(features, values, level, view, points,
-                                selected=[kommun] if kommun else ([region] if region and level == "region" else []),
-                                lang=lang, height=height, scale="change" if change else "share")
+    deck = _deck(ui.data_version(), f.round, f.typ, f.jamfor, f.visa, f.lang, level, region, kommun, height)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
                                 key=f"{key}_{level}_{region}_{kommun}", height=height)
-        legend(f, unit_type, show_points, change)
+        legend(f, unit_type, f.typ in ("alla", "vardcentral"), change)
     with right:
         if level == "region":
-            region_table(f, table, key=f"{key}_table_region")
+            region_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_region")
         else:
-            kommun_table(f, table, key=f"{key}_table_kommun_{region}")
+            kommun_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_kommun_{region}")
     _follow_click(f, event, level)
+
+
+def _map_table(f: Filters, level: str, unit_type: str, change: bool, region: str) -> pd.DataFrame:
+    if level == "region":
+        return ui.region_change(f.round, f.jamfor, unit_type) if change else ui.by_region(f.round, unit_type)
+    return (ui.kommun_change(f.round, f.jamfor, unit_type, region) if change
+            else ui.by_kommun(f.round, unit_type, region))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang: str, level: str,
+          region: str, kommun: str, height: int):
+    """The map for one view, built once and shared by every session showing that view (the
+    geometry is already simplified and cached in ``geo``; ``version`` changes after an import)."""
+    from dashboard import geo, maps
+
+    f = Filters(lang=lang, round=round_name, typ=typ, jamfor=jamfor, visa=visa)
+    unit_type = map_measure(f, level)
+    change = bool(jamfor) and visa == "forandring"
+    table = _map_table(f, level, unit_type, change, region)
+    if level == "region":
+        features = geo.geojson_dict("region")
+        view = geo.bounds_view([region] if region else [], "region")
+    else:
+        features = geo.geojson_dict("kommun", region or None)
+        view = geo.bounds_view([kommun] if kommun else (table["kommun_kod"].tolist() if region else []), "kommun")
+    points = None
+    if typ in ("alla", "vardcentral"):
+        points = unit_points(f, filters.in_scope(ui.round_tables(round_name)[2], ["vardcentral"], region, kommun))
+    return maps.choropleth_deck(features, area_values(f, table, level, unit_type, change), level, view, points,
+                                selected=[kommun] if kommun else ([region] if region and level == "region" else []),
+                                lang=lang, height=height, scale="change" if change else "share")
 
 
 def _follow_click(f: Filters, event, level: str) -> None:
@@ -584,9 +596,11 @@ def trend_section(f: Filters, region: str = "") -> None:
             last = trend[trend["scope"] == (region or "country")].tail(2)
             caption = "; ".join(f"{r.round}: {i18n.fmt_share(r.n_not_all, r.n_responded, lang)}" for r in last.itertuples())
             ui.chart(fig, caption, key=f"trend_{unit_type}_{region}")
+            downloads.chart(fig, trend, f"utveckling-{unit_type}-{region or 'riket'}", f)
             prov = rounds_mod.provision_trend(tables, unit_type, region)
             fig = charts.provision_slope(prov, lang, i18n.t("trend_prov_title", lang), scope_name(f, region), source(f))
             ui.chart(fig, i18n.t("trend_prov_title", lang), key=f"trend_prov_{unit_type}_{region}")
+            downloads.chart(fig, prov, f"utveckling-regler-{unit_type}-{region or 'riket'}", f)
 
 
 def unit_previous(f: Filters, unit: pd.Series) -> None:
