@@ -150,3 +150,16 @@ def test_import_asks_for_the_password_and_rejects_a_wrong_one(monkeypatch):
     at.button[0].click().run()
     assert at.get("file_uploader")
     assert "rätt-lösen" not in texts(at)
+
+
+def test_a_unit_can_be_opened_from_a_select_box_without_the_map_or_grid():
+    at = run("region", region="23", typ="vardcentral")
+    from dashboard import datasets
+
+    units, _ = datasets.example_round()
+    unit_id = units[units["name"] == "Åre hälsocentral"]["unit_id"].iloc[0]
+    box = at.selectbox(key="region_units_open")
+    assert "Åre hälsocentral, Åre" in box.options and len(box.options) == 22
+    box.select(unit_id).run()
+    assert not at.exception
+    assert at.title[0].value.replace("\\", "") == "Åre hälsocentral"

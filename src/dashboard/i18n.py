@@ -180,6 +180,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "choose_region": ("Välj en region", "Choose a region"),
     "choose_kommun": ("Välj en kommun", "Choose a municipality"),
     "choose_unit": ("Välj en enhet", "Choose a unit"),
+    "open_unit": ("Öppna en enhet", "Open a unit"),
+    "open_unit_hint": ("Skriv eller välj ett namn", "Type or choose a name"),
     "rank_of": ("Plats {rank} av {n} regioner (1 = högst andel som inte följer alla regler)",
                 "Rank {rank} of {n} regions (1 = highest share not following all rules)"),
     "rank_unranked": ("Rangordnas inte: färre än 5 enheter har svarat", "Not ranked: fewer than 5 units responded"),

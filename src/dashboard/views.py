@@ -198,8 +198,11 @@ def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
         data = {k if k != i18n.t("answer", lang) else i18n.t("headline", lang): v for k, v in data.items()}
     st.caption(f"{i18n.fmt_int(len(shown_units), lang)} / {i18n.fmt_int(len(status), lang)}")
     row = ui.picked_row(pd.DataFrame(data), key)
-    if row is not None:
-        unit = shown_units.iloc[row]
+    names = dict(zip(shown_units["unit_id"], shown_units["name"] + ", " + shown_units["kommun"], strict=True))
+    chosen = st.selectbox(i18n.t("open_unit", lang), list(names), index=None, format_func=names.get,
+                          placeholder=i18n.t("open_unit_hint", lang), key=f"{key}_open")
+    if row is not None or chosen:
+        unit = shown_units.iloc[row] if row is not None else shown_units.set_index("unit_id", drop=False).loc[chosen]
         st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
             f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])))
 
