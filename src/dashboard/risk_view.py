@@ -1,0 +1,208 @@
+"""The risk page's sections (Streamlit): weights bound to the URL, ranked lists, context.
+
+The figures come from ``dashboard.risk`` (pure, tested); these functions only draw them. The weights
+live in the URL (``w=V1:2,none:3``), so a shared link reproduces the same ranked list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import filters, i18n, provisions, risk, state, ui, views
+from dashboard.state import Filters
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _factor_table(version: str, round_name: str, previous: str) -> pd.DataFrame:
+    units, answers, _ = ui.round_tables(round_name)
+    prev = ui.round_tables(previous)[:2] if previous else None
+    return risk.factor_table(units, answers, previous=prev)
+
+
+def factor_table(round_name: str, previous: str) -> pd.DataFrame:
+    """The unweighted factors of a round, cached like every table (keyed on the database version, so
+    an import, also from the CLI, is seen); weights are applied per run: cheap, and never stale."""
+    return _factor_table(ui.data_version(), round_name, previous)
+
+
+# --- weights ---------------------------------------------------------------------------------------
+
+def _url_filters() -> Filters:
+    """The URL's filters, read directly: a callback runs before the page, so it must not draw or stop."""
+    return state.from_params(st.query_params.to_dict(), rounds=ui.rounds()["round"].tolist())
+
+
+def _commit_weights(keys: list[str]) -> None:
+    f = _url_filters()
+    current = risk.decode_weights(f.w)
+    for key in keys:
+        value = st.session_state.get(f"risk_w_{key}")
+        if value is not None:
+            current[key] = float(value)
+    ui.go(f.with_(w=risk.encode_weights(current)))
+
+
+def _reset_weights() -> None:
+    ui.go(_url_filters().with_(w=""))
+
+
+def weight_sliders(f: Filters) -> dict[str, float]:
+    """Sliders synced from the URL before they are drawn; a change or the reset writes the URL."""
+    lang = f.lang
+    weights = risk.decode_weights(f.w)
+    changed = risk.encode_weights(weights)
+    cat = provisions.catalogue()
+    titles = dict(zip(cat["provision_id"], cat["title_en" if lang == "en" else "title_sv"], strict=True))
+    groups = [("factors", list(risk.FACTOR_WEIGHTS))] + [
+        (u, list(risk.default_weights([u], cat).keys() - risk.FACTOR_WEIGHTS.keys())) for u in f.unit_types]
+    keys = [k for _, ks in groups for k in ks]
+    with st.expander(i18n.t("risk_weights", lang), expanded=bool(changed), icon=":material/tune:"):
+        st.caption(i18n.t("risk_weights_help", lang))
+        cols = st.columns(len(groups))
+        for col, (group, group_keys) in zip(cols, groups, strict=True):
+            with col:
+                st.markdown(f"**{views.units_word(group, lang).capitalize()}**" if group != "factors"
+                            else f"**{i18n.t('risk_factors', lang)}**")
+                for key in sorted(group_keys, key=list(risk.default_weights()).index):
+                    wkey = f"risk_w_{key}"
+                    if st.session_state.get(wkey) != weights[key]:
+                        st.session_state[wkey] = weights[key]
+                    label = f"{key} {titles[key]}" if key in titles else risk.factor_label(key, lang)
+                    st.slider(label, min_value=risk.W_MIN, max_value=risk.W_MAX, step=risk.W_STEP, key=wkey,
+                              format="%.1f", on_change=_commit_weights, args=(keys,),
+                              help=None if key in titles else i18n.t(f"risk_x_{key}", lang))
+        st.button(i18n.t("risk_reset", lang), on_click=_reset_weights, key="risk_reset",
+                  icon=":material/restart_alt:", disabled=not changed)
+    if changed:
+        st.caption(i18n.t("risk_weights_changed", lang, weights=changed))
+    return weights
+
+
+def weights_line(f: Filters, weights: dict[str, float]) -> str:
+    """For chart subtitles: a saved image still says which weights made it."""
+    changed = risk.encode_weights(weights)
+    return f"{i18n.t('risk_weights', f.lang)}: {changed or 'standard'}"
+
+
+# --- sections --------------------------------------------------------------------------------------
+
+def explanation(f: Filters, previous: str) -> None:
+    lang = f.lang
+    st.markdown(i18n.t("risk_intro", lang))
+    st.info(i18n.t("risk_privacy", lang), icon=":material/shield:")
+    with st.expander(i18n.t("risk_how", lang), icon=":material/info:"):
+        st.markdown(i18n.t("risk_how_text", lang))
+        for factor in risk.FACTORS:
+            st.markdown(f"- **{risk.factor_label(factor, lang)}**: {i18n.t(f'risk_x_{factor}', lang)}")
+        st.markdown(i18n.t("risk_small_n", lang))
+    st.caption(i18n.t("risk_prev", lang, round=previous) if previous else i18n.t("risk_no_prev", lang))
+    if f.regel or f.svar:
+        st.caption(i18n.t("risk_filters_note", lang))
+
+
+def downloads(f: Filters, table: pd.DataFrame, level: str, unit_type: str, weights: dict[str, float],
+              previous: str, scope: str, key: str) -> None:
+    """CSV and Excel of exactly the table shown, with the weights and today's date inside."""
+    lang = f.lang
+    today = dt.date.today()
+    about = risk.export_about(lang, f.round, previous, level, unit_type, scope, weights,
+                              ui.is_synthetic(ui.round_tables(f.round)[0]))
+    data = risk.export_table(table, weights, unit_type, today, lang)
+    left, right = st.columns(2)
+    left.download_button(i18n.t("risk_download_csv", lang), data=partial(risk.to_csv, data, about),
+                         file_name=risk.file_name(unit_type, level, f.round, today, "csv"),
+                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    right.download_button(i18n.t("risk_download_xlsx", lang), data=partial(risk.to_xlsx, data, about),
+                          file_name=risk.file_name(unit_type, level, f.round, today, "xlsx"),
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict[str, float],
+                 previous: str) -> None:
+    """Top units as stacked bars of their contributions, then every unit in a table that drills down."""
+    lang = f.lang
+    ranked = risk.rank_units(filters.in_scope(scored, None, f.region, f.kommun))
+    if ranked.empty:
+        st.info(i18n.t("no_data", lang))
+        return
+    top = ranked.head(risk.TOP_N)
+    labels = risk.bar_labels(top["name"], top["rank"], top["unit_id"])
+    words = views.units_word(unit_type, lang)
+    title = i18n.t("risk_top_title", lang, n=len(top), units=words)
+    subtitle = f"{views.subtitle(f, unit_type, len(ranked), f.region, f.kommun)} · {weights_line(f, weights)}"
+    fig = risk.contribution_bar(top, labels, lang, title, subtitle, views.source(f))
+    ui.chart(fig, risk.caption_contributions(top, labels, lang), key=f"risk_units_bar_{unit_type}")
+    table = risk.unit_export(ranked, lang)
+    if not previous:
+        table = table.drop(columns=[i18n.t("risk_prev_not_ja", lang)])
+    st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
+    st.caption(i18n.t("risk_select_hint", lang))
+    row = ui.picked_row(table, key=f"risk_units_table_{unit_type}")
+    downloads(f, table, "unit", unit_type, weights, previous, views.scope_name(f, f.region, f.kommun),
+              key=f"risk_units_dl_{unit_type}")
+    if row is not None:
+        unit = ranked.iloc[row]
+        st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
+            f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])))
+
+
+def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, weights: dict[str, float],
+                 previous: str) -> None:
+    """Mean score per area with n; areas with n < 5 listed last, unranked, and left out of the chart."""
+    lang = f.lang
+    code, name = risk.AREAS[level]
+    region = f.region if level == "kommun" else ""
+    if region:
+        scored = scored[scored["region_kod"] == region]
+    areas = risk.by_area(scored, level)
+    st.caption(i18n.t("risk_small_n", lang))
+    ranked = areas[areas["ranked"]].head(risk.TOP_N)
+    words = views.units_word(unit_type, lang)
+    if ranked.empty:
+        st.info(i18n.t("risk_chart_ranked_only", lang))
+    else:
+        labels = risk.bar_labels([f"{n} (n={k})" for n, k in zip(ranked[name], ranked["n_units"], strict=True)],
+                                 ranked["rank"], ranked[code])
+        title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang), units=words)
+        subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
+                    f"{weights_line(f, weights)}")
+        fig = risk.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f))
+        ui.chart(fig, f"{risk.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}",
+                 key=f"risk_{level}_bar_{unit_type}")
+    table = risk.area_export(areas, level, lang, with_maternity=level == "region")
+    if level == "region":
+        st.caption(i18n.t("risk_maternity_col_note", lang, source=risk.MATERNITY_SOURCE,
+                          year=risk.MATERNITY_YEARS[-1]))
+    st.caption(i18n.t("risk_select_hint", lang))
+    row = ui.picked_row(table, key=f"risk_{level}_table_{unit_type}")
+    downloads(f, table, level, unit_type, weights, previous, views.scope_name(f, region),
+              key=f"risk_{level}_dl_{unit_type}")
+    if row is not None:
+        area = areas.iloc[row]
+        page = "region" if level == "region" else "kommun"
+        st.switch_page(ui.PAGES[page], query_params=ui.params_of(f.with_(**{level: area[code]})))
+
+
+def maternity_section(f: Filters) -> None:
+    """The real SCB indicator by region: context with its source and years, never part of the score."""
+    lang = f.lang
+    st.subheader(i18n.t("risk_maternity_heading", lang))
+    st.markdown(i18n.t("risk_maternity_text", lang))
+    ui.chart(risk.maternity_chart(lang), risk.caption_maternity(lang), key="risk_maternity_chart")
+    mc = risk.maternity_care()
+    country = pd.DataFrame([{"region": i18n.t("country", lang),
+                             **{f"y{y}": v for y, v in zip(risk.MATERNITY_YEARS, risk.MATERNITY_COUNTRY,
+                                                           strict=True)}}])
+    shown = pd.concat([mc, country], ignore_index=True)
+    table = pd.DataFrame({i18n.t("region", lang): shown["region"],
+                          **{f"{y} (%)": shown[f"y{y}"] for y in risk.MATERNITY_YEARS}})
+    with st.expander(i18n.t("table", lang)):
+        st.dataframe(table, hide_index=True, width="stretch", key="risk_maternity_table")
+    st.caption(risk.maternity_source(lang))
+
+
