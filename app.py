@@ -19,10 +19,13 @@ ICONS = {
     "method": ":material/menu_book:", "import": ":material/upload_file:",
 }
 pages = [
-    st.Page(path, title=i18n.t(f"page_{key}", f.lang), icon=ICONS[key], url_path=Path(path).stem,
-            default=key == "overview")
+    st.Page(path, title=i18n.t(f"page_{key}", f.lang), icon=ICONS[key], url_path=Path(path).stem)
     for key, path in ui.PAGES.items()
 ]
+# The overview is served at "/" and at /oversikt: the default page is always "/" (Streamlit
+# ignores its url_path but reserves it), so it is registered once more under a spare name.
+pages.insert(0, st.Page(ui.PAGES["overview"], title=i18n.t("page_overview", f.lang), icon=ICONS["overview"],
+                        url_path="start", default=True))
 # Streamlit's own menu drops the query string on a page switch; our links carry the filters.
 page = st.navigation(pages, position="hidden")
 ui.nav_links(f, ICONS)

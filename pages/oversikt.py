@@ -1,4 +1,5 @@
-"""Översikt: the national picture, with a path to the worst and best regions."""
+"""Översikt: the national picture (or the chosen region/municipality against it), with a path to
+the worst and best regions."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from dashboard import downloads, i18n, ui, views
 
 f = ui.filters()
 ui.page_header(f, i18n.t("page_overview", f.lang))
-views.headlines(f)
+views.headlines(f, region=f.region, kommun=f.kommun)
 downloads.pack(f)
 views.best_worst_links(f)
 views.region_charts(f)
-views.provision_charts(f, heading=i18n.t("provisions_heading", f.lang))
-views.change_section(f)
-views.trend_section(f)
+views.provision_charts(f, heading=i18n.t("provisions_heading", f.lang), region=f.region, kommun=f.kommun)
+views.change_section(f, region=f.region, kommun=f.kommun)
+views.trend_section(f, region=f.region)

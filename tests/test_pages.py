@@ -163,3 +163,9 @@ def test_a_unit_can_be_opened_from_a_select_box_without_the_map_or_grid():
     box.select(unit_id).run()
     assert not at.exception
     assert at.title[0].value.replace("\\", "") == "Åre hälsocentral"
+
+
+def test_overview_follows_the_region_filter_with_the_country_alongside():
+    body = texts(run("oversikt", region="18", typ="vardcentral"))
+    assert f"20 av 27 vårdcentraler (74{NB}%)" in body
+    assert f"Riket: 431 av 1{NB}136 (38{NB}%)" in body
