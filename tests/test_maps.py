@@ -130,9 +130,10 @@ def test_deck_is_offline():
 
 def test_deck_layers_and_view():
     spec = json.loads(_deck(points=POINTS).to_json())
-    assert [layer["id"] for layer in spec["layers"]] == ["areas", "units"]
+    assert [layer["id"] for layer in spec["layers"]] == [
+        "areas", "units-follows_all", "units-not_all", "units-follows_none", "units-no_answer"]
     assert spec["layers"][0]["@@type"] == "GeoJsonLayer" and spec["layers"][0]["pickable"] is True
-    assert spec["layers"][1]["@@type"] == "ScatterplotLayer"
+    assert all(layer["@@type"] == "ScatterplotLayer" and layer["pickable"] for layer in spec["layers"][1:])
     assert spec["initialViewState"]["zoom"] == geo.bounds_view([], "kommun")["zoom"]
     assert len(spec["layers"][0]["data"]["features"]) == 290
     no_points = json.loads(_deck().to_json())
@@ -161,8 +162,8 @@ def test_tooltip_is_text_not_html():
     props = _features_by_code(spec)
     # the hostile name stays a plain value shown through the text tooltip, never in an HTML template
     assert props["0114"]["tooltip"] == f"{XSS}\nIngen data"
-    units = spec["layers"][1]["data"]
-    assert units[0]["tooltip"].startswith(XSS)
+    units = [p for layer in spec["layers"][1:] for p in layer["data"]]
+    assert any(p["tooltip"].startswith(XSS) for p in units)
     assert "html" not in json.dumps(deck._tooltip)
 
 
@@ -185,9 +186,11 @@ def test_points_status_not_by_colour_alone():
     records = maps.point_records(POINTS)
     assert len(records) == 4  # the NaN point is skipped
     by_status = {r["status"]: r for r in records}
-    radii = {s: by_status[s]["radius"] for s in by_status}
-    assert len(set(radii.values())) == 4
-    assert by_status["no_answer"]["fill"][3] == 0  # hollow ring
+    layers = {layer["id"]: layer for layer in json.loads(_deck(points=POINTS).to_json())["layers"][1:]}
+    radii = {lid: layer["getRadius"] for lid, layer in layers.items()}
+    assert len(set(radii.values())) == 4  # size differs by status, not only colour
+    assert layers["units-no_answer"]["getFillColor"][3] == 0  # hollow ring
+    assert "fill" not in by_status["not_all"] and "radius" not in by_status["not_all"]  # style per layer
     assert by_status["follows_all"]["tooltip"] == "VC Östersund\nok"
     assert by_status["follows_none"]["tooltip"] == "Följer inga"
     assert all(isinstance(r["lat"], float) for r in records)

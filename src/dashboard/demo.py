@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import geo, provisions, reference, schema
+from dashboard import provisions, reference, schema
 
 SEED = 20240430
 ROUND = "2023"
@@ -165,6 +165,8 @@ def _statuses(n: int, n_not_all: int, n_none: int, rng: np.random.Generator) -> 
 
 def generate() -> pd.DataFrame:
     """The example round as rows in the survey-file format (one row per unit, Swedish headers)."""
+    from dashboard import geo  # geometry only when generating, not when the app reads the file
+
     rng = np.random.default_rng(SEED)
     kommuner = reference.municipalities()
     shapes = geo.load_kommun().set_index("kommun_kod").geometry

@@ -34,13 +34,15 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from matplotlib.figure import Figure
 
 from dashboard import aggregate, charts, datasets, filters, i18n, maps, reference
+
+if TYPE_CHECKING:  # matplotlib is imported where a map is drawn: pages load faster without it
+    from matplotlib.figure import Figure
 
 i18n.register({
     "exp_by_kommun_title": ("Andel {units} som inte följer alla regler eller inte vet, per kommun",

@@ -189,13 +189,30 @@ def geojson_dict(level: Level, region_kod: str | None = None) -> dict[str, Any]:
     """The committed FeatureCollection for the browser (optionally one region's municipalities).
 
     Cached and shared between reruns: treat it as read-only (maps.choropleth_deck copies
-    properties, never mutates).
+    properties, never mutates). All 290 municipalities at once are only ever seen at country
+    zoom, where 3 decimals (about 100 m, under a pixel) are plenty: that keeps the whole map's
+    payload under 400 KB; one region's municipalities keep the file's full precision.
     """
     raw = _raw(level)
     if region_kod is None:
-        return raw
+        return _rounded(raw, 3) if level == "kommun" else raw
     features = [f for f in raw["features"] if f["properties"]["region_kod"] == region_kod]
     return {"type": "FeatureCollection", "features": features}
+
+
+def _rounded(collection: dict[str, Any], decimals: int) -> dict[str, Any]:
+    """A copy with coordinates rounded; shared borders round to the same points, so no gaps open."""
+
+    def walk(obj: Any) -> Any:
+        if isinstance(obj, list):
+            if obj and isinstance(obj[0], int | float):
+                return [round(v, decimals) for v in obj]
+            return [walk(o) for o in obj]
+        return obj
+
+    return {"type": "FeatureCollection", "features": [
+        {**f, "geometry": {**f["geometry"], "coordinates": walk(f["geometry"]["coordinates"])}}
+        for f in collection["features"]]}
 
 
 # --------------------------------------------------------------------------- queries

@@ -14,13 +14,13 @@ import contextlib
 import json
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import pydeck as pdk
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+
+if TYPE_CHECKING:  # matplotlib is imported where a static map is drawn: pages load faster without it
+    from matplotlib.figure import Figure
 
 Level = Literal["kommun", "region"]
 Status = Literal["follows_all", "not_all", "follows_none", "no_answer"]
@@ -61,6 +61,7 @@ STATUS_LABEL: dict[str, dict[str, str]] = {
 }
 
 CODE_FIELD: dict[str, str] = {"kommun": "kommun_kod", "region": "region_kod"}
+UNIT_LAYER = "units"  # unit layers are "units-<status>"; a click on any of them is a unit
 NAME_FIELD: dict[str, str] = {"kommun": "kommun", "region": "region"}
 # Properties the deck computes itself; caller values with these names are overwritten.
 _COMPUTED = ("code", "name", "share_class", "fill", "line", "line_width", "tooltip")
@@ -239,8 +240,11 @@ def area_features(
 
     out = []
     for feature in features["features"]:
-        props = dict(feature["properties"])
-        code = str(props[code_field])
+        source = feature["properties"]
+        code = str(source[code_field])
+        # Only what the browser uses (colour, outline, tooltip, code for clicks): the file's own
+        # properties would repeat the name and code on every area of every map sent.
+        props: dict[str, Any] = {}
         row = by_code.get(code, {})
         for k, v in row.items():
             if k not in _COMPUTED or k == "tooltip":
@@ -250,7 +254,7 @@ def area_features(
             share = float(share)
         props[value_key] = share
         props["code"] = code
-        props["name"] = str(props.get(NAME_FIELD[level], code))
+        props["name"] = str(row.get(NAME_FIELD[level]) or source.get(NAME_FIELD[level], code))
         if scale == "change":
             props["share_class"] = change_class_of(share)
             props["fill"] = change_colour_for(share)
@@ -275,9 +279,12 @@ def area_features(
 def point_records(
     points: Iterable[Mapping[str, Any]], lang: str = "sv", labels: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """Plain records for the ScatterplotLayer with per-point style; points without coordinates are skipped.
+    """Plain records for the unit layers; points without coordinates are skipped.
 
-    A point without its own ``tooltip`` gets "name\nstatus label" (plain text).
+    Style is per layer (one layer per status), not per point: 1 136 points with their own colour,
+    outline and radius made the municipality map's payload half again as large. Coordinates are
+    rounded to 4 decimals (about 10 m; positions are approximate anyway). A point without its own
+    ``tooltip`` gets "name\nstatus label" (plain text).
     """
     status_names = {**STATUS_LABEL.get(lang, STATUS_LABEL["sv"]), **(labels or {})}
     records = []
@@ -288,22 +295,19 @@ def point_records(
         lat, lon = _plain(point.get("lat")), _plain(point.get("lon"))
         if lat is None or lon is None:
             continue
-        style = STATUS_STYLE[status]
         record = {str(k): _plain(v) for k, v in point.items()}
-        record.update(
-            lat=float(lat),
-            lon=float(lon),
-            fill=hex_to_rgba(style["hex"]),
-            line=hex_to_rgba(style["line_hex"]),
-            radius=style["radius"],
-            line_width=style["line_width"],
-        )
+        record.update(lat=round(float(lat), 4), lon=round(float(lon), 4))
         if not record.get("tooltip"):
             name = record.get("name")
             record["tooltip"] = f"{name}\n{status_names[status]}" if name else status_names[status]
         record["tooltip"] = str(record["tooltip"])
         records.append(record)
     return records
+
+
+def _slim(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records as sent to the browser: the layer already says the status."""
+    return [{k: v for k, v in r.items() if k != "status"} for r in records]
 
 
 def choropleth_deck(
@@ -359,23 +363,28 @@ def choropleth_deck(
     ]
     if points is not None:
         records = point_records(points, lang, labels)
-        layers.append(
-            pdk.Layer(
-                "ScatterplotLayer",
-                records,
-                id="units",
-                pickable=True,
-                stroked=True,
-                filled=True,
-                get_position="[lon, lat]",
-                get_fill_color="fill",
-                get_line_color="line",
-                get_radius="radius",
-                get_line_width="line_width",
-                radius_units=pdk.types.String("pixels"),
-                line_width_units=pdk.types.String("pixels"),
+        for status in STATUS_ORDER:  # one layer per status: style set once, ids "units-<status>"
+            group = [r for r in records if r["status"] == status]
+            if not group:
+                continue
+            style = STATUS_STYLE[status]
+            layers.append(
+                pdk.Layer(
+                    "ScatterplotLayer",
+                    _slim(group),
+                    id=f"{UNIT_LAYER}-{status}",
+                    pickable=True,
+                    stroked=True,
+                    filled=True,
+                    get_position="[lon, lat]",
+                    get_fill_color=hex_to_rgba(style["hex"]),
+                    get_line_color=hex_to_rgba(style["line_hex"]),
+                    get_radius=style["radius"],
+                    get_line_width=style["line_width"],
+                    radius_units=pdk.types.String("pixels"),
+                    line_width_units=pdk.types.String("pixels"),
+                )
             )
-        )
     view_state = pdk.ViewState(
         latitude=float(view["latitude"]),
         longitude=float(view["longitude"]),
@@ -421,6 +430,10 @@ def static_map(
     ``legend_title``, ``no_data``, ``class_0``..``class_4`` and the four status keys.
     Uses ``matplotlib.figure.Figure`` directly (no pyplot state: safe in Streamlit threads).
     """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     labels = dict(legend_labels or {})
     frame = gdf if gdf.crs is not None else gdf.set_crs("EPSG:4326")
     frame = frame.to_crs("EPSG:3006")

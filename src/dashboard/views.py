@@ -216,8 +216,9 @@ def region_charts(f: Filters) -> None:
         with tab:
             reg = ui.by_region(f.round, unit_type)
             n = int(reg["n_responded"].sum())
-            fig = charts.region_bar(reg, lang, i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
-                                    subtitle(f, unit_type, n), source(f), selected=f.region)
+            fig = _region_bar(ui.data_version(), f.round, unit_type, lang, f.region,
+                              i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
+                              subtitle(f, unit_type, n), source(f))
             ui.chart(fig, charts.caption_region_bar(reg, lang), key=f"region_bar_{unit_type}")
             downloads.chart(fig, reg, f"regioner-{unit_type}", f)
             with st.expander(i18n.t("table", lang)):
@@ -236,13 +237,29 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
             if n == 0:
                 st.info(i18n.t("no_data", lang))
                 continue
-            fig = charts.provision_bar(prov, lang, i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
-                                       subtitle(f, unit_type, n, region, kommun), source(f))
+            fig = _provision_bar(ui.data_version(), f.round, unit_type, lang, region, kommun,
+                                 i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
+                                 subtitle(f, unit_type, n, region, kommun), source(f))
             ui.chart(fig, charts.caption_provisions(prov, lang), key=f"prov_bar_{unit_type}_{region}_{kommun}")
             downloads.chart(fig, prov, f"regler-{unit_type}-{region or 'riket'}-{kommun or 'alla'}", f)
             st.caption(i18n.t("advice_note", lang))
             with st.expander(i18n.t("table", lang)):
                 provision_table(f, prov)
+
+
+# Figures are built once per view and shared (read-only) by every session: building plotly
+# figures was most of an overview rerun. The key holds everything drawn, texts included.
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _region_bar(version: str, round_name: str, unit_type: str, lang: str, selected: str, title: str,
+                sub: str, src: str):
+    return charts.region_bar(ui.by_region(round_name, unit_type), lang, title, sub, src, selected=selected)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _provision_bar(version: str, round_name: str, unit_type: str, lang: str, region: str, kommun: str,
+                   title: str, sub: str, src: str):
+    return charts.provision_bar(ui.by_provision(round_name, unit_type, region, kommun), lang, title, sub, src)
 
 
 def provision_table(f: Filters, prov: pd.DataFrame) -> None:
@@ -280,7 +297,7 @@ def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str, cha
     for row in table.itertuples(index=False):
         share = row.share_not_all
         n = int(row.n_responded)
-        text = (f"{getattr(row, name)}\n{i18n.t('headline_not_all', lang).capitalize()}: "
+        text = (f"{getattr(row, name)}\n{i18n.t('n_not_all', lang)}: "
                 f"{i18n.fmt_share(int(row.n_not_all), n, lang)} {words}"
                 if n else f"{getattr(row, name)}\n{i18n.t('no_data', lang)}")
         value = None if share != share else float(share) * 100
@@ -293,10 +310,13 @@ def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str, cha
 
 
 def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
-    lang = f.lang
-    return [{"lat": r.lat, "lon": r.lon, "status": r.status, "unit_id": r.unit_id, "name": r.name,
-             "kommun_kod": r.kommun_kod, "region_kod": r.region_kod,
-             "tooltip": f"{r.name}\n{r.kommun}\n{i18n.t(r.status, lang)} ({r.n_ja}/{r.n_rules} {i18n.t('ja', lang).lower()})"}
+    """One record per unit with a position: the map's short status names keep 1 136 tooltips small."""
+    from dashboard import maps
+
+    short = maps.STATUS_LABEL[f.lang]
+    yes = i18n.t("ja", f.lang).lower()
+    return [{"lat": r.lat, "lon": r.lon, "status": r.status, "unit_id": r.unit_id,
+             "tooltip": f"{r.name}\n{r.kommun}\n{short[r.status]} ({r.n_ja}/{r.n_rules} {yes})"}
             for r in status.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
 
 
@@ -377,11 +397,17 @@ def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang:
 def _follow_click(f: Filters, event, level: str) -> None:
     """A click on the map drills down: region -> its municipalities, municipality -> its page,
     health centre -> its page. The URL changes, so the browser's back button returns."""
+    from dashboard import maps
+
     objects = (event.selection.get("objects") or {}) if event else {}
-    if objects.get("units"):
-        p = objects["units"][0]
-        st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
-            f.with_(region=p["region_kod"], kommun=p["kommun_kod"], unit=p["unit_id"])))
+    clicked_units = [o for layer, objs in objects.items() if layer.startswith(maps.UNIT_LAYER) for o in objs]
+    if clicked_units:
+        status = ui.round_tables(f.round)[2].set_index("unit_id")
+        unit_id = clicked_units[0]["unit_id"]
+        if unit_id in status.index:
+            unit = status.loc[unit_id]
+            st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
+                f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit_id)))
     elif objects.get("areas"):
         props = objects["areas"][0].get("properties", objects["areas"][0])
         code = str(props.get("code", ""))
