@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--lang", choices=i18n.LANGS, default="sv")
     x.add_argument("--out", required=True, help="katalog eller fil att skriva till")
     x.set_defaults(func=cmd_export)
+
+    from dashboard import bench  # stdlib-only at import; playwright is loaded when it runs
+
+    bn = sub.add_parser("bench", help="mät prestanda sida vid sida med en hello world-app (kräver Chromium)")
+    bench.add_arguments(bn)
+    bn.set_defaults(func=bench.main)
     return p
 
 

@@ -7,6 +7,7 @@ they are drawn and write back to it when changed, so every view is a shareable l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -279,7 +280,13 @@ def plain(text: object) -> str:
     s = str(text)
     for ch in "\\`*_{}[]()#+-.!|<>~$":
         s = s.replace(ch, "\\" + ch)
-    return s
+    # GFM turns text that looks like a URL or an e-mail address into a link, escaped or not
+    # (a unit named 'www.x.se' or '=HYPERLINK("http://x")' became a link to that host): an
+    # invisible word joiner (U+2060) after the first character of "www", "://" and "@" breaks it.
+    return _AUTOLINK.sub(lambda m: m.group(0)[0] + "\u2060" + m.group(0)[1:], s)
+
+
+_AUTOLINK = re.compile(r"(?i)www|://|@")
 
 
 def picked_row(table: pd.DataFrame, key: str) -> int | None:

@@ -1,0 +1,175 @@
+"""End-to-end set-up: the real app in a subprocess, driven by the system Chromium.
+
+One server per test session (``app_url``), on a free loopback port, with ``TILLSYN_DB`` in a
+temporary folder, so the tests never touch data/. A second server with a hostile round
+(``xss_server``) is started only by the tests that ask for it. Screenshots go to artifacts/e2e/.
+
+Chromium: /usr/bin/chromium (or $TILLSYN_CHROMIUM). Without it the e2e tests are skipped with a
+reason, except in CI (``CI=true``), where a missing browser is a failure: CI installs it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard import bench
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e is an e2e test (each module also says so with pytestmark)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """The system Chromium; skip without it (fail in CI, where it is installed)."""
+    reason = None
+    if not bench.chromium_available():
+        reason = f"no Chromium at {bench.CHROMIUM} (install the Debian package `chromium`)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "the playwright Python package is not installed (pip install -r requirements-dev.txt)"
+    if reason:
+        if _in_ci():
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return bench.CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """artifacts/e2e/, emptied of the previous run's screenshots, reports and logs."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.iterdir():
+        if old.is_file() and old.suffix in (".png", ".json", ".log"):
+            old.unlink()
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def app_server(chromium: Path, tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[bench.Server]:
+    """The app with an empty database of its own (so it shows the shipped example round)."""
+    db = tmp_path_factory.mktemp("e2e-db") / "tillsyn.duckdb"
+    server = bench.Server(db=db, log=artifacts / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log_text(), f"the server logged an exception: see {server.log_path}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server: bench.Server) -> str:
+    return app_server.url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = bench.launch_browser(pw)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Visit:
+    """A fresh browser context and page on the app, with a ``PageWatch`` on it."""
+
+    def __init__(self, browser: object, base_url: str, **context_options: object) -> None:
+        self.base_url = base_url
+        self.context = browser.new_context(viewport=bench.VIEWPORT, **context_options)  # type: ignore[attr-defined]
+        self.context.set_default_timeout(60_000)
+        self.page = self.context.new_page()
+        self.watch = bench.PageWatch(self.page, base_url)
+
+    def open(self, path: str, *expect: object) -> Visit:
+        self.page.goto(self.base_url + path)
+        self.settle(*expect)
+        return self
+
+    def settle(self, *expect: object) -> Visit:
+        """Idle, the expected texts/locators shown, and the page header's breadcrumb links drawn
+        (a fresh session can draw them a moment after later elements)."""
+        bench.settle(self.page, *expect, self.page.locator(".st-key-breadcrumbs a").first)
+        return self
+
+    def text(self) -> str:
+        """The main area's text, whitespace (no-break spaces included) collapsed to single spaces."""
+        return bench.normalise(self.page.locator('[data-testid="stMain"]').inner_text())
+
+    def crumbs(self) -> list[str]:
+        """The breadcrumb links' texts, without the '›' separators."""
+        links = self.page.locator(".st-key-breadcrumbs a")
+        links.first.wait_for(state="visible")
+        return [bench.normalise(t).lstrip("›").strip() for t in links.all_inner_texts()]
+
+    def shot(self, name: str, full_page: bool = True) -> Path:
+        """A screenshot into artifacts/e2e/. Streamlit scrolls inside its main area, so for the whole
+        page the viewport is made as tall as the content (at most 8000 px) for the shot."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        size = self.page.viewport_size
+        height = self.page.evaluate(
+            "() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight") if full_page else 0
+        if size and height > size["height"]:
+            self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+            self.page.wait_for_timeout(400)
+        try:
+            self.page.screenshot(path=str(path))
+        finally:
+            if size:
+                self.page.set_viewport_size(size)
+        return path
+
+    def assert_clean(self) -> None:
+        problems = self.watch.problems()
+        assert not problems, "\n".join(problems)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: object, app_url: str) -> Iterator[Visit]:
+    v = Visit(browser, app_url)
+    try:
+        yield v
+    finally:
+        v.close()
+
+
+@pytest.fixture
+def new_visit(browser: object, app_url: str) -> Iterator[object]:
+    """A factory of further fresh contexts (e.g. to open a copied URL in a clean browser)."""
+    made: list[Visit] = []
+
+    def make(base_url: str = app_url) -> Visit:
+        v = Visit(browser, base_url)
+        made.append(v)
+        return v
+
+    try:
+        yield make
+    finally:
+        for v in made:
+            v.close()

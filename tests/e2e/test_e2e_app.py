@@ -1,0 +1,309 @@
+"""The app in a real browser: deep links, numbers, breadcrumbs, clicking down region -> municipality
+-> unit, the back button, a copied URL in a fresh browser, the map drawn, English, and nothing
+but the app's own host contacted, no console errors.
+
+Screenshots of each step go to artifacts/e2e/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+
+from dashboard import aggregate, bench, datasets, i18n, reference, ui
+
+pytestmark = pytest.mark.e2e
+
+# URL path of every page: the file stem, except the default page (the overview), which is "/".
+NAV = ["" if key == "overview" else path.split("/")[-1].removesuffix(".py") for key, path in ui.PAGES.items()]
+
+
+@pytest.fixture(scope="module")
+def status():
+    units, answers = datasets.example_round()
+    return aggregate.unit_status(units, answers)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def grid(page, key: str):
+    """The st.dataframe with widget key ``key``."""
+    return page.locator(f".st-key-{key} [data-testid='stDataFrame']")
+
+
+def grid_rows(page, key: str) -> list[list[str]]:
+    """The rendered rows of a data grid, read from its accessible table (the grid itself is a canvas).
+
+    Only rows inside the visible window are rendered; row i is at position i from the top."""
+    g = grid(page, key)
+    g.locator("[data-testid='data-grid-canvas'] tbody tr").first.wait_for(state="attached")
+    return g.locator("[data-testid='data-grid-canvas'] tbody tr").evaluate_all(
+        "rows => rows.map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText.trim()))")
+
+
+def click_row(page, key: str, row: int) -> None:
+    """Select data row ``row`` (0 = first visible) by clicking its checkbox on the canvas."""
+    grid(page, key).click(position=bench.dataframe_row_point(row))
+
+
+def h1(page) -> str:
+    return bench.normalise(page.locator("[data-testid='stMain'] h1").first.inner_text())
+
+
+def deck_canvas_drawn(page, name: str, timeout: float = 30) -> tuple[int, float]:
+    """Screenshot the map's WebGL canvas until it shows a drawn map (bounded wait); save it."""
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(state="visible")
+    deadline = time.monotonic() + timeout
+    stats = (0, 0.0)
+    while time.monotonic() < deadline:
+        png = canvas.screenshot()
+        stats = bench.canvas_colours(png)
+        if stats[0] >= 8 and stats[1] >= 10:
+            (bench.ROOT / "artifacts" / "e2e" / f"{name}.png").write_bytes(png)
+            break
+        page.wait_for_timeout(250)
+    return stats
+
+
+# --- tests -----------------------------------------------------------------------------------
+
+
+def test_overview_shows_the_published_national_figures(visit):
+    v = visit.open("/", "Exempeldata", "431 av 1")
+    body = v.text()
+    assert "431 av 1 136 vårdcentraler (38 %)" in body
+    assert "200 av 290 socialnämnder (69 %)" in body
+    assert "24 följer ingen regel eller vet inte" in body
+    assert "Exempeldata" in body
+    assert h1(v.page) == "Översikt"
+    assert v.crumbs() == ["Sverige"]
+    v.shot("01-oversikt")
+    v.assert_clean()
+
+
+def test_deep_link_to_a_region_shows_its_numbers_breadcrumbs_and_a_drawn_map(visit):
+    v = visit.open("/region?region=18", "Plats 1 av 21")
+    body = v.text()
+    assert h1(v.page) == "Region Örebro län"
+    assert "20 av 27 vårdcentraler (74 %)" in body
+    assert "Plats 1 av 21 regioner" in body
+    assert "Riket: 431 av 1 136 (38 %)" in body
+    assert "Exempeldata" in body
+    # breadcrumbs are links: Sverige -> the overview, the region -> its own page
+    links = v.page.locator(".st-key-breadcrumbs a")
+    assert v.crumbs() == ["Sverige", "Region Örebro län"]
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs[0] in ("", "/", "oversikt") and re.fullmatch(r"region\?region=18", hrefs[1]), hrefs
+    colours, spread = deck_canvas_drawn(v.page, "02-region-18-map")
+    assert colours >= 8 and spread >= 10, f"the map canvas looks blank: {colours} colours, stddev {spread:.1f}"
+    v.shot("02-region-18")
+    v.assert_clean()
+
+
+def test_the_map_page_draws_the_country(visit):
+    v = visit.open("/karta", visit.page.locator("[data-testid='stDeckGlJsonChart']"))
+    colours, spread = deck_canvas_drawn(v.page, "03-karta-map")
+    assert colours >= 8 and spread >= 10, f"the map canvas looks blank: {colours} colours, stddev {spread:.1f}"
+    v.shot("03-karta")
+    v.assert_clean()
+
+
+def edge_coverage(png: bytes) -> dict[str, float]:
+    """Share of non-background pixels in the outermost rows and columns of a map screenshot:
+    a map that shows the whole of its area leaves a margin of background on every side."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    w, h = img.size
+    px = img.load()
+
+    def share(points: list[tuple[int, int]]) -> float:
+        return sum(1 for p in points if max(255 - c for c in px[p]) > 30) / len(points)
+
+    return {"top": share([(x, 1) for x in range(w)]), "bottom": share([(x, h - 2) for x in range(w)]),
+            "left": share([(1, y) for y in range(h)]), "right": share([(w - 2, y) for y in range(h)])}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "DEFECT: the map cuts off the country/region it frames. views.map_section calls geo.bounds_view(...) "
+    "(views.py, region and kommun levels) without height_px/width_px, so the zoom is fitted to 700x700 px "
+    "(geo._MAP_HEIGHT_PX/_MAP_WIDTH_PX) while the deck is drawn 560/480 px high in a ~550 px wide column: "
+    "Sweden loses the tip of Norrbotten and Skåne's south coast, Örebro län its north and south "
+    "(artifacts/e2e/map-*.png). Remove this marker when the whole area is in view."))
+@pytest.mark.parametrize("path", ["/karta", "/region?region=18", "/region?region=23"])
+def test_the_map_shows_the_whole_area(visit, path):
+    v = visit.open(path, visit.page.locator("[data-testid='stDeckGlJsonChart']"))
+    name = "map-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+    deck_canvas_drawn(v.page, name)
+    png = v.page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.screenshot()
+    cover = edge_coverage(png)
+    assert max(cover.values()) < 0.02, f"{path}: the area reaches the map's edge: {cover}"
+    v.assert_clean()
+
+
+def drill(v, status) -> dict[str, str]:
+    """Country -> region -> municipality -> unit, by clicking (a link, then table rows), checking
+    each level's heading, numbers and breadcrumbs on the way. Returns the names and URLs seen."""
+    page = v.page
+    v.open("/", "431 av 1")
+    seen = {"overview_url": page.url}
+
+    # country -> region: the quick link to the region with the highest share
+    page.get_by_role("link", name=re.compile(r"Region Örebro län, 20 av 27")).click()
+    page.wait_for_url(re.compile(r"/region\?(.*&)?region=18(&|$)"))
+    v.settle("Plats 1 av 21")
+    assert h1(page) == "Region Örebro län"
+    assert "20 av 27 vårdcentraler (74 %)" in v.text()
+    assert v.crumbs() == ["Sverige", "Region Örebro län"]
+    seen["region_url"] = page.url
+    v.shot("04-drill-1-region")
+
+    # region -> municipality: a row of the municipalities table (one that has health centres)
+    with_units = set(status.loc[(status["unit_type"] == "vardcentral") & (status["region_kod"] == "18"), "kommun"])
+    key = "region_map_table_kommun_18"
+    rows = grid_rows(page, key)
+    index = next(i for i, r in enumerate(rows) if r and r[0] in with_units)
+    kommun = rows[index][0]
+    kommun_kod = reference.municipalities().set_index("kommun").loc[kommun, "kommun_kod"]
+    click_row(page, key, index)
+    page.wait_for_url(re.compile(rf"/kommun\?(.*&)?kommun={kommun_kod}(&|$)"))
+    v.settle(page.locator(".st-key-kommun_units [data-testid='stDataFrame']"))
+    assert kommun in h1(page)
+    assert v.crumbs() == ["Sverige", "Region Örebro län", kommun]
+    seen |= {"kommun": kommun, "kommun_url": page.url}
+    v.shot("05-drill-2-kommun")
+
+    # municipality -> unit: the first health centre in the list
+    unit_name = grid_rows(page, "kommun_units")[0][0]
+    click_row(page, "kommun_units", 0)
+    page.wait_for_url(re.compile(r"/enhet\?(.*&)?unit="))
+    v.settle(i18n.t("answers_by_provision", "sv"))
+    assert h1(page) == unit_name
+    assert v.crumbs() == ["Sverige", "Region Örebro län", kommun, unit_name]
+    seen |= {"unit": unit_name, "unit_url": page.url}
+    v.shot("06-drill-3-enhet")
+    return seen
+
+
+def test_click_down_region_kommun_unit_and_open_the_copied_url_fresh(visit, new_visit, status):
+    seen = drill(visit, status)
+    unit_text = visit.text()
+    visit.assert_clean()
+
+    # the copied URL, opened in a fresh browser context, reproduces the unit view
+    fresh = new_visit().open(seen["unit_url"].removeprefix(visit.base_url), i18n.t("answers_by_provision", "sv"))
+    assert h1(fresh.page) == seen["unit"]
+    assert fresh.crumbs() == ["Sverige", "Region Örebro län", seen["kommun"], seen["unit"]]
+    assert fresh.text() == unit_text
+    fresh.shot("07-copied-url-fresh-context")
+    fresh.assert_clean()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "DEFECT: st.switch_page(page, query_params=...) (views.region_table/kommun_table/units_table/"
+    "_follow_click) makes Streamlit 1.67 push TWO history entries: first the current page with the new "
+    "params (page_info_changed -> pushState), then the target page. One Back press lands on that "
+    "intermediate URL (e.g. /kommun?...&unit=...), the next shows the same level again. Remove this "
+    "marker when drilling down adds one history entry per level."))
+def test_the_back_button_returns_one_level_per_press(visit, status):
+    from playwright.sync_api import expect
+
+    seen = drill(visit, status)
+    page = visit.page
+    for url, level_h1, crumbs in (
+        (seen["kommun_url"], None, ["Sverige", "Region Örebro län", seen["kommun"]]),
+        (seen["region_url"], "Region Örebro län", ["Sverige", "Region Örebro län"]),
+        (seen["overview_url"], "Översikt", ["Sverige"]),
+    ):
+        page.go_back(wait_until="commit")
+        expect(page).to_have_url(url, timeout=15_000)
+        visit.settle(page.locator(".st-key-breadcrumbs a").nth(len(crumbs) - 1))
+        assert visit.crumbs() == crumbs
+        if level_h1:
+            assert h1(page) == level_h1
+    visit.shot("08-back-to-overview")
+    visit.assert_clean()
+
+
+def test_sidebar_choice_goes_into_the_url_and_lists_the_regions_health_centres(visit):
+    v = visit.open("/region?typ=vardcentral", i18n.t("choose_region", "sv"))
+    page = v.page
+    bench.pick_option(page, "Region", "Region Jämtland Härjedalen").click()
+    page.wait_for_url(re.compile(r"/region\?(.*&)?region=23(&|$)"))
+    v.settle(page.locator(".st-key-region_units [data-testid='stDataFrame']"))
+    assert h1(page) == "Region Jämtland Härjedalen"
+    assert "typ=vardcentral" in page.url
+    assert "22 / 22" in v.text()
+    g = grid(page, "region_units")
+    assert g.locator("[data-testid='data-grid-canvas'] table").get_attribute("aria-rowcount") == "23"  # + header
+    names = _all_grid_names(page, "region_units")
+    assert len(names) == 22, names
+    assert {"Krokom hälsocentral", "Åre hälsocentral"} <= names
+    v.shot("09-region-23-health-centres")
+    v.assert_clean()
+
+
+def _all_grid_names(page, key: str, steps: int = 20) -> set[str]:
+    """First-column values of every row. The grid renders (and lists in its accessible table) only
+    the rows in view, and updates that table a moment after a scroll: so scroll its scroller half a
+    view at a time (bounded), and read once the table has settled (two equal reads in a row)."""
+    g = grid(page, key)
+    seen: set[str] = set()
+
+    def settled_rows() -> list[list[str]]:
+        last = None
+        for _ in range(20):
+            page.wait_for_timeout(200)
+            rows = grid_rows(page, key)
+            if rows and rows == last:
+                return rows
+            last = rows
+        return last or []
+
+    for _ in range(steps):
+        seen |= {r[0] for r in settled_rows() if r}
+        at_end = g.evaluate("""e => { const s = e.querySelector('.dvn-scroller');
+            if (s.scrollTop + s.clientHeight >= s.scrollHeight - 1) return true;
+            s.scrollTop += s.clientHeight / 2; return false; }""")
+        if at_end:
+            break
+    return seen
+
+
+def test_english(visit):
+    v = visit.open("/?lang=en", "Example data", "431 of 1")
+    body = v.text()
+    assert h1(v.page) == "Overview"
+    assert "431 of 1,136 health centres (38%)" in body
+    assert "200 of 290 social welfare committees (69%)" in body
+    assert v.crumbs() == ["Sweden"]
+    nav = bench.normalise(" ".join(v.page.locator("[data-testid='stSidebar'] a").all_inner_texts()))
+    assert "Overview" in nav and "Översikt" not in nav
+    v.open("/region?region=18&lang=en", "Example data", "Rank 1 of 21")
+    assert "20 of 27 health centres (74%)" in v.text()
+    assert v.crumbs() == ["Sweden", "Region Örebro län"]
+    v.shot("10-english-region")
+    v.assert_clean()
+
+
+def test_every_request_stays_on_the_apps_own_host(visit):
+    """Every page, loaded fresh: requests only to 127.0.0.1:<port> (no fonts, tiles or telemetry)."""
+    v = visit
+    for stem in NAV:
+        v.open(f"/{stem}", "Exempeldata")
+        assert v.page.url.split("?")[0] == f"{v.base_url}/{stem}", f"/{stem} was not found: {v.page.url}"
+    assert v.watch.requests, "no requests were recorded"
+    assert not v.watch.foreign_requests, v.watch.foreign_requests
+    v.assert_clean()
+
+
+def test_oversikt_path_opens_the_overview(visit):
+    """The overview's Swedish path works as well as "/" (no 'page not found' console error)."""
+    v = visit.open("/oversikt", "431 av 1")
+    assert h1(v.page) == "Översikt"
+    v.assert_clean()
