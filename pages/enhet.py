@@ -13,7 +13,7 @@ if unit is None:
     ui.page_header(f, i18n.t("page_unit", lang))
     if f.unit:
         st.warning(i18n.t("unit_not_found", lang))
-    st.subheader(i18n.t("choose_unit", lang))
+    st.header(i18n.t("choose_unit", lang))
     views.units_table(f, views.scope_units(f, f.unit_types, f.region, f.kommun), key="pick_unit")
     st.stop()
 
@@ -26,5 +26,5 @@ with right:
     st.markdown(f"**{i18n.t('locator', lang)}**")
     views.locator_map(f, unit)
 views.ask_about(f, unit)
-st.subheader(i18n.t("answers_by_provision", lang))
+st.header(i18n.t("answers_by_provision", lang))
 views.unit_answer_table(f, unit)

@@ -29,7 +29,7 @@ if upload is not None:
         st.markdown(i18n.t("report_summary", lang, rows_in=result.rows_in, accepted=result.accepted,
                            rejected=result.rejected_rows))
         if result.rejected:
-            st.subheader(i18n.t("rejected_rows", lang))
+            st.header(i18n.t("rejected_rows", lang))
             st.dataframe(pd.DataFrame([{
                 i18n.t("row", lang): r.row, i18n.t("column", lang): r.column,
                 i18n.t("value", lang): r.value, i18n.t("reason", lang): r.reason,
@@ -40,10 +40,10 @@ if upload is not None:
             ui.clear_caches()
             st.success(i18n.t("imported", lang, round=result.round, n=result.accepted))
 
-st.subheader(i18n.t("rounds_stored", lang))
+st.header(i18n.t("rounds_stored", lang))
 stored = store.Store().rounds()
 st.dataframe(stored, hide_index=True, width="stretch")
-st.subheader(i18n.t("manage_rounds", lang))
+st.header(i18n.t("manage_rounds", lang))
 if stored.empty:
     st.caption(i18n.t("no_rounds", lang))
 else:
@@ -57,5 +57,5 @@ else:
         ui.clear_caches()
         st.session_state["import_flash"] = i18n.t("deleted", lang, round=ui.plain(doomed), n=removed)
         st.rerun()
-st.subheader(i18n.t("import_log", lang))
+st.header(i18n.t("import_log", lang))
 st.dataframe(store.Store().import_log(), hide_index=True, width="stretch")

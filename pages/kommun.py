@@ -10,7 +10,7 @@ f = ui.filters()
 lang = f.lang
 if not f.kommun:
     ui.page_header(f, i18n.t("page_kommun", lang))
-    st.subheader(i18n.t("choose_kommun", lang))
+    st.header(i18n.t("choose_kommun", lang))
     views.kommun_table(f, ui.by_kommun(f.round, views.map_measure(f, "kommun"), f.region), key="pick_kommun")
     st.stop()
 
@@ -18,10 +18,10 @@ ui.page_header(f, f"{reference.kommun_name(f.kommun)} ({reference.region_name(f.
 views.headlines(f, kommun=f.kommun)
 views.compare_levels(f)
 if "socialnamnd" in f.unit_types:
-    st.subheader(i18n.t("sn_answers", lang))
+    st.header(i18n.t("sn_answers", lang))
     views.socialnamnd_answers(f)
 if "vardcentral" in f.unit_types:
-    st.subheader(i18n.t("kommun_units", lang))
+    st.header(i18n.t("kommun_units", lang))
     views.map_section(f, "kommun", key="kommun_map", region=f.region, kommun=f.kommun, height=420)
     views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="kommun_units")
 views.change_section(f, region=f.region, kommun=f.kommun)

@@ -10,9 +10,9 @@ from dashboard import i18n, method, provisions, ui
 f = ui.filters()
 lang = f.lang
 ui.page_header(f, i18n.t("page_method", lang))
-st.subheader(i18n.t("method_rule", lang))
+st.header(i18n.t("method_rule", lang))
 st.markdown(method.RULE[lang])
-st.subheader(i18n.t("method_catalogue", lang))
+st.header(i18n.t("method_catalogue", lang))
 cat = provisions.catalogue()
 title_col = "title_en" if lang == "en" else "title_sv"
 st.dataframe(pd.DataFrame({
@@ -23,11 +23,11 @@ st.dataframe(pd.DataFrame({
     i18n.t("reference", lang): cat["reference"].replace("", f"({i18n.t('not_confirmed', lang)})"),
     i18n.t("general_advice", lang): cat["general_advice"],
 }), hide_index=True, width="stretch")
-st.subheader(i18n.t("method_data", lang))
+st.header(i18n.t("method_data", lang))
 st.markdown(method.DATA[lang])
 with st.expander(i18n.t("method_allocation", lang)):
     st.dataframe(method.allocation_table(lang), hide_index=True, width="stretch")
-st.subheader(i18n.t("method_sources", lang))
+st.header(i18n.t("method_sources", lang))
 st.markdown(method.SOURCES[lang])
-st.subheader(i18n.t("trend_heading", lang))
+st.header(i18n.t("trend_heading", lang))
 st.markdown(i18n.t("match_rule", lang))

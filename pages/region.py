@@ -10,7 +10,7 @@ f = ui.filters()
 lang = f.lang
 if not f.region:
     ui.page_header(f, i18n.t("page_region", lang))
-    st.subheader(i18n.t("choose_region", lang))
+    st.header(i18n.t("choose_region", lang))
     views.region_table(f, ui.by_region(f.round, views.map_measure(f, "region")), key="pick_region")
     st.stop()
 
@@ -18,10 +18,10 @@ ui.page_header(f, reference.region_name(f.region))
 views.headlines(f, region=f.region)
 views.region_rank(f)
 downloads.pack(f)
-st.subheader(i18n.t("kommun_map_heading", lang))
+st.header(i18n.t("kommun_map_heading", lang))
 views.map_section(f, "kommun", key="region_map", region=f.region, kommun=f.kommun, height=480)
 if "vardcentral" in f.unit_types:
-    st.subheader(i18n.t("health_centres_heading", lang))
+    st.header(i18n.t("health_centres_heading", lang))
     st.markdown(i18n.t("attachment_intro", lang, region=reference.region_name(f.region)))
     views.units_table(f, views.scope_units(f, ["vardcentral"], f.region), key="region_units")
 views.provision_charts(f, heading=i18n.t("region_vs_country", lang), region=f.region)

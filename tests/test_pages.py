@@ -21,7 +21,7 @@ def run(page: str, **params: str) -> AppTest:
 
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [m.value for m in at.metric] + [m.label for m in at.metric]
-    parts += [t.value for t in at.title] + [c.value for c in at.caption] + [s.value for s in at.subheader]
+    parts += [t.value for t in at.title] + [c.value for c in at.caption] + [s.value for s in at.header]
     return "\n".join(str(p) for p in parts)
 
 

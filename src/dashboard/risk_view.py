@@ -191,7 +191,7 @@ def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, w
 def maternity_section(f: Filters) -> None:
     """The real SCB indicator by region: context with its source and years, never part of the score."""
     lang = f.lang
-    st.subheader(i18n.t("risk_maternity_heading", lang))
+    st.header(i18n.t("risk_maternity_heading", lang))
     st.markdown(i18n.t("risk_maternity_text", lang))
     ui.chart(risk.maternity_chart(lang), risk.caption_maternity(lang), key="risk_maternity_chart")
     mc = risk.maternity_care()

@@ -107,7 +107,7 @@ def _previous_row(f: Filters, unit_type: str, region: str, kommun: str) -> pd.Se
 def best_worst_links(f: Filters) -> None:
     """One click to the region with the highest and the lowest share (regions with n >= 5)."""
     lang = f.lang
-    st.subheader(i18n.t("quick_links", lang))
+    st.header(i18n.t("quick_links", lang))
     cols = st.columns(len(f.unit_types))
     for col, unit_type in zip(cols, f.unit_types, strict=True):
         reg = ui.by_region(f.round, unit_type)
@@ -210,7 +210,7 @@ def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
 def region_charts(f: Filters) -> None:
     """Per region, one tab per unit type: sorted bars with the country marked, caption, table."""
     lang = f.lang
-    st.subheader(i18n.t("regions_heading", lang))
+    st.header(i18n.t("regions_heading", lang))
     tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
     for tab, unit_type in zip(tabs, f.unit_types, strict=True):
         with tab:
@@ -228,7 +228,7 @@ def region_charts(f: Filters) -> None:
 def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "") -> None:
     """Answers per provision for the scope, the country's share of 'ja' marked."""
     lang = f.lang
-    st.subheader(heading)
+    st.header(heading)
     tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
     for tab, unit_type in zip(tabs, f.unit_types, strict=True):
         with tab:
@@ -278,6 +278,9 @@ def provision_table(f: Filters, prov: pd.DataFrame) -> None:
 
 
 # --- maps -----------------------------------------------------------------------------------
+
+MAP_WIDTH_PX = 540  # the map column (3 of 5) of the wide layout on a 1400 px screen
+
 
 def map_measure(f: Filters, level: str) -> str:
     """Which unit type colours the areas: the chosen one, or by default health centres per
@@ -380,12 +383,15 @@ def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang:
     unit_type = map_measure(f, level)
     change = bool(jamfor) and visa == "forandring"
     table = _map_table(f, level, unit_type, change, region)
+    # Fit the zoom to the map as drawn: the left column is about 540 px wide, ``height`` px high.
+    size = {"height_px": height, "width_px": MAP_WIDTH_PX}
     if level == "region":
         features = geo.geojson_dict("region")
-        view = geo.bounds_view([region] if region else [], "region")
+        view = geo.bounds_view([region] if region else [], "region", **size)
     else:
         features = geo.geojson_dict("kommun", region or None)
-        view = geo.bounds_view([kommun] if kommun else (table["kommun_kod"].tolist() if region else []), "kommun")
+        codes = [kommun] if kommun else (table["kommun_kod"].tolist() if region else [])
+        view = geo.bounds_view(codes, "kommun", **size)
     points = None
     if typ in ("alla", "vardcentral"):
         points = unit_points(f, filters.in_scope(ui.round_tables(round_name)[2], ["vardcentral"], region, kommun))
@@ -437,7 +443,7 @@ def region_rank(f: Filters) -> None:
 def compare_levels(f: Filters) -> None:
     """The municipality's health-centre share next to its region's and the country's."""
     lang = f.lang
-    st.subheader(i18n.t("kommun_vs", lang))
+    st.header(i18n.t("kommun_vs", lang))
     rows = []
     for unit_type in f.unit_types:
         for label, region, kommun in ((reference.kommun_name(f.kommun), f.region, f.kommun),
@@ -504,7 +510,7 @@ def locator_map(f: Filters, unit: pd.Series) -> None:
 def ask_about(f: Filters, unit: pd.Series) -> None:
     """The binding provisions the unit does not report following: the inspector's questions."""
     lang = f.lang
-    st.subheader(i18n.t("ask_about", lang))
+    st.header(i18n.t("ask_about", lang))
     table = unit_answer_table_data(f, unit)
     todo = table[(table["answer"] != "ja") & ~table["general_advice"]]
     if todo.empty:
@@ -582,7 +588,7 @@ def change_section(f: Filters, region: str = "", kommun: str = "") -> None:
         changes = changes[changes["region_kod"] == region]
     if kommun:
         changes = changes[changes["kommun_kod"] == kommun]
-    st.subheader(i18n.t("changes_heading", lang, round=f.jamfor))
+    st.header(i18n.t("changes_heading", lang, round=f.jamfor))
     st.caption(i18n.t("match_rule", lang))
     groups = [
         ("units_worse", changes["worse"]), ("units_better", changes["better"]),
@@ -611,7 +617,7 @@ def trend_section(f: Filters, region: str = "") -> None:
     if len(names) < 2:
         return
     lang = f.lang
-    st.subheader(i18n.t("trend_heading", lang))
+    st.header(i18n.t("trend_heading", lang))
     tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
     for tab, unit_type in zip(tabs, f.unit_types, strict=True):
         with tab:

@@ -129,12 +129,6 @@ def edge_coverage(png: bytes) -> dict[str, float]:
             "left": share([(1, y) for y in range(h)]), "right": share([(w - 2, y) for y in range(h)])}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT: the map cuts off the country/region it frames. views.map_section calls geo.bounds_view(...) "
-    "(views.py, region and kommun levels) without height_px/width_px, so the zoom is fitted to 700x700 px "
-    "(geo._MAP_HEIGHT_PX/_MAP_WIDTH_PX) while the deck is drawn 560/480 px high in a ~550 px wide column: "
-    "Sweden loses the tip of Norrbotten and Skåne's south coast, Örebro län its north and south "
-    "(artifacts/e2e/map-*.png). Remove this marker when the whole area is in view."))
 @pytest.mark.parametrize("path", ["/karta", "/region?region=18", "/region?region=23"])
 def test_the_map_shows_the_whole_area(visit, path):
     v = visit.open(path, visit.page.locator("[data-testid='stDeckGlJsonChart']"))
