@@ -9,7 +9,8 @@ import streamlit as st
 from dashboard import i18n, ui
 
 # A local icon: a Material or emoji icon would make the browser fetch it from a third-party host.
-st.set_page_config(page_title="Tillsynskartan", page_icon=str(ui.ICON), layout="wide")
+st.set_page_config(page_title="Tillsynskartan", page_icon=str(ui.ICON), layout="wide",
+                   initial_sidebar_state="expanded")
 
 f = ui.filters(entry=True)
 ICONS = {

@@ -153,15 +153,20 @@ def test_import_asks_for_the_password_and_rejects_a_wrong_one(monkeypatch):
 
 
 def test_a_unit_can_be_opened_from_a_select_box_without_the_map_or_grid():
-    at = run("region", region="23", typ="vardcentral")
     from dashboard import datasets
 
     units, _ = datasets.example_round()
     unit_id = units[units["name"] == "Åre hälsocentral"]["unit_id"].iloc[0]
-    box = at.selectbox(key="region_units_open")
+    at = run("region", region="23", typ="vardcentral")
+    box = at.selectbox(key="region_units_pick")
     assert "Åre hälsocentral, Åre" in box.options and len(box.options) == 22
     box.select(unit_id).run()
     assert not at.exception
+    links = [p.proto for p in at.get("page_link") if p.proto.label.startswith("Öppna")]
+    assert [(p.label, p.page) for p in links] == [("Öppna Åre hälsocentral", "enhet")]
+    assert f"unit={unit_id}" in links[0].query_string and "kommun=2321" in links[0].query_string
+    # the link opens the unit: the same URL in a new session shows it
+    at = run("enhet", **dict(pair.split("=") for pair in links[0].query_string.split("&")))
     assert at.title[0].value.replace("\\", "") == "Åre hälsocentral"
 
 

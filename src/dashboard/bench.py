@@ -732,6 +732,7 @@ async def _drill(browser: Any, url: str, region_link: str, unit_heading: str) ->
         t2 = time.perf_counter()
         grid = page.locator(".st-key-region_units [data-testid='stDataFrame']")
         await grid.click(position=dataframe_row_point(0))
+        await page.locator(".st-key-region_units_open a").click(timeout=120_000)  # the selection's link
         await page.wait_for_url(re.compile(r"/enhet\?"), timeout=120_000)
         await settle_async(page, unit_heading)
         t3 = time.perf_counter()

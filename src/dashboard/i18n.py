@@ -181,6 +181,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "choose_kommun": ("Välj en kommun", "Choose a municipality"),
     "choose_unit": ("Välj en enhet", "Choose a unit"),
     "open_unit": ("Öppna en enhet", "Open a unit"),
+    "open_x": ("Öppna {name}", "Open {name}"),
     "open_unit_hint": ("Skriv eller välj ett namn", "Type or choose a name"),
     "rank_of": ("Plats {rank} av {n} regioner (1 = högst andel som inte följer alla regler)",
                 "Rank {rank} of {n} regions (1 = highest share not following all rules)"),

@@ -147,8 +147,8 @@ def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict
               key=f"risk_units_dl_{unit_type}")
     if row is not None:
         unit = ranked.iloc[row]
-        st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
-            f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])))
+        ui.open_link("unit", unit["name"], f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"],
+                                                   unit=unit["unit_id"]), f"risk_units_table_{unit_type}")
 
 
 def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, weights: dict[str, float],
@@ -185,7 +185,7 @@ def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, w
     if row is not None:
         area = areas.iloc[row]
         page = "region" if level == "region" else "kommun"
-        st.switch_page(ui.PAGES[page], query_params=ui.params_of(f.with_(**{level: area[code]})))
+        ui.open_link(page, area[name], f.with_(**{level: area[code]}), f"risk_{level}_table_{unit_type}")
 
 
 def maternity_section(f: Filters) -> None:

@@ -298,6 +298,18 @@ def picked_row(table: pd.DataFrame, key: str) -> int | None:
     return rows[0] if rows else None
 
 
+def open_link(page: str, name: str, target: Filters, key: str) -> None:
+    """After a row or map selection: a real link to the chosen region, municipality or unit.
+
+    A link, not st.switch_page: with Streamlit 1.67 a switch with new query params adds two
+    browser-history entries (the current page with the new params, then the target), so Back
+    would need two presses per level. A link adds one, opens in a new tab, and is reachable by
+    keyboard (Tab, Enter)."""
+    with st.container(key=f"{key}_open"):
+        st.page_link(PAGES[page], label=i18n.t("open_x", target.lang, name=plain(name)),
+                     query_params=params_of(target), icon=":material/arrow_forward:")
+
+
 def chart(fig, caption: str, key: str) -> None:
     """A plotly chart with its text alternative underneath."""
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png"}})

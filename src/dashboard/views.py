@@ -141,7 +141,7 @@ def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
     })
     row = ui.picked_row(shown, key)
     if row is not None:
-        st.switch_page(ui.PAGES["region"], query_params=ui.params_of(f.with_(region=reg["region_kod"].iloc[row])))
+        ui.open_link("region", reg["region"].iloc[row], f.with_(region=reg["region_kod"].iloc[row]), key)
 
 
 def _with_previous(f: Filters, table: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -177,7 +177,7 @@ def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
     })
     row = ui.picked_row(shown, key)
     if row is not None:
-        st.switch_page(ui.PAGES["kommun"], query_params=ui.params_of(f.with_(kommun=km["kommun_kod"].iloc[row])))
+        ui.open_link("kommun", km["kommun"].iloc[row], f.with_(kommun=km["kommun_kod"].iloc[row]), key)
 
 
 def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
@@ -200,11 +200,11 @@ def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
     row = ui.picked_row(pd.DataFrame(data), key)
     names = dict(zip(shown_units["unit_id"], shown_units["name"] + ", " + shown_units["kommun"], strict=True))
     chosen = st.selectbox(i18n.t("open_unit", lang), list(names), index=None, format_func=names.get,
-                          placeholder=i18n.t("open_unit_hint", lang), key=f"{key}_open")
+                          placeholder=i18n.t("open_unit_hint", lang), key=f"{key}_pick")
     if row is not None or chosen:
         unit = shown_units.iloc[row] if row is not None else shown_units.set_index("unit_id", drop=False).loc[chosen]
-        st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
-            f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])))
+        ui.open_link("unit", unit["name"], f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"],
+                                                   unit=unit["unit_id"]), key)
 
 
 def region_charts(f: Filters) -> None:
@@ -362,7 +362,7 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
             region_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_region")
         else:
             kommun_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_kommun_{region}")
-    _follow_click(f, event, level)
+    _follow_click(f, event, level, key=f"{key}_{level}_{region}_{kommun}")
 
 
 def _map_table(f: Filters, level: str, unit_type: str, change: bool, region: str) -> pd.DataFrame:
@@ -400,9 +400,9 @@ def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang:
                                 lang=lang, height=height, scale="change" if change else "share")
 
 
-def _follow_click(f: Filters, event, level: str) -> None:
-    """A click on the map drills down: region -> its municipalities, municipality -> its page,
-    health centre -> its page. The URL changes, so the browser's back button returns."""
+def _follow_click(f: Filters, event, level: str, key: str) -> None:
+    """A click on the map drills down: a region shows its municipalities on this map (the URL
+    changes: one history entry); a municipality or a health centre gets a link to its page."""
     from dashboard import maps
 
     objects = (event.selection.get("objects") or {}) if event else {}
@@ -412,15 +412,16 @@ def _follow_click(f: Filters, event, level: str) -> None:
         unit_id = clicked_units[0]["unit_id"]
         if unit_id in status.index:
             unit = status.loc[unit_id]
-            st.switch_page(ui.PAGES["unit"], query_params=ui.params_of(
-                f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit_id)))
+            ui.open_link("unit", unit["name"], f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"],
+                                                        unit=unit_id), key)
     elif objects.get("areas"):
         props = objects["areas"][0].get("properties", objects["areas"][0])
         code = str(props.get("code", ""))
-        if level == "region":
-            st.switch_page(ui.PAGES["map"], query_params=ui.params_of(f.with_(region=code, niva="kommun")))
+        if level == "region" and code in reference.REGIONS:
+            ui.go(f.with_(region=code, niva="kommun"))
+            st.rerun()
         elif code:
-            st.switch_page(ui.PAGES["kommun"], query_params=ui.params_of(f.with_(kommun=code)))
+            ui.open_link("kommun", reference.kommun_name(code), f.with_(kommun=code), key)
 
 
 # --- region, municipality and unit sections ---------------------------------------------------
@@ -564,9 +565,8 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
     })
     row = ui.picked_row(shown, key)
     if row is not None:
-        code = ranked[code_col].iloc[row]
         page = "region" if level == "region" else "kommun"
-        st.switch_page(ui.PAGES[page], query_params=ui.params_of(f.with_(**{page: code})))
+        ui.open_link(page, ranked[name_col].iloc[row], f.with_(**{page: ranked[code_col].iloc[row]}), key)
     areas = i18n.t("regions_heading" if level == "region" else "kommuner", lang).lower()
     fig = charts.share_distribution(ranked, name_col, lang, i18n.t("distribution_title", lang, areas=areas),
                                     subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if level == "kommun" else ""),

@@ -46,8 +46,12 @@ def grid_rows(page, key: str) -> list[list[str]]:
 
 
 def click_row(page, key: str, row: int) -> None:
-    """Select data row ``row`` (0 = first visible) by clicking its checkbox on the canvas."""
+    """Select data row ``row`` (0 = first visible) by clicking its checkbox on the canvas, then
+    follow the "Öppna …" link the selection shows (a link: one history entry per level)."""
     grid(page, key).click(position=bench.dataframe_row_point(row))
+    link = page.locator(f".st-key-{key}_open a")
+    link.wait_for(state="visible")
+    link.click()
 
 
 def h1(page) -> str:
@@ -198,12 +202,6 @@ def test_click_down_region_kommun_unit_and_open_the_copied_url_fresh(visit, new_
     fresh.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT: st.switch_page(page, query_params=...) (views.region_table/kommun_table/units_table/"
-    "_follow_click) makes Streamlit 1.67 push TWO history entries: first the current page with the new "
-    "params (page_info_changed -> pushState), then the target page. One Back press lands on that "
-    "intermediate URL (e.g. /kommun?...&unit=...), the next shows the same level again. Remove this "
-    "marker when drilling down adds one history entry per level."))
 def test_the_back_button_returns_one_level_per_press(visit, status):
     from playwright.sync_api import expect
 
@@ -276,7 +274,8 @@ def test_english(visit):
     assert "431 of 1,136 health centres (38%)" in body
     assert "200 of 290 social welfare committees (69%)" in body
     assert v.crumbs() == ["Sweden"]
-    nav = bench.normalise(" ".join(v.page.locator("[data-testid='stSidebar'] a").all_inner_texts()))
+    v.page.locator(".st-key-nav a").first.wait_for(state="visible")
+    nav = bench.normalise(" ".join(v.page.locator(".st-key-nav a").all_inner_texts()))
     assert "Overview" in nav and "Översikt" not in nav
     v.open("/region?region=18&lang=en", "Example data", "Rank 1 of 21")
     assert "20 of 27 health centres (74%)" in v.text()
