@@ -174,3 +174,14 @@ def test_overview_follows_the_region_filter_with_the_country_alongside():
     body = texts(run("oversikt", region="18", typ="vardcentral"))
     assert f"20 av 27 vårdcentraler (74{NB}%)" in body
     assert f"Riket: 431 av 1{NB}136 (38{NB}%)" in body
+
+
+def test_a_sidebar_choice_is_written_to_the_url():
+    at = run("region", region="23", lang="en")
+    at.sidebar.selectbox(key="flt_region").select("18").run()
+    assert not at.exception
+    assert at.query_params["region"] in ("18", ["18"]) and at.query_params["lang"] in ("en", ["en"])
+    assert at.title[0].value.replace("\\", "") == "Region Örebro län"
+    at.sidebar.selectbox(key="flt_typ").select("socialnamnd").run()
+    assert at.query_params["region"] in ("18", ["18"]) and at.query_params["typ"] in ("socialnamnd", ["socialnamnd"])
+    assert [m.value for m in at.metric] == ["75%"]

@@ -173,7 +173,10 @@ def params_of(f: Filters) -> dict[str, str]:
 
 
 def _commit(field: str, widget_key: str) -> None:
-    go(filters().with_(**{field: st.session_state[widget_key] or ""}))
+    """A widget's change written to the URL. Runs as a callback, before the page: so it reads the
+    URL directly instead of through ``filters()``, which may run ``app.py`` (and must not here)."""
+    current = state.from_params(st.query_params.to_dict(), rounds=rounds()["round"].tolist())
+    go(current.with_(**{field: st.session_state[widget_key] or ""}))
 
 
 def select(field: str, label: str, options: list[str], fmt: Callable[[str], str], f: Filters,
