@@ -10,6 +10,7 @@ reason, except in CI (``CI=true``), where a missing browser is a failure: CI ins
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,16 +64,24 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(chromium: Path, tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[bench.Server]:
+def app_server(chromium: Path, tmp_path_factory: pytest.TempPathFactory, serving) -> Iterator[bench.Server]:
     """The app with an empty database of its own (so it shows the shipped example round)."""
     db = tmp_path_factory.mktemp("e2e-db") / "tillsyn.duckdb"
-    server = bench.Server(db=db, log=artifacts / "server.log")
-    server.start()
-    try:
+    with serving(db, "server.log") as server:
         yield server
-    finally:
-        server.stop()
-    assert "Traceback" not in server.log_text(), f"the server logged an exception: see {server.log_path}"
+
+
+@pytest.fixture(scope="session")
+def serving(artifacts: Path):
+    """Start an app server on a database; when it stops, its log must hold no traceback."""
+
+    @contextlib.contextmanager
+    def run(db: Path, log_name: str) -> Iterator[bench.Server]:
+        with bench.Server(db=db, log=artifacts / log_name) as server:
+            yield server
+        assert "Traceback" not in server.log_text(), f"the server logged an exception: see {server.log_path}"
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,7 @@ def _hostile_file(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def xss_server(chromium, tmp_path_factory, artifacts):
+def xss_server(chromium, tmp_path_factory, serving):
     from dashboard import store
 
     tmp = tmp_path_factory.mktemp("xss")
@@ -76,13 +76,8 @@ def xss_server(chromium, tmp_path_factory, artifacts):
     result = store.import_file(_hostile_file(tmp / "hostile.csv"), round_name=ROUND, store=store.Store(db))
     assert result.error is None and not result.rejected, (result.error, result.rejected[:3])
     assert set(HOSTILE.values()) <= set(result.units["name"])
-    server = bench.Server(db=db, log=artifacts / "server-xss.log")
-    server.start()
-    try:
+    with serving(db, "server-xss.log") as server:
         yield server
-    finally:
-        server.stop()
-    assert "Traceback" not in server.log_text(), f"the server logged an exception: see {server.log_path}"
 
 
 @pytest.fixture
