@@ -484,18 +484,26 @@ def provision_trend_table(prov: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def _counts(df: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
+    """The columns every area table has: unit type, counts and the share not following all rules."""
+    t = i18n.t
+    return {
+        t("unit_type", lang): df["unit_type"].map(lambda u: t(u, lang)),
+        t("n_units", lang): _int(df["n_units"]),
+        t("n_responded", lang): _int(df["n_responded"]),
+        t("n_not_all", lang): _int(df["n_not_all"]),
+        t("share_not_all", lang) + " (%)": _pct(df["share_not_all"]),
+        t("n_none", lang): _int(df["n_none"]),
+    }
+
+
 def region_table(reg: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     """``by_region`` output as a table for people: codes, names, counts and shares in percent."""
     t = i18n.t
     return pd.DataFrame({
         t("exp_code_region", lang): reg["region_kod"].astype(str),
         t("region", lang): reg["region"].astype(str),
-        t("unit_type", lang): reg["unit_type"].map(lambda u: t(u, lang)),
-        t("n_units", lang): _int(reg["n_units"]),
-        t("n_responded", lang): _int(reg["n_responded"]),
-        t("n_not_all", lang): _int(reg["n_not_all"]),
-        t("share_not_all", lang) + " (%)": _pct(reg["share_not_all"]),
-        t("n_none", lang): _int(reg["n_none"]),
+        **_counts(reg, lang),
         t("exp_share_none", lang): _pct(reg["share_none"]),
         t("exp_response_rate_pct", lang): _pct(reg["response_rate"]),
         t("exp_country_pct", lang): _pct(reg["country_share_not_all"]),
@@ -511,12 +519,7 @@ def kommun_table(km: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
         t("exp_code_kommun", lang): km["kommun_kod"].astype(str),
         t("kommun", lang): km["kommun"].astype(str),
         t("region", lang): km["region"].astype(str),
-        t("unit_type", lang): km["unit_type"].map(lambda u: t(u, lang)),
-        t("n_units", lang): _int(km["n_units"]),
-        t("n_responded", lang): _int(km["n_responded"]),
-        t("n_not_all", lang): _int(km["n_not_all"]),
-        t("share_not_all", lang) + " (%)": _pct(km["share_not_all"]),
-        t("n_none", lang): _int(km["n_none"]),
+        **_counts(km, lang),
         t("exp_region_pct", lang): _pct(km["region_share_not_all"]),
         t("exp_country_pct", lang): _pct(km["country_share_not_all"]),
     }).reset_index(drop=True)
