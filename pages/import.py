@@ -42,7 +42,7 @@ if upload is not None:
 
 st.header(i18n.t("rounds_stored", lang))
 stored = store.Store().rounds()
-st.dataframe(stored, hide_index=True, width="stretch")
+st.dataframe(stored.rename(columns=ui.column_names(lang)), hide_index=True, width="stretch")
 st.header(i18n.t("manage_rounds", lang))
 if stored.empty:
     st.caption(i18n.t("no_rounds", lang))
@@ -58,4 +58,4 @@ else:
         st.session_state["import_flash"] = i18n.t("deleted", lang, round=ui.plain(doomed), n=removed)
         st.rerun()
 st.header(i18n.t("import_log", lang))
-st.dataframe(store.Store().import_log(), hide_index=True, width="stretch")
+st.dataframe(store.Store().import_log().rename(columns=ui.column_names(lang)), hide_index=True, width="stretch")

@@ -150,6 +150,7 @@ def test_import_asks_for_the_password_and_rejects_a_wrong_one(monkeypatch):
     at.button[0].click().run()
     assert at.get("file_uploader")
     assert "rätt-lösen" not in texts(at)
+    assert any({"Rader in", "Godkända", "Avvisade"} <= set(df.value.columns) for df in at.dataframe)
 
 
 def test_a_unit_can_be_opened_from_a_select_box_without_the_map_or_grid():

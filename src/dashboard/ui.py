@@ -313,6 +313,19 @@ def open_link(page: str, name: str, target: Filters, key: str) -> None:
                      query_params=params_of(target), icon=":material/arrow_forward:")
 
 
+def column_names(lang: str) -> dict[str, str]:
+    """People's headers for the store's tables (stored rounds, import log)."""
+    t = i18n.t
+    return {
+        "round": t("round", lang), "n_units": t("n_units", lang),
+        "n_vardcentral": t("vardcentraler", lang).capitalize(), "n_socialnamnd": t("socialnamnder", lang).capitalize(),
+        "imported_at": t("col_imported_at", lang), "synthetic": t("example_badge", lang), "id": "#",
+        "action": t("col_action", lang), "filename": t("col_file", lang), "sha256": "SHA-256",
+        "rows_in": t("col_rows_in", lang), "accepted": t("col_accepted", lang), "rejected": t("col_rejected", lang),
+        "repeated": t("col_repeated", lang), "removed": t("col_removed", lang),
+    }
+
+
 def chart(fig, caption: str, key: str) -> None:
     """A plotly chart with its text alternative underneath."""
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png"}})
