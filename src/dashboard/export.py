@@ -1338,20 +1338,14 @@ def _target_file(out: Path, default_name: str, lang: str) -> Path:
 def write_kind(kind: str, b: Bundle, out: Path) -> list[Path]:
     """Write what one ``tillsyn export`` kind makes; the same bytes as the download buttons."""
     lang, written = b.lang, []
-    if kind == "chart":
+    if kind in ("chart", "map"):
         d = _target_dir(out, lang)
-        for item in b.charts:
+        png, svg = (chart_png, chart_svg) if kind == "chart" else (map_png, map_svg)
+        for item in b.charts if kind == "chart" else b.maps:
             base = b.base(item.key)
-            written.append(_write(d / f"{base}.png", chart_png(item.figure)))
-            written.append(_write(d / f"{base}@2x.png", chart_png(item.figure, 2)))
-            written.append(_write(d / f"{base}.svg", chart_svg(item.figure)))
-    elif kind == "map":
-        d = _target_dir(out, lang)
-        for item in b.maps:
-            base = b.base(item.key)
-            written.append(_write(d / f"{base}.png", map_png(item.figure)))
-            written.append(_write(d / f"{base}@2x.png", map_png(item.figure, 2)))
-            written.append(_write(d / f"{base}.svg", map_svg(item.figure)))
+            written.append(_write(d / f"{base}.png", png(item.figure)))
+            written.append(_write(d / f"{base}@2x.png", png(item.figure, 2)))
+            written.append(_write(d / f"{base}.svg", svg(item.figure)))
     elif kind == "csv":
         d = _target_dir(out, lang)
         titles = {i.key: i.title for i in [*b.charts, *b.maps]}
