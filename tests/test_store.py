@@ -255,3 +255,21 @@ def _hold_write_lock(path: str, ready: object, release: object) -> None:
     ready.set()  # type: ignore[attr-defined]
     release.wait(30)  # type: ignore[attr-defined]
     con.close()
+
+
+def test_documents_are_kept_replaced_listed_and_removed(tmp_path):
+    from dashboard.store import Store
+
+    store = Store(tmp_path / "d.duckdb")
+    assert store.get_document("profile", "vc") is None
+    store.put_document("profile", "vc", b"[columns]\n")
+    store.put_document("profile", "vc", b"[columns]\nEnhet = 'Namn'\n")
+    store.put_document("template", "ivo", b"PK\x03\x04")
+    assert store.get_document("profile", "vc") == b"[columns]\nEnhet = 'Namn'\n"
+    assert list(store.documents("profile")["name"]) == ["vc"]
+    backup = store.backup(tmp_path / "b.duckdb")
+    assert store.delete_document("profile", "vc") is True
+    assert store.delete_document("profile", "vc") is False
+    assert store.get_document("profile", "vc") is None
+    store.restore(backup)
+    assert store.get_document("template", "ivo") == b"PK\x03\x04"

@@ -51,6 +51,9 @@ _DDL = (
         id INTEGER NOT NULL, action VARCHAR NOT NULL, round VARCHAR NOT NULL,
         filename VARCHAR, sha256 VARCHAR, imported_at VARCHAR NOT NULL,
         rows_in INTEGER, accepted INTEGER, rejected INTEGER, repeated BOOLEAN, removed INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS documents (
+        kind VARCHAR NOT NULL, name VARCHAR NOT NULL, content BLOB NOT NULL,
+        updated_at VARCHAR NOT NULL, PRIMARY KEY (kind, name))""",
 )
 # Statements that remove a round; one list so delete and replace share them (and tests can break them).
 _DELETE_SQL: list[str] = [
@@ -61,7 +64,7 @@ _LOG_COLUMNS = [
     "id", "action", "round", "filename", "sha256", "imported_at",
     "rows_in", "accepted", "rejected", "repeated", "removed",
 ]
-_TABLES = ("units", "answers", "import_log")
+_TABLES = ("units", "answers", "import_log", "documents")
 _UNIT_COLS = ", ".join(schema.UNITS_COLUMNS)
 _ANSWER_COLS = ", ".join(schema.ANSWERS_COLUMNS)
 
@@ -244,9 +247,13 @@ class Store:
             try:
                 con.execute("BEGIN TRANSACTION")
                 try:
+                    present = {r[0] for r in con.execute(
+                        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'restore_db'"
+                    ).fetchall()}
                     for table in _TABLES:
                         con.execute(f"DELETE FROM {table}")
-                        con.execute(f"INSERT INTO {table} SELECT * FROM restore_db.{table}")
+                        if table in present:  # a backup from before a table existed restores it empty
+                            con.execute(f"INSERT INTO {table} SELECT * FROM restore_db.{table}")
                         counts[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                 except BaseException:
                     con.execute("ROLLBACK")
@@ -255,6 +262,41 @@ class Store:
             finally:
                 con.execute("DETACH restore_db")
         return counts
+
+    # ------------------------------------------------------------------ documents
+
+    def put_document(self, kind: str, name: str, content: bytes) -> None:
+        """Store a named file kept with the data (an import profile, a slide template); replaces."""
+        with self._transaction() as con:
+            con.execute("DELETE FROM documents WHERE kind = ? AND name = ?", [kind, name])
+            con.execute(
+                "INSERT INTO documents (kind, name, content, updated_at) VALUES (?, ?, ?, ?)",
+                [kind, name, bytes(content), _now()],
+            )
+
+    def get_document(self, kind: str, name: str) -> bytes | None:
+        """The stored file, or None when there is none of that kind and name."""
+        with self._connect(write=False) as con:
+            row = con.execute(
+                "SELECT content FROM documents WHERE kind = ? AND name = ?", [kind, name]
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def documents(self, kind: str) -> pd.DataFrame:
+        """Name and time of every stored file of one kind, newest first."""
+        df = self._query(
+            "SELECT name, updated_at FROM documents WHERE kind = ? ORDER BY updated_at DESC, name", [kind]
+        )
+        return df.astype({"name": "string", "updated_at": "string"})
+
+    def delete_document(self, kind: str, name: str) -> bool:
+        """Remove one stored file; True when there was one."""
+        with self._transaction() as con:
+            n = con.execute(
+                "SELECT count(*) FROM documents WHERE kind = ? AND name = ?", [kind, name]
+            ).fetchone()[0]
+            con.execute("DELETE FROM documents WHERE kind = ? AND name = ?", [kind, name])
+        return bool(n)
 
     # ------------------------------------------------------------------ reading
 
