@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from dashboard import provisions, reference, risk, schema
+from dashboard import export, maternity, provisions, reference, risk, risk_charts, risk_tables, schema
 
 # --- hand-recomputed scores for example units -------------------------------------------------------
 
@@ -295,13 +295,13 @@ def expected_maternity() -> dict[str, tuple[int, ...]]:
 
 def test_maternity_figures_equal_the_reference_table():
     ref = expected_maternity()
-    mc = risk.maternity_care()
+    mc = maternity.table()
     years = [f"y{y}" for y in (2011, 2019, 2020, 2021)]
     got = {r.region_short: tuple(int(getattr(r, y)) for y in years) for r in mc.itertuples(index=False)}
     assert got == {k: v for k, v in ref.items() if k != "Whole country"}
-    assert ref["Whole country"] == risk.MATERNITY_COUNTRY
-    assert risk.MATERNITY_YEARS == (2011, 2019, 2020, 2021)
-    assert risk.MATERNITY_SOURCE == "SCB, graviditetsregistret"
+    assert ref["Whole country"] == maternity.COUNTRY
+    assert maternity.YEARS == (2011, 2019, 2020, 2021)
+    assert maternity.SOURCE == "SCB, graviditetsregistret"
     # every region, each once, under its own code and official name
     assert sorted(mc["region_kod"]) == sorted(reference.REGIONS)
     for r in mc.itertuples(index=False):
@@ -315,14 +315,14 @@ def test_the_copied_reference_is_still_the_shared_one():
 
 def test_region_export_carries_the_maternity_context_labelled(table):
     areas = risk.by_area(risk.scores(table[table["unit_type"] == "vardcentral"]), "region")
-    out = risk.area_export(areas, "region", "sv", with_maternity=True)
+    out = risk_tables.area_export(areas, "region", "sv", with_maternity=True)
     col = next(c for c in out.columns if "Mödrahälsovård" in c)
-    assert "2021" in col and risk.MATERNITY_SOURCE in col
+    assert "2021" in col and maternity.SOURCE in col
     ref = expected_maternity()
     for region_kod, value in zip(areas["region_kod"], out[col], strict=True):
         assert value == ref[reference.REGIONS[region_kod][1]][-1]
     # context only: the score does not depend on it
-    assert "Mödrahälsovård" not in " ".join(risk.unit_export(risk.rank_units(risk.scores(table)), "sv").columns)
+    assert "Mödrahälsovård" not in " ".join(risk_tables.unit_export(risk.rank_units(risk.scores(table)), "sv").columns)
 
 
 # --- export files -----------------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def evil_table() -> pd.DataFrame:
     units, answers = survey(rows, "2025")
     units = units.assign(name=pd.array([EVIL[0]], dtype="string"))
     scored = risk.scores(risk.factor_table(units, answers), risk.decode_weights("V1:2.5"))
-    shown = risk.unit_export(risk.rank_units(scored), "sv")
+    shown = risk_tables.unit_export(risk.rank_units(scored), "sv")
     extra = pd.DataFrame({shown.columns[1]: EVIL[1:], shown.columns[5]: [-1.5] * 5})
     return pd.concat([shown, extra], ignore_index=True)
 
@@ -343,10 +343,10 @@ def evil_table() -> pd.DataFrame:
 def test_export_neutralises_formulas_and_carries_weights_and_date():
     today = dt.date(2025, 3, 4)
     weights = risk.decode_weights("V1:2.5,none:0")
-    table = risk.export_table(evil_table(), weights, "vardcentral", today, "sv")
-    about = risk.export_about("sv", "2025", "", "unit", "vardcentral", "Sverige", weights, synthetic=True)
+    table = risk_tables.export_table(evil_table(), weights, "vardcentral", today, "sv")
+    about = risk_tables.export_about("sv", "2025", "", "unit", "vardcentral", "Sverige", weights, synthetic=True)
 
-    data = risk.to_csv(table, about)
+    data = export.table_csv(export.tidy(table, "sv"), about)  # what the download row writes
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     header = text.splitlines()[0]
@@ -358,7 +358,7 @@ def test_export_neutralises_formulas_and_carries_weights_and_date():
     assert "V1:2.5,V2:1,V3:1,V4:1,V5:1,V6:1,V7:1,none:0,noanswer:3,worse:2" in text
     assert "2025-03-04" in text
 
-    wb = load_workbook(io.BytesIO(risk.to_xlsx(table, about)))
+    wb = load_workbook(io.BytesIO(export.table_xlsx(export.tidy(table, "sv"), about)))
     ws = wb.worksheets[0]
     cells = [c for r in ws.iter_rows() for c in r]
     assert not [c for c in cells if c.data_type == "f"]
@@ -373,25 +373,20 @@ def test_export_neutralises_formulas_and_carries_weights_and_date():
     assert any("Exempeldata" in str(v) for v in about_rows.values())
 
 
-def test_file_name():
-    name = risk.file_name("vardcentral", "region", "2025/../x", dt.date(2025, 3, 4), "csv")
-    assert name == "riskbild_vardcentral_region_2025_.._x_2025-03-04.csv" and "/" not in name
-
-
 def test_figures_build(table):
     ranked = risk.rank_units(risk.scores(table[table["unit_type"] == "vardcentral"])).head(risk.TOP_N)
     labels = [f"{i}. {n}" for i, n in enumerate(ranked["name"], start=1)]
-    fig = risk.contribution_bar(ranked, labels, "sv", "t", "s", "k")
+    fig = risk_charts.contribution_bar(ranked, labels, "sv", "t", "s", "k")
     assert [tr.name for tr in fig.data] == [risk.factor_label(f, "sv") for f in risk.FACTORS]
     assert list(fig.data[0].y) == labels[::-1]
-    assert "Högst poäng" in risk.caption_contributions(ranked, labels, "sv")
-    mfig = risk.maternity_chart("en")
+    assert "Högst poäng" in risk_charts.caption_contributions(ranked, labels, "sv")
+    mfig = risk_charts.maternity_chart("en")
     assert [tr.name for tr in mfig.data] == ["2011", "2021"]
-    assert risk.MATERNITY_SOURCE in risk.maternity_source("en")
-    assert "Lowest 2021: Norrbotten 91%" in risk.caption_maternity("en")
+    assert maternity.SOURCE in maternity.source_line("en")
+    assert "Lowest 2021: Norrbotten 91%" in risk_charts.caption_maternity("en")
 
 
 def test_bar_labels_show_shared_ranks_and_stay_unique():
-    assert risk.bar_labels(["A", "B", "C"], [1, 1, 3]) == ["1. A", "1. B", "3. C"]
-    assert risk.bar_labels(["A", "A"], [1, 1], ["x1", "x2"]) == ["1. A (x1)", "1. A (x2)"]
-    assert risk.bar_labels(["A"], [pd.NA]) == ["– A"]
+    assert risk_charts.bar_labels(["A", "B", "C"], [1, 1, 3]) == ["1. A", "1. B", "3. C"]
+    assert risk_charts.bar_labels(["A", "A"], [1, 1], ["x1", "x2"]) == ["1. A (x1)", "1. A (x2)"]
+    assert risk_charts.bar_labels(["A"], [pd.NA]) == ["– A"]

@@ -43,6 +43,9 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int)
     return fig
 
 
+layout = _layout  # the public name: risk_charts and other chart modules style their figures with it
+
+
 def source_line(lang: str, synthetic: bool, round_name: str) -> str:
     text = f"{i18n.t('source_line', lang)}; {i18n.t('round', lang).lower()} {round_name}"
     return f"{text}. {i18n.t('example_badge', lang)}" if synthetic else text
@@ -124,13 +127,9 @@ def caption_region_bar(reg: pd.DataFrame, lang: str, name_col: str = "region") -
         return i18n.t("no_data", lang)
     hi, lo = d.iloc[0], d.iloc[-1]
     country = i18n.fmt_pct(float(d["country_share_not_all"].iloc[0]), lang)
-    if lang == "en":
-        return (f"Highest share: {hi[name_col]}, {i18n.fmt_share(hi['n_not_all'], hi['n_responded'], lang)}. "
-                f"Lowest: {lo[name_col]}, {i18n.fmt_share(lo['n_not_all'], lo['n_responded'], lang)}. "
-                f"Country: {country}.")
-    return (f"Högst andel: {hi[name_col]}, {i18n.fmt_share(hi['n_not_all'], hi['n_responded'], lang)}. "
-            f"Lägst: {lo[name_col]}, {i18n.fmt_share(lo['n_not_all'], lo['n_responded'], lang)}. "
-            f"Riket: {country}.")
+    return i18n.t("caption_region_bar", lang, hi_name=hi[name_col], lo_name=lo[name_col], country=country,
+                  hi=i18n.fmt_share(hi["n_not_all"], hi["n_responded"], lang),
+                  lo=i18n.fmt_share(lo["n_not_all"], lo["n_responded"], lang))
 
 
 def caption_provisions(prov: pd.DataFrame, lang: str) -> str:
@@ -140,9 +139,8 @@ def caption_provisions(prov: pd.DataFrame, lang: str) -> str:
     top = d.iloc[0]
     title = top["title_en"] if lang == "en" else top["title_sv"]
     k = int(top["n"] - top["n_ja"])
-    if lang == "en":
-        return f"Most often not met: {top['provision_id']} {title}, {i18n.fmt_share(k, int(top['n']), lang)} not answering yes."
-    return f"Oftast inte uppfylld: {top['provision_id']} {title}, {i18n.fmt_share(k, int(top['n']), lang)} svarar inte ja."
+    return i18n.t("caption_provisions", lang, pid=top["provision_id"], title=title,
+                  share=i18n.fmt_share(k, int(top["n"]), lang))
 
 
 def trend_line(trend: pd.DataFrame, names: dict[str, str], lang: str, title: str, subtitle: str,

@@ -72,22 +72,25 @@ def _table_buttons(table: pd.DataFrame, about: export.About, base: str, key: str
             f"{key}_xlsx", lang)
 
 
-def chart(fig: go.Figure, table: pd.DataFrame, name: str, f: Filters) -> None:
+def chart(fig: go.Figure | None, table: pd.DataFrame, name: str, f: Filters,
+          about: export.About | None = None) -> None:
     """PNG, PNG 2×, SVG, CSV and Excel buttons for one chart.
 
     ``table``: the frame the chart was drawn from (``by_region``, ``by_kommun``, ``by_provision``
     or ``unit_status`` rows: it is tidied for people); ``name``: a short id unique on the page,
-    e.g. ``"regioner-vardcentral"``, used in the file name and the widget keys.
+    e.g. ``"regioner-vardcentral"``, used in the file name and the widget keys. ``about``: a
+    description of its own (the risk view's weights); ``fig`` None: a table with no chart drawn.
     """
     lang = f.lang
-    about = _about(f, export.figure_title(fig))
+    about = about or _about(f, export.figure_title(fig) if fig is not None else "")
     base = export.file_base(f.round, f.region, f.kommun, name)
     key = f"dl_{name}"
     off = not _images_possible()
     with st.container(horizontal=True, gap="small", key=f"{key}_row"):
-        _button("dl_png", lambda: export.chart_png(fig), f"{base}.png", "png", f"{key}_png", lang, off)
-        _button("dl_png2", lambda: export.chart_png(fig, 2), f"{base}@2x.png", "png", f"{key}_png2", lang, off)
-        _button("dl_svg", lambda: export.chart_svg(fig), f"{base}.svg", "svg", f"{key}_svg", lang, off)
+        if fig is not None:
+            _button("dl_png", lambda: export.chart_png(fig), f"{base}.png", "png", f"{key}_png", lang, off)
+            _button("dl_png2", lambda: export.chart_png(fig, 2), f"{base}@2x.png", "png", f"{key}_png2", lang, off)
+            _button("dl_svg", lambda: export.chart_svg(fig), f"{base}.svg", "svg", f"{key}_svg", lang, off)
         _table_buttons(table, about, base, key, lang)
 
 

@@ -1,20 +1,34 @@
-"""Swedish and English strings, and number formatting in each language.
+"""Swedish and English strings, and number, percent and date formatting in each language.
 
-Swedish first: every string has a Swedish text; English is the second language.
-Numbers in Swedish use a no-break space as thousands separator and a decimal comma
-("1 136", "38 %", "3,2"); in English "1,136", "38%", "3.2".
+Swedish first: every string has a Swedish text; English is the second language. All words live in
+one catalogue, ``strings.toml`` (package data, sectioned by feature), read once at import.
+Numbers, percentages and dates are formatted by Babel with the locale's own rules (sv_SE, en_GB),
+so "1 136", "38 %", "3,2" in Swedish (no-break spaces, U+00A0, as CLDR gives them) and "1,136",
+"38%", "3.2" in English are not hand-written here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import tomllib
 from importlib import resources
 
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
 LANGS = ("sv", "en")
+LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 NBSP = "\u00a0"
+MINUS = "\u2212"
 
 CATALOGUE = "strings.toml"
+
+# Unit types and the catalogue keys of their singular and plural nouns (lower case, for running text).
+UNIT_WORDS: dict[str, tuple[str, str]] = {
+    "vardcentral": ("unit_vardcentral_one", "vardcentraler"),
+    "socialnamnd": ("unit_socialnamnd_one", "socialnamnder"),
+}
 
 
 def _load() -> dict[str, tuple[str, str]]:
@@ -39,27 +53,46 @@ def t(key: str, lang: str = "sv", **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def locale(lang: str) -> str:
+    """The Babel locale of a UI language (Swedish when unknown)."""
+    return LOCALES.get(lang, LOCALES["sv"])
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def fmt_int(n: int | float | None, lang: str = "sv") -> str:
-    if n is None or (isinstance(n, float) and math.isnan(n)):
+    """A whole number with the locale's grouping: "1 136" / "1,136"; "–" when unknown."""
+    if _missing(n):
         return "–"
-    s = f"{int(round(n)):,}"
-    return s.replace(",", NBSP) if lang != "en" else s
+    return babel_numbers.format_decimal(int(round(n)), format="#,##0", locale=locale(lang))  # type: ignore[arg-type]
+
+
+def fmt_num(value: float | None, lang: str = "sv", decimals: int = 2) -> str:
+    """A number with at most ``decimals`` decimals, trailing zeros dropped: "2,5" / "2.5"; "–" when unknown."""
+    if _missing(value):
+        return "–"
+    pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
+    return babel_numbers.format_decimal(float(value), format=pattern, locale=locale(lang))  # type: ignore[arg-type]
 
 
 def fmt_pct(share: float | None, lang: str = "sv", decimals: int = 0) -> str:
     """A share 0–1 as a percentage: "38 %" in Swedish, "38%" in English; "–" when unknown."""
-    if share is None or (isinstance(share, float) and math.isnan(share)) or share != share:
+    if _missing(share) or share != share:
         return "–"
-    value = f"{share * 100:.{decimals}f}"
-    return f"{value.replace('.', ',')}{NBSP}%" if lang != "en" else f"{value}%"
+    loc = babel_numbers.Locale.parse(locale(lang))
+    pattern = babel_numbers.parse_pattern(loc.percent_formats[None].pattern)
+    pattern.frac_prec = (decimals, decimals)
+    return pattern.apply(share, loc)  # type: ignore[arg-type]
 
 
 def fmt_pp(diff_pp: float | None, lang: str = "sv") -> str:
-    """A difference in percentage points with sign: "+3,2 p.e." / "+3.2 pp"."""
+    """A difference in percentage points with its sign and a real minus: "−3,2 p.e." / "+3.2 pp"."""
     if diff_pp is None or diff_pp != diff_pp:
         return "–"
-    value = f"{diff_pp:+.1f}".replace("-", "−")
-    return f"{value.replace('.', ',')}{NBSP}p.e." if lang != "en" else f"{value} pp"
+    value = babel_numbers.format_decimal(diff_pp, format=f"+#,##0.0;{MINUS}#,##0.0", locale=locale(lang))
+    return t("fmt_pp", lang, value=value)
 
 
 def fmt_share(k: int, n: int, lang: str = "sv") -> str:
@@ -68,9 +101,33 @@ def fmt_share(k: int, n: int, lang: str = "sv") -> str:
     return t("share_of", lang, k=fmt_int(k, lang), n=fmt_int(n, lang), p=p)
 
 
+def fmt_date(day: dt.date | None, lang: str = "sv") -> str:
+    """A date for people: "2 maj 2024" / "2 May 2024" (files keep ISO dates for machines)."""
+    if day is None:
+        return "–"
+    return babel_dates.format_date(day, format="long", locale=locale(lang))
+
+
+def unit_noun(unit_type: str, n: int, lang: str = "sv") -> str:
+    """The unit type's noun for ``n`` units, lower case: "vårdcentral" (1) / "vårdcentraler" (2)."""
+    one, many = UNIT_WORDS[unit_type]
+    return t(one if n == 1 else many, lang)
+
+
+def unit_word(unit_type: str, n: int, lang: str = "sv") -> str:
+    """A count with its noun: "1 vårdcentral", "1 136 vårdcentraler", "2 health centres"."""
+    return f"{fmt_int(n, lang)} {unit_noun(unit_type, n, lang)}"
+
+
+def plural(key: str, n: int, lang: str = "sv", **kwargs: object) -> str:
+    """``key_one`` when ``n`` is 1, else ``key_other``, formatted with ``n`` (grouped) and ``kwargs``.
+    Both Swedish and English have just these two forms."""
+    form = "one" if n == 1 else "other"
+    return t(f"{key}_{form}", lang, n=fmt_int(n, lang), **kwargs)
+
+
 def register(strings: dict[str, tuple[str, str]]) -> None:
-    """Add a module's own (Swedish, English) strings, so each feature keeps its texts beside it.
-    A key may not be registered twice with different texts."""
+    """Legacy, being removed: new words go into ``strings.toml``. Kept only while a module still calls it."""
     for key, texts in strings.items():
         if key in STRINGS and STRINGS[key] != texts:
             raise ValueError(f"i18n key {key!r} registered twice with different texts")

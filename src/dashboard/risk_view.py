@@ -1,18 +1,20 @@
 """The risk page's sections (Streamlit): weights bound to the URL, ranked lists, context.
 
-The figures come from ``dashboard.risk`` (pure, tested); these functions only draw them. The weights
+The figures come from ``dashboard.risk`` (pure, tested), the tables and files from ``risk_tables``
+and the charts from ``risk_charts``; these functions only compose them. The weights
 live in the URL (``w=V1:2,none:3``), so a shared link reproduces the same ranked list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import filters, i18n, provisions, risk, state, ui, views
+from dashboard import downloads as download_row
+from dashboard import filters, i18n, maternity, provisions, risk, risk_charts, risk_tables, state, ui, views
 from dashboard.state import Filters
 
 
@@ -65,7 +67,7 @@ def weight_sliders(f: Filters) -> dict[str, float]:
         cols = st.columns(len(groups))
         for col, (group, group_keys) in zip(cols, groups, strict=True):
             with col:
-                st.markdown(f"**{views.units_word(group, lang).capitalize()}**" if group != "factors"
+                st.markdown(f"**{i18n.unit_noun(group, 2, lang).capitalize()}**" if group != "factors"
                             else f"**{i18n.t('risk_factors', lang)}**")
                 for key in sorted(group_keys, key=list(risk.default_weights()).index):
                     wkey = f"risk_w_{key}"
@@ -85,7 +87,7 @@ def weight_sliders(f: Filters) -> dict[str, float]:
 def weights_line(f: Filters, weights: dict[str, float]) -> str:
     """For chart subtitles: a saved image still says which weights made it."""
     changed = risk.encode_weights(weights)
-    return f"{i18n.t('risk_weights', f.lang)}: {changed or 'standard'}"
+    return f"{i18n.t('risk_weights', f.lang)}: {changed or i18n.t('risk_weights_default', f.lang)}"
 
 
 # --- sections --------------------------------------------------------------------------------------
@@ -104,22 +106,15 @@ def explanation(f: Filters, previous: str) -> None:
         st.caption(i18n.t("risk_filters_note", lang))
 
 
-def downloads(f: Filters, table: pd.DataFrame, level: str, unit_type: str, weights: dict[str, float],
-              previous: str, scope: str, key: str) -> None:
-    """CSV and Excel of exactly the table shown, with the weights and today's date inside."""
+def downloads(f: Filters, fig: go.Figure | None, table: pd.DataFrame, level: str, unit_type: str,
+              weights: dict[str, float], previous: str, scope: str) -> None:
+    """The common download row (images of the chart, CSV and Excel of exactly the table shown), with
+    the weights and today's date in the table and the weights on the description sheet."""
     lang = f.lang
-    today = dt.date.today()
-    about = risk.export_about(lang, f.round, previous, level, unit_type, scope, weights,
-                              ui.is_synthetic(ui.round_tables(f.round)[0]))
-    data = risk.export_table(table, weights, unit_type, today, lang)
-    left, right = st.columns(2)
-    left.download_button(i18n.t("risk_download_csv", lang), data=partial(risk.to_csv, data, about),
-                         file_name=risk.file_name(unit_type, level, f.round, today, "csv"),
-                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(i18n.t("risk_download_xlsx", lang), data=partial(risk.to_xlsx, data, about),
-                          file_name=risk.file_name(unit_type, level, f.round, today, "xlsx"),
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+    about = risk_tables.export_about(lang, f.round, previous, level, unit_type, scope, weights,
+                                     ui.is_synthetic(ui.round_tables(f.round)[0]))
+    data = risk_tables.export_table(table, weights, unit_type, dt.date.today(), lang)
+    download_row.chart(fig, data, f"riskbild-{unit_type}-{level}", f, about=about)
 
 
 def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict[str, float],
@@ -131,20 +126,19 @@ def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict
         st.info(i18n.t("no_data", lang))
         return
     top = ranked.head(risk.TOP_N)
-    labels = risk.bar_labels(top["name"], top["rank"], top["unit_id"])
-    words = views.units_word(unit_type, lang)
+    labels = risk_charts.bar_labels(top["name"], top["rank"], top["unit_id"])
+    words = i18n.unit_noun(unit_type, 2, lang)
     title = i18n.t("risk_top_title", lang, n=len(top), units=words)
     subtitle = f"{views.subtitle(f, unit_type, len(ranked), f.region, f.kommun)} · {weights_line(f, weights)}"
-    fig = risk.contribution_bar(top, labels, lang, title, subtitle, views.source(f))
-    ui.chart(fig, risk.caption_contributions(top, labels, lang), key=f"risk_units_bar_{unit_type}")
-    table = risk.unit_export(ranked, lang)
+    fig = risk_charts.contribution_bar(top, labels, lang, title, subtitle, views.source(f))
+    ui.chart(fig, risk_charts.caption_contributions(top, labels, lang), key=f"risk_units_bar_{unit_type}")
+    table = risk_tables.unit_export(ranked, lang)
     if not previous:
         table = table.drop(columns=[i18n.t("risk_prev_not_ja", lang)])
     st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
     st.caption(i18n.t("risk_select_hint", lang))
     row = ui.picked_row(table, key=f"risk_units_table_{unit_type}")
-    downloads(f, table, "unit", unit_type, weights, previous, views.scope_name(f, f.region, f.kommun),
-              key=f"risk_units_dl_{unit_type}")
+    downloads(f, fig, table, "unit", unit_type, weights, previous, views.scope_name(f, f.region, f.kommun))
     if row is not None:
         unit = ranked.iloc[row]
         ui.open_link("unit", unit["name"], f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"],
@@ -162,26 +156,26 @@ def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, w
     areas = risk.by_area(scored, level)
     st.caption(i18n.t("risk_small_n", lang))
     ranked = areas[areas["ranked"]].head(risk.TOP_N)
-    words = views.units_word(unit_type, lang)
+    words = i18n.unit_noun(unit_type, 2, lang)
+    fig = None
     if ranked.empty:
         st.info(i18n.t("risk_chart_ranked_only", lang))
     else:
-        labels = risk.bar_labels([f"{n} (n={k})" for n, k in zip(ranked[name], ranked["n_units"], strict=True)],
+        labels = risk_charts.bar_labels([f"{n} (n={k})" for n, k in zip(ranked[name], ranked["n_units"], strict=True)],
                                  ranked["rank"], ranked[code])
         title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang), units=words)
         subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
                     f"{weights_line(f, weights)}")
-        fig = risk.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f))
-        ui.chart(fig, f"{risk.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}",
+        fig = risk_charts.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f))
+        ui.chart(fig, f"{risk_charts.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}",
                  key=f"risk_{level}_bar_{unit_type}")
-    table = risk.area_export(areas, level, lang, with_maternity=level == "region")
+    table = risk_tables.area_export(areas, level, lang, with_maternity=level == "region")
     if level == "region":
-        st.caption(i18n.t("risk_maternity_col_note", lang, source=risk.MATERNITY_SOURCE,
-                          year=risk.MATERNITY_YEARS[-1]))
+        st.caption(i18n.t("risk_maternity_col_note", lang, source=maternity.SOURCE,
+                          year=maternity.YEARS[-1]))
     st.caption(i18n.t("risk_select_hint", lang))
     row = ui.picked_row(table, key=f"risk_{level}_table_{unit_type}")
-    downloads(f, table, level, unit_type, weights, previous, views.scope_name(f, region),
-              key=f"risk_{level}_dl_{unit_type}")
+    downloads(f, fig, table, level, unit_type, weights, previous, views.scope_name(f, region))
     if row is not None:
         area = areas.iloc[row]
         page = "region" if level == "region" else "kommun"
@@ -193,16 +187,16 @@ def maternity_section(f: Filters) -> None:
     lang = f.lang
     st.header(i18n.t("risk_maternity_heading", lang))
     st.markdown(i18n.t("risk_maternity_text", lang))
-    ui.chart(risk.maternity_chart(lang), risk.caption_maternity(lang), key="risk_maternity_chart")
-    mc = risk.maternity_care()
+    ui.chart(risk_charts.maternity_chart(lang), risk_charts.caption_maternity(lang), key="risk_maternity_chart")
+    mc = maternity.table()
     country = pd.DataFrame([{"region": i18n.t("country", lang),
-                             **{f"y{y}": v for y, v in zip(risk.MATERNITY_YEARS, risk.MATERNITY_COUNTRY,
+                             **{f"y{y}": v for y, v in zip(maternity.YEARS, maternity.COUNTRY,
                                                            strict=True)}}])
     shown = pd.concat([mc, country], ignore_index=True)
     table = pd.DataFrame({i18n.t("region", lang): shown["region"],
-                          **{f"{y} (%)": shown[f"y{y}"] for y in risk.MATERNITY_YEARS}})
+                          **{f"{y} (%)": shown[f"y{y}"] for y in maternity.YEARS}})
     with st.expander(i18n.t("table", lang)):
         st.dataframe(table, hide_index=True, width="stretch", key="risk_maternity_table")
-    st.caption(risk.maternity_source(lang))
+    st.caption(maternity.source_line(lang))
 
 
