@@ -11,7 +11,7 @@ f = ui.filters()
 lang = f.lang
 ui.page_header(f, i18n.t("page_method", lang))
 st.header(i18n.t("method_rule", lang))
-st.markdown(method.RULE[lang])
+st.markdown(method.text("rule", lang))
 st.header(i18n.t("method_catalogue", lang))
 cat = provisions.catalogue()
 title_col = "title_en" if lang == "en" else "title_sv"
@@ -24,10 +24,10 @@ st.dataframe(pd.DataFrame({
     i18n.t("general_advice", lang): cat["general_advice"],
 }), hide_index=True, width="stretch")
 st.header(i18n.t("method_data", lang))
-st.markdown(method.DATA[lang])
+st.markdown(method.text("data", lang))
 with st.expander(i18n.t("method_allocation", lang)):
     st.dataframe(method.allocation_table(lang), hide_index=True, width="stretch")
 st.header(i18n.t("method_sources", lang))
-st.markdown(method.SOURCES[lang])
+st.markdown(method.text("sources", lang))
 st.header(i18n.t("trend_heading", lang))
 st.markdown(i18n.t("match_rule", lang))

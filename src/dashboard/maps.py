@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import pydeck as pdk
 
+from dashboard import i18n
+
 if TYPE_CHECKING:  # matplotlib is imported where a static map is drawn: pages load faster without it
     from matplotlib.figure import Figure
 
@@ -34,7 +36,7 @@ NO_DATA_HEX = "#d9d9d9"
 OUTLINE_RGBA: list[int] = [64, 64, 64, 255]
 SELECTED_OUTLINE_RGBA: list[int] = [0, 0, 0, 255]
 
-NO_DATA_LABEL: dict[str, str] = {"sv": "Ingen data", "en": "No data"}
+NO_DATA_LABEL: dict[str, str] = {lang: i18n.t("no_data", lang) for lang in i18n.LANGS}
 
 # Okabe-Ito colours, and size/outline differ too, so status is never told by colour alone.
 STATUS_ORDER: tuple[str, ...] = ("follows_all", "not_all", "follows_none", "no_answer")
@@ -45,19 +47,9 @@ STATUS_STYLE: dict[str, dict[str, Any]] = {
     # Hollow ring: transparent fill, dark outline.
     "no_answer": {"hex": "#ffffff00", "radius": 5, "line_hex": "#333333", "line_width": 2, "marker": "o"},
 }
+# The map's short status names ("Följer alla"), from the word catalogue like every other text.
 STATUS_LABEL: dict[str, dict[str, str]] = {
-    "sv": {
-        "follows_all": "Följer alla",
-        "not_all": "Följer inte alla / vet ej",
-        "follows_none": "Följer inga",
-        "no_answer": "Inget svar",
-    },
-    "en": {
-        "follows_all": "Follows all",
-        "not_all": "Does not follow all / unsure",
-        "follows_none": "Follows none",
-        "no_answer": "No answer",
-    },
+    lang: {status: i18n.t(f"map_{status}", lang) for status in STATUS_ORDER} for lang in i18n.LANGS
 }
 
 CODE_FIELD: dict[str, str] = {"kommun": "kommun_kod", "region": "region_kod"}
@@ -117,7 +109,6 @@ def colour_for(share: float | None, alpha: int = 255) -> list[int]:
 # ColorBrewer PuOr, colour-blind safe; orange = the share rose (worse), purple = it fell.
 CHANGE_BREAKS: tuple[float, ...] = (-math.inf, -10, -5, -1, 1, 5, 10, math.inf)
 CHANGE_HEX: tuple[str, ...] = ("#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806")
-CHANGE_LABELS: tuple[str, ...] = ("≤ −10", "−10 till −5", "−5 till −1", "±1", "1 till 5", "5 till 10", "≥ 10")
 
 
 def change_class_of(pp: float | None) -> int | None:
@@ -138,12 +129,30 @@ def change_colour_for(pp: float | None, alpha: int = 255) -> list[int]:
     return rgba
 
 
+def _signed(value: float) -> str:
+    """A class bound as written in the legend: a real minus, no decimals when whole ("−10", "5")."""
+    return f"{value:g}".replace("-", "\u2212")
+
+
+def change_labels(lang: str = "sv") -> list[str]:
+    """The change classes in words, from ``CHANGE_BREAKS``: "≤ −10 p.e.", "−10 till −5 p.e.", … "≥ 10 p.e."."""
+    out = []
+    for lo, hi in zip(CHANGE_BREAKS[:-1], CHANGE_BREAKS[1:], strict=True):
+        if math.isinf(lo):
+            out.append(i18n.t("map_change_below", lang, hi=_signed(hi)))
+        elif math.isinf(hi):
+            out.append(i18n.t("map_change_above", lang, lo=_signed(lo)))
+        elif lo == -hi:
+            out.append(i18n.t("map_change_around", lang, hi=_signed(hi)))
+        else:
+            out.append(i18n.t("map_change_between", lang, lo=_signed(lo), hi=_signed(hi)))
+    return out
+
+
 def change_legend_rows(lang: str = "sv") -> list[dict[str, Any]]:
-    unit = "p.e." if lang != "en" else "pp"
-    rows = [{"label": f"{label.replace('till', 'to') if lang == 'en' else label} {unit}", "hex": hex_colour,
-             "rgba": hex_to_rgba(hex_colour), "class": i} for i, (label, hex_colour) in
-            enumerate(zip(CHANGE_LABELS, CHANGE_HEX, strict=True))]
-    rows.append({"label": NO_DATA_LABEL.get(lang, NO_DATA_LABEL["sv"]), "hex": NO_DATA_HEX,
+    rows = [{"label": label, "hex": hex_colour, "rgba": hex_to_rgba(hex_colour), "class": i}
+            for i, (label, hex_colour) in enumerate(zip(change_labels(lang), CHANGE_HEX, strict=True))]
+    rows.append({"label": i18n.t("no_data", lang), "hex": NO_DATA_HEX,
                  "rgba": hex_to_rgba(NO_DATA_HEX), "class": None})
     return rows
 

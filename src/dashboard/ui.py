@@ -206,7 +206,7 @@ def sidebar(f: Filters) -> None:
     """The filters people expect, carried across pages through the URL."""
     lang = f.lang
     sb = st.sidebar
-    select("lang", i18n.t("language", lang), ["sv", "en"], {"sv": "Svenska", "en": "English"}.get, f, sb)
+    select("lang", i18n.t("language", lang), list(i18n.LANGS), lambda code: i18n.t(f"ui_lang_{code}", lang), f, sb)
     sb.subheader(i18n.t("filters", lang))
     available = rounds()
     labels = {r.round: f"{r.round} ({i18n.t('example_badge', lang).lower()})" if r.synthetic else r.round
@@ -217,11 +217,7 @@ def sidebar(f: Filters) -> None:
         select("jamfor", i18n.t("compare_with", lang), ["", *others],
                lambda r: labels.get(r, i18n.t("no_compare", lang)), f, sb)
     select("typ", i18n.t("unit_type", lang), list(state.UNIT_TYPE_CHOICES),
-           {"alla": i18n.t("both", lang), "vardcentral": i18n.t("vardcentral", lang).capitalize() + "er",
-            "socialnamnd": i18n.t("socialnamnd", lang).capitalize() + "er"}.get
-           if lang == "sv" else
-           {"alla": i18n.t("both", lang), "vardcentral": "Health centres",
-            "socialnamnd": "Social welfare committees"}.get, f, sb)
+           lambda u: i18n.t("both", lang) if u == "alla" else i18n.unit_noun(u, 2, lang).capitalize(), f, sb)
     regions = reference.regions()
     region_names = dict(zip(regions["region_kod"], regions["region"], strict=True))
     select("region", i18n.t("region", lang), ["", *regions["region_kod"]],
