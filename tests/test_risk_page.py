@@ -119,3 +119,10 @@ def test_maternity_figures_shown_equal_the_reference():
     assert "2021" in col and "SCB, graviditetsregistret" in col
     by_name = dict(zip(regions["Region"], regions[col], strict=True))
     assert all(by_name[official] == ref[short][-1] for official, short in reference.REGIONS.values())
+
+
+def test_lists_use_the_common_download_row():
+    """Each list has the row every chart has (images, CSV, Excel), keyed by unit type and level."""
+    at = run(typ="vardcentral")
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert labels == ["PNG", "PNG 2×", "SVG", "CSV", "Excel"] * 3  # units, municipalities, regions
