@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import i18n, risk, risk_view, ui, views
+from dashboard import i18n, risk, risk_view, ui
 
 f = ui.filters()
 ui.page_header(f, i18n.t("page_risk", f.lang))
@@ -12,7 +12,7 @@ previous = risk.previous_round(ui.rounds()["round"].tolist(), f.round)
 risk_view.explanation(f, previous)
 weights = risk_view.weight_sliders(f)
 table = risk_view.factor_table(f.round, previous)
-tabs = st.tabs([views.units_word(u, f.lang).capitalize() for u in f.unit_types])
+tabs = st.tabs([i18n.unit_noun(u, 2, f.lang).capitalize() for u in f.unit_types])
 for tab, unit_type in zip(tabs, f.unit_types, strict=True):
     with tab:
         scored = risk.scores(table[table["unit_type"] == unit_type], weights)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
+from functools import lru_cache
 from importlib import resources
 
 from babel import dates as babel_dates
@@ -58,6 +59,31 @@ def locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["sv"])
 
 
+@lru_cache(maxsize=64)
+def _pattern(lang: str, kind: str, decimals: int = 0) -> tuple[babel_numbers.NumberPattern, babel_numbers.Locale]:
+    """A parsed Babel pattern and its locale, once per (language, kind, decimals): formatting a
+    thousand tooltips should not parse a thousand patterns."""
+    loc = babel_numbers.Locale.parse(locale(lang))
+    if kind == "percent":
+        pattern = babel_numbers.parse_pattern(loc.percent_formats[None].pattern)
+        pattern.frac_prec = (decimals, decimals)
+    elif kind == "pp":
+        pattern = babel_numbers.parse_pattern(f"+#,##0.0;{MINUS}#,##0.0")
+    elif kind == "num":
+        pattern = babel_numbers.parse_pattern("#,##0." + "#" * decimals if decimals else "#,##0")
+    else:
+        pattern = babel_numbers.parse_pattern("#,##0")
+    return pattern, loc
+
+
+@lru_cache(maxsize=8192)
+def _apply(lang: str, kind: str, decimals: int, value: float) -> str:
+    """Babel's formatting is exact but slow (~50 µs); the same few hundred shares recur on every
+    rerun (tooltips, labels), so the strings are remembered."""
+    pattern, loc = _pattern(lang, kind, decimals)
+    return pattern.apply(value, loc)
+
+
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -66,33 +92,28 @@ def fmt_int(n: int | float | None, lang: str = "sv") -> str:
     """A whole number with the locale's grouping: "1 136" / "1,136"; "–" when unknown."""
     if _missing(n):
         return "–"
-    return babel_numbers.format_decimal(int(round(n)), format="#,##0", locale=locale(lang))  # type: ignore[arg-type]
+    return _apply(lang, "int", 0, int(round(n)))  # type: ignore[arg-type]
 
 
 def fmt_num(value: float | None, lang: str = "sv", decimals: int = 2) -> str:
     """A number with at most ``decimals`` decimals, trailing zeros dropped: "2,5" / "2.5"; "–" when unknown."""
     if _missing(value):
         return "–"
-    pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
-    return babel_numbers.format_decimal(float(value), format=pattern, locale=locale(lang))  # type: ignore[arg-type]
+    return _apply(lang, "num", decimals, float(value))  # type: ignore[arg-type]
 
 
 def fmt_pct(share: float | None, lang: str = "sv", decimals: int = 0) -> str:
     """A share 0–1 as a percentage: "38 %" in Swedish, "38%" in English; "–" when unknown."""
     if _missing(share) or share != share:
         return "–"
-    loc = babel_numbers.Locale.parse(locale(lang))
-    pattern = babel_numbers.parse_pattern(loc.percent_formats[None].pattern)
-    pattern.frac_prec = (decimals, decimals)
-    return pattern.apply(share, loc)  # type: ignore[arg-type]
+    return _apply(lang, "percent", decimals, float(share))  # type: ignore[arg-type]
 
 
 def fmt_pp(diff_pp: float | None, lang: str = "sv") -> str:
     """A difference in percentage points with its sign and a real minus: "−3,2 p.e." / "+3.2 pp"."""
     if diff_pp is None or diff_pp != diff_pp:
         return "–"
-    value = babel_numbers.format_decimal(diff_pp, format=f"+#,##0.0;{MINUS}#,##0.0", locale=locale(lang))
-    return t("fmt_pp", lang, value=value)
+    return t("fmt_pp", lang, value=_apply(lang, "pp", 1, float(diff_pp)))
 
 
 def fmt_share(k: int, n: int, lang: str = "sv") -> str:

@@ -17,6 +17,10 @@ Factors per unit (each 0 or 1, multiplied by its weight; ``score`` is the sum of
 Areas (municipality, region) get the mean over their units with n beside it; areas with fewer
 than ``MIN_N`` units are listed after all others and not ranked, so a mean of one or two units
 never tops a list. Scores compare units of one type only: the two types have different rules.
+
+Pure: DataFrames in, DataFrames out; nothing here reads the database or draws. The tables for people
+and the files' description are in ``risk_tables``, the figures in ``risk_charts``, the SCB
+maternity-care context in ``maternity``, the words in strings.toml ([risk]).
 """
 
 from __future__ import annotations

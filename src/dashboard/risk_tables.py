@@ -1,7 +1,9 @@
-"""The risk view's tables for people and its files: ranked lists with localised headers, CSV and XLSX.
+"""The risk view's tables for people and what its files say: ranked lists with localised headers,
+the weights and date on every row, and the description sheet (``RiskAbout``).
 
-Kept apart from ``risk`` (the score) because files need ``export`` (and through it the renderers),
-while the score must stay importable without them. The screen and the downloads use the same tables.
+Kept apart from ``risk`` (the score) because the description sheet is an ``export.About`` and
+``export`` brings the renderers, while the score must stay importable without them. The screen and
+the download row (``downloads.chart``) use the same tables.
 """
 
 from __future__ import annotations
