@@ -59,3 +59,21 @@ def test_summary_text_is_swedish(capsys):
 def test_unknown_round_exits_2(capsys):
     assert cli.main(["summary", "--round", "1850"]) == 2
     assert "1850" in capsys.readouterr().err
+
+
+def test_messages_come_from_the_catalogue_with_real_plurals(tmp_path, monkeypatch, capsys):
+    """Backup, restore and demo speak from strings.toml; "1 rad" / "2 rader", never a noun plus "er"."""
+    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "db.duckdb"))
+    one = _write(tmp_path / "one.csv", "Vårdcentral;1880;VC A;Ja;Ja;Ja;Ja;Ja;Ja;Ja;Ja\n")
+    assert cli.main(["import", one, "--round", "2025"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "b.duckdb"
+    assert cli.main(["backup", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"Säkerhetskopian skrevs till {out}"
+    assert cli.main(["restore", str(out)]) == 0
+    restored = capsys.readouterr().out
+    assert restored.startswith("Återställt: ") and "units 1 rad" in restored and "1 rader" not in restored
+    assert cli.main(["restore", one]) == 2
+    assert "är inte en säkerhetskopia från tillsyn backup" in capsys.readouterr().err
+    assert cli.main(["demo", "--out", str(tmp_path / "ex.csv")]) == 0
+    assert capsys.readouterr().out.startswith("Exempelomgången skrevs till ")
