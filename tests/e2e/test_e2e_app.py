@@ -59,8 +59,10 @@ def h1(page) -> str:
     return bench.normalise(page.locator("[data-testid='stMain'] h1").first.inner_text())
 
 
-def deck_canvas_drawn(page, name: str, timeout: float = 30) -> tuple[int, float]:
-    """Screenshot the map's WebGL canvas until it shows a drawn map (bounded wait); save it."""
+def deck_canvas_drawn(page, name: str, timeout: float = 180) -> tuple[int, float]:
+    """Screenshot the map's WebGL canvas until it shows a drawn map; save it. WebGL paints after the
+    run, with no DOM signal, so this polls the pixels: it ends as soon as the map is drawn, and the
+    bound (generous, for a busy machine) only ends a map that never draws."""
     canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
     canvas.wait_for(state="visible")
     deadline = time.monotonic() + timeout
