@@ -16,6 +16,7 @@ if not f.kommun:
 
 ui.page_header(f, f"{reference.kommun_name(f.kommun)} ({reference.region_name(f.region)})")
 views.headlines(f, kommun=f.kommun)
+views.population_facts(f, kommun=f.kommun)
 views.compare_levels(f)
 if "socialnamnd" in f.unit_types:
     st.header(i18n.t("sn_answers", lang))

@@ -16,6 +16,7 @@ if not f.region:
 
 ui.page_header(f, reference.region_name(f.region))
 views.headlines(f, region=f.region)
+views.population_facts(f, region=f.region)
 views.region_rank(f)
 downloads.pack(f)
 st.header(i18n.t("kommun_map_heading", lang))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,6 +13,36 @@ import pytest
 os.environ.setdefault("TILLSYN_DB", str(Path(tempfile.mkdtemp(prefix="tillsyn-test-")) / "test.duckdb"))
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def in_ci() -> bool:
+    """CI=true (or 1/yes): a missing tool is then a failure, never a skip (CI installs every tool)."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+# Tools some tests need from the system, and how to tell they are there.
+TOOLS = {
+    "chromium": ("Chromium (Debian package chromium)",
+                 lambda: any(Path(p).is_file() for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser"))),
+    "soffice": ("LibreOffice (soffice)", lambda: shutil.which("soffice") is not None),
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs(tool): the test needs a system tool (chromium, soffice); "
+                                       "skipped without it, but failed when CI=true")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.needs("soffice")``: skip on a developer machine without the tool, fail in CI."""
+    for mark in item.iter_markers("needs"):
+        for tool in mark.args:
+            label, present = TOOLS[tool]
+            if not present():
+                reason = f"{label} is not installed"
+                if in_ci():
+                    pytest.fail(f"CI=true but {reason}", pytrace=False)
+                pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

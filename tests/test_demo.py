@@ -84,6 +84,63 @@ def test_region_sizes_are_documented_and_sum_to_1136():
     sizes = demo.region_sizes()
     assert sum(sizes.values()) == 1136 and sizes["18"] == 27 and sizes["23"] == 22
     assert set(sizes) == set(reference.REGIONS)
+    # the others follow real population (SCB 2024): Stockholm more than Skåne more than Gotland
+    assert sizes["01"] > sizes["14"] > sizes["12"] > sizes["03"] > sizes["09"]
+
+
+def _vc_per_kommun(status):
+    vc = status[status["unit_type"] == "vardcentral"]
+    return vc.groupby("kommun_kod").size()
+
+
+def test_orebro_kommun_holds_its_population_share_of_the_regions_27(example):
+    _, _, status = example
+    per = _vc_per_kommun(status)
+    pop = reference.population().set_index("kommun_kod")["befolkning"]
+    region = pop[pop.index.str.startswith("18")]
+    quota = 27 * region["1880"] / region.sum()  # 14.0: about half of the region lives in Örebro
+    assert per["1880"] == demo.kommun_sizes("18", 27)["1880"] == 13
+    assert abs(per["1880"] - quota) < 1.5
+    assert per["1880"] > per["1882"]  # Örebro (160 000) has more than Askersund (11 500)
+    assert per.reindex(region.index, fill_value=0).sum() == 27
+
+
+def test_every_municipality_has_a_health_centre_where_its_regions_count_allows(example):
+    _, _, status = example
+    per = _vc_per_kommun(status)
+    pop = reference.population()
+    sizes = demo.region_sizes()
+    for code, n in sizes.items():
+        kommuner = pop[pop["region_kod"] == code]["kommun_kod"]
+        if code != "23" and n >= len(kommuner):
+            assert (per.reindex(kommuner, fill_value=0) >= 1).all(), code
+
+
+def test_health_centres_follow_population_within_every_region(example):
+    """A more populous municipality never has fewer example health centres (Jämtland: the real 22)."""
+    _, _, status = example
+    per = _vc_per_kommun(status)
+    pop = reference.population()
+    for code in reference.REGIONS:
+        if code == "23":
+            continue
+        region = pop[pop["region_kod"] == code].sort_values("befolkning")
+        counts = per.reindex(region["kommun_kod"], fill_value=0).tolist()
+        assert counts == sorted(counts), code
+
+    # Where no municipality needs lifting to one (Stockholm: 265 for 26), each gets its plain
+    # largest-remainder share: within one of its exact population quota.
+    stockholm = pop[pop["region_kod"] == "01"]
+    quota = stockholm.set_index("kommun_kod")["befolkning"] / stockholm["befolkning"].sum() * demo.region_sizes()["01"]
+    assert (quota >= 1).all()
+    assert ((per.reindex(quota.index) - quota).abs() < 1).all()
+
+
+def test_apportion_keeps_a_floor_and_the_total():
+    assert demo.apportion({"a": 100, "b": 1, "c": 1}, 10, minimum=1) == {"a": 8, "b": 1, "c": 1}
+    assert demo.apportion({"a": 100, "b": 1, "c": 1}, 10) == {"a": 10, "b": 0, "c": 0}
+    assert demo.apportion({"a": 3, "b": 2, "c": 1}, 2, minimum=1) == {"a": 1, "b": 1, "c": 0}  # too few
+    assert sum(demo.apportion({str(i): i + 1 for i in range(30)}, 97, minimum=1).values()) == 97
 
 
 def test_example_round_is_the_default_when_nothing_is_imported():

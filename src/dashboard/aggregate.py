@@ -150,3 +150,28 @@ def honest_rank(df: pd.DataFrame, n_col: str = "n_responded", share_col: str = "
     out["honest_rank"] = out[share_col].where(big).rank(ascending=False, method="min").astype("Int64")
     return out.sort_values(["small_n", share_col, n_col], ascending=[True, False, False],
                            na_position="last").reset_index(drop=True)
+
+
+# --- population context (SCB, 31 December 2024) ---------------------------------------------------
+
+PER_INHABITANTS = 10_000
+
+
+def population_by_region() -> pd.DataFrame:
+    """Inhabitants per region (the sum of its municipalities): region_kod, befolkning."""
+    pop = reference.population()
+    return pop.groupby("region_kod", as_index=False)["befolkning"].sum()
+
+
+def units_per_inhabitants(status: pd.DataFrame, level: str, unit_type: str = "vardcentral") -> pd.DataFrame:
+    """Units of one type per 10 000 inhabitants, for every region or every municipality (none = 0).
+
+    ``level`` is "region" or "kommun". Returns the area code, befolkning, n_units and per_10000.
+    Counts every unit of the round in the area, answered or not: it is about supply, not compliance."""
+    code = "region_kod" if level == "region" else "kommun_kod"
+    pop = population_by_region() if level == "region" else reference.population()[["kommun_kod", "befolkning"]]
+    counts = status[status["unit_type"] == unit_type].groupby(code).size().rename("n_units")
+    out = pop.merge(counts, left_on=code, right_index=True, how="left")
+    out["n_units"] = out["n_units"].fillna(0).astype("int64")
+    out["per_10000"] = out["n_units"] / out["befolkning"] * PER_INHABITANTS
+    return out[[code, "befolkning", "n_units", "per_10000"]].reset_index(drop=True)

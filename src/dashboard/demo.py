@@ -5,14 +5,18 @@ Per-unit survey answers are not public, so the app ships a generated example rou
 same file format the importer reads and is always loaded *through* the importer.
 
 Published figures it reproduces exactly (shared/reference/published-figures.md):
-- 290 socialnämnder, one per municipality; 200 (69 %) do not follow all rules or do not know;
+- socialnämnder: 69 % do not follow all rules or do not know. Only the share is published; the
+  example has one committee per municipality, so 200 of 290 (69 % of 290, rounded) is derived;
 - 1 136 vårdcentraler in all 21 regions; 431 (38 %) not all; 24 follow none or do not know of any;
 - Region Örebro län: 27 vårdcentraler, 20 not all (74 %), the highest share of all regions;
 - Region Kronoberg: the lowest share;
 - Region Jämtland Härjedalen: exactly the 22 health centres named in IVO's letter (seed 000).
 
-Everything else (region sizes, which units, which provisions, positions) is generated
-deterministically from ``SEED``; regenerating gives byte-identical files.
+Region and municipality sizes follow real population (SCB, 31 December 2024,
+``reference.population()``): health centres are shared out in proportion to inhabitants
+(largest remainder), so a big town has more example units than a small one. Everything
+else (which units fail, which provisions, positions) is generated deterministically from
+``SEED``; regenerating gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -38,15 +42,6 @@ N_SN_NOT_ALL = 200
 N_SN_NONE = 7  # not published; a small number so the "follows none" figure is not empty
 OREBRO, KRONOBERG, JAMTLAND = "18", "07", "23"
 OREBRO_SIZE, OREBRO_NOT_ALL = 27, 20
-
-# Approximate population by county (thousands, SCB, end of 2023, rounded). Used ONLY to
-# share out the example health centres between regions (largest remainder); the real
-# number of health centres per region is not in the published material.
-POPULATION_THOUSANDS: dict[str, int] = {
-    "01": 2454, "03": 400, "04": 301, "05": 468, "06": 369, "07": 203, "08": 246,
-    "09": 61, "10": 157, "12": 1415, "13": 344, "14": 1759, "17": 283, "18": 307,
-    "19": 279, "20": 288, "21": 287, "22": 243, "23": 132, "24": 275, "25": 249,
-}
 
 # The 22 health centres that answered in Region Jämtland Härjedalen (seed 000, attachment),
 # each in the municipality of the locality it is named after. How we know: the locality
@@ -102,12 +97,49 @@ def largest_remainder(weights: dict[str, float], total: int) -> dict[str, int]:
     return {k: int(v) for k, v in zip(keys, base, strict=True)}
 
 
+def apportion(weights: dict[str, float], total: int, minimum: int = 0) -> dict[str, int]:
+    """Largest remainder with a floor: every key gets at least ``minimum`` when ``total`` allows it.
+
+    Keys whose proportional quota is below the floor are set to the floor and the rest is shared out
+    again over the others, until every remaining quota reaches it; then plain largest remainder. The
+    result keeps order: a larger weight never gets fewer than a smaller one.
+    """
+    if minimum * len(weights) > total:
+        return largest_remainder(weights, total)
+    fixed: dict[str, int] = {}
+    free = dict(weights)
+    while free:
+        left = total - sum(fixed.values())
+        wsum = sum(free.values())
+        low = {k for k, w in free.items() if w / wsum * left < minimum}
+        if not low:
+            return dict(sorted({**fixed, **largest_remainder(free, left)}.items()))
+        fixed |= dict.fromkeys(low, minimum)
+        free = {k: w for k, w in free.items() if k not in low}
+    return dict(sorted(fixed.items()))
+
+
+def region_population() -> dict[str, int]:
+    """Inhabitants per region (SCB, 31 December 2024): the sum of its municipalities."""
+    pop = reference.population()
+    return {str(k): int(v) for k, v in pop.groupby("region_kod")["befolkning"].sum().items()}
+
+
 def region_sizes() -> dict[str, int]:
     """Health centres per region: Örebro 27 and Jämtland 22 as published, the rest by population."""
     fixed = {OREBRO: OREBRO_SIZE, JAMTLAND: len(JAMTLAND_UNITS)}
-    rest = {k: v for k, v in POPULATION_THOUSANDS.items() if k not in fixed}
+    rest = {k: v for k, v in region_population().items() if k not in fixed}
     sizes = largest_remainder(rest, N_VARDCENTRALER - sum(fixed.values()))
     return dict(sorted({**sizes, **fixed}.items()))
+
+
+def kommun_sizes(region_kod: str, n: int) -> dict[str, int]:
+    """Health centres per municipality of a region: ``n`` in proportion to population, at least one
+    each where ``n`` allows (largest remainder). Municipalities with none are left out."""
+    pop = reference.population()
+    in_region = pop[pop["region_kod"] == region_kod]
+    weights = dict(zip(in_region["kommun_kod"].astype(str), in_region["befolkning"].astype(float), strict=True))
+    return {k: v for k, v in apportion(weights, n, minimum=1).items() if v > 0}
 
 
 def region_not_all(sizes: dict[str, int], rng: np.random.Generator) -> dict[str, int]:
@@ -127,14 +159,6 @@ def region_not_all(sizes: dict[str, int], rng: np.random.Generator) -> dict[str,
     assert min(shares, key=shares.get) == KRONOBERG and sorted(shares.values())[1] > shares[KRONOBERG]
     assert sum(out.values()) == N_VC_NOT_ALL
     return dict(sorted(out.items()))
-
-
-def _spread(kommuner: list[str], n: int, rng: np.random.Generator) -> list[str]:
-    """Place ``n`` units over a region's municipalities: one each first, the rest at random."""
-    if n <= len(kommuner):
-        return sorted(rng.choice(kommuner, size=n, replace=False).tolist())
-    extra = rng.choice(kommuner, size=n - len(kommuner), replace=True).tolist()
-    return sorted(kommuner + extra)
 
 
 def _failing_answer(rng: np.random.Generator) -> str:
@@ -215,7 +239,8 @@ def generate() -> pd.DataFrame:
         add("socialnamnd", f"SN-{k.kommun_kod}", f"Socialnämnd {k.kommun} (exempel)", k.kommun_kod,
             status, sn_weights[k.region_kod])
 
-    # Vårdcentraler: region sizes and "not all" counts as published, spread over municipalities.
+    # Vårdcentraler: region sizes and "not all" counts as published, spread over municipalities by
+    # population (at least one each where the region's count allows).
     vc_weights = region_weights("vardcentral")
     sizes = region_sizes()
     not_all = region_not_all(sizes, rng)
@@ -225,13 +250,10 @@ def generate() -> pd.DataFrame:
         if code == JAMTLAND:
             placed = JAMTLAND_UNITS
         else:
-            in_region = kommuner[kommuner["region_kod"] == code]["kommun_kod"].tolist()
             names = kommuner.set_index("kommun_kod")["kommun"]
-            counter: dict[str, int] = {}
             placed = []
-            for kod in _spread(in_region, size, rng):
-                counter[kod] = counter.get(kod, 0) + 1
-                placed.append((f"Exempel-VC {names[kod]} {counter[kod]}", kod))
+            for kod, count in kommun_sizes(code, size).items():
+                placed += [(f"Exempel-VC {names[kod]} {i}", kod) for i in range(1, count + 1)]
         seen: dict[str, int] = {}
         for (name, kod), status in zip(placed, statuses, strict=True):
             seen[kod] = seen.get(kod, 0) + 1

@@ -20,8 +20,10 @@ def text(part: str, lang: str) -> str:
 
 
 def allocation_table(lang: str) -> pd.DataFrame:
-    """How the example's 1 136 health centres were shared out between regions, and why."""
+    """How the example's 1 136 health centres were shared out between regions, and why (within a
+    region they are spread over its municipalities by population the same way: ``demo.kommun_sizes``)."""
     sizes = demo.region_sizes()
+    population = demo.region_population()
     regions = reference.regions().set_index("region_kod")
     basis = {
         demo.OREBRO: i18n.t("method_basis_published", lang, n=sizes[demo.OREBRO]),
@@ -31,6 +33,6 @@ def allocation_table(lang: str) -> pd.DataFrame:
         i18n.t("method_col_region", lang): regions.loc[code, "region"],
         i18n.t("method_col_health_centres", lang): n,
         i18n.t("method_col_basis", lang): basis.get(code, i18n.t(
-            "method_basis_population", lang, thousands=demo.POPULATION_THOUSANDS[code])),
+            "method_basis_population", lang, population=i18n.fmt_int(population[code], lang))),
     } for code, n in sizes.items()]
     return pd.DataFrame(rows)

@@ -8,8 +8,10 @@ region names are listed in ``shared/reference/published-figures.md``.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 
 import pandas as pd
 
@@ -78,6 +80,25 @@ def regions() -> pd.DataFrame:
         for code, (official, short) in REGIONS.items()
     ]
     return pd.DataFrame(rows).astype("string")
+
+
+# Population per municipality (SCB, folkmängd 31 December 2024), shipped as package data; see
+# refdata/README.md for its provenance. The national total is SCB's, and the file must sum to it.
+POPULATION_FILE = "refdata/kommun-befolkning-2024.csv"
+POPULATION_YEAR = 2024
+POPULATION_TOTAL = 10_587_710
+
+
+@lru_cache(maxsize=1)
+def population() -> pd.DataFrame:
+    """Inhabitants of every municipality: kommun_kod (str), kommun, region_kod, befolkning (int).
+
+    Real SCB figures (31 December 2024), used as labelled context and to spread example units."""
+    text = resources.files("dashboard").joinpath(POPULATION_FILE).read_text(encoding="utf-8")
+    df = pd.read_csv(io.StringIO(text), sep=";", dtype={"kommun_kod": "string", "kommun": "string"})
+    df["befolkning"] = df["befolkning"].astype("int64")
+    df["region_kod"] = df["kommun_kod"].str[:2]
+    return df[["kommun_kod", "kommun", "region_kod", "befolkning"]].sort_values("kommun_kod").reset_index(drop=True)
 
 
 def region_name(region_kod: str) -> str:

@@ -89,6 +89,15 @@ def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
                 st.caption(f"{i18n.t('country', lang)}: {i18n.fmt_share(c['n_not_all'], c['n_responded'], lang)}")
 
 
+def population_facts(f: Filters, region: str = "", kommun: str = "") -> None:
+    """Inhabitants (SCB 2024) and health centres per 10 000 for the region or municipality shown."""
+    from dashboard import population
+
+    level, code = ("kommun", kommun) if kommun else ("region", region)
+    st.dataframe(population.context_table(ui.round_tables(f.round)[2], level, code, f.lang), hide_index=True)
+    st.caption(population.caption(f.lang, ui.is_synthetic(ui.round_tables(f.round)[0])))
+
+
 def _delta(diff_pp: float, against: str, lang: str) -> str | None:
     """A metric delta: st.metric reads the arrow from a leading ASCII "-", not the typographic minus."""
     if diff_pp != diff_pp:

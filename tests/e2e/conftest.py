@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -101,25 +101,72 @@ def browser(chromium: Path) -> Iterator[object]:
             b.close()
 
 
+# Waits key on the app's own state, never on time. Streamlit marks its root element with the script's
+# run state (data-test-script-state: initial, running, rerunRequested, notRunning, ...). This script,
+# installed in every page before the app loads, counts finished runs: each change of that attribute
+# to "notRunning" from another state. An action that reruns the app (a click, the back button, a
+# widget) is complete when the count has gone up AND the app is idle, so nothing is read from the
+# previous run's page, however slow the machine. A link may load a new document (the count starts
+# again at 0 there): then its first finished run is the one waited for.
+RUN_COUNTER_JS = """(() => {
+  window.__tillsynRuns = 0;
+  window.__tillsynDoc = Math.random().toString(36).slice(2);
+  const seen = (m) => {
+    if (m.attributeName === 'data-test-script-state' && m.target.getAttribute('data-testid') === 'stApp'
+        && m.target.getAttribute('data-test-script-state') === 'notRunning' && m.oldValue !== 'notRunning') {
+      window.__tillsynRuns += 1;
+    }
+  };
+  new MutationObserver((ms) => ms.forEach(seen)).observe(document, {
+    attributes: true, attributeOldValue: true, subtree: true, attributeFilter: ['data-test-script-state']});
+})();"""
+
+# Idle (bench.IDLE_JS: not running, connected, nothing stale) after a run that finished later than
+# ``at`` = {doc, runs} (the document and its count when the action began).
+RUN_DONE_JS = ("(at) => (window.__tillsynDoc === at.doc ? window.__tillsynRuns > at.runs : window.__tillsynRuns > 0)"
+               " && (" + bench.IDLE_JS + ")()")
+
+# Generous: a wait ends as soon as its condition holds, so only a hung app ever reaches it.
+WAIT_MS = 180_000
+
+
 class Visit:
     """A fresh browser context and page on the app, with a ``PageWatch`` on it."""
 
     def __init__(self, browser: object, base_url: str, **context_options: object) -> None:
         self.base_url = base_url
         self.context = browser.new_context(viewport=bench.VIEWPORT, **context_options)  # type: ignore[attr-defined]
-        self.context.set_default_timeout(60_000)
+        self.context.set_default_timeout(WAIT_MS)
+        self.context.add_init_script(RUN_COUNTER_JS)
         self.page = self.context.new_page()
         self.watch = bench.PageWatch(self.page, base_url)
 
+    def runs(self) -> dict[str, object]:
+        """This document's id and the script runs finished since it loaded."""
+        return self.page.evaluate("() => ({doc: window.__tillsynDoc || '', runs: window.__tillsynRuns || 0})")
+
+    def wait_run(self, before: dict[str, object] | None = None) -> None:
+        """Until a run that finished after ``before`` (default: any in a new document) and the app is
+        idle. No time involved: the timeout only ends a hung app."""
+        self.page.wait_for_function(RUN_DONE_JS, arg=before or {"doc": "", "runs": 0}, timeout=WAIT_MS)
+
+    def act(self, action: Callable[[], object], *expect: object) -> Visit:
+        """Do something that reruns the app, then wait for that rerun to finish before reading."""
+        before = self.runs()
+        action()
+        self.wait_run(before)
+        return self.settle(*expect)
+
     def open(self, path: str, *expect: object) -> Visit:
         self.page.goto(self.base_url + path)
+        self.wait_run()  # a new document: its first finished run
         self.settle(*expect)
         return self
 
     def settle(self, *expect: object) -> Visit:
         """Idle, the expected texts/locators shown, and the page header's breadcrumb links drawn
         (a fresh session can draw them a moment after later elements)."""
-        bench.settle(self.page, *expect, self.page.locator(".st-key-breadcrumbs a").first)
+        bench.settle(self.page, *expect, self.page.locator(".st-key-breadcrumbs a").first, timeout=WAIT_MS)
         return self
 
     def text(self) -> str:

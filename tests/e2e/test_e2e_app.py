@@ -45,21 +45,24 @@ def grid_rows(page, key: str) -> list[list[str]]:
         "rows => rows.map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText.trim()))")
 
 
-def click_row(page, key: str, row: int) -> None:
+def click_row(v, key: str, row: int, *expect: object) -> None:
     """Select data row ``row`` (0 = first visible) by clicking its checkbox on the canvas, then
-    follow the "Öppna …" link the selection shows (a link: one history entry per level)."""
-    grid(page, key).click(position=bench.dataframe_row_point(row))
+    follow the "Öppna …" link the selection shows (a link: one history entry per level). Each click
+    reruns the app: the next step waits for that run to finish (``Visit.act``), never for a time."""
+    page = v.page
     link = page.locator(f".st-key-{key}_open a")
-    link.wait_for(state="visible")
-    link.click()
+    v.act(lambda: grid(page, key).click(position=bench.dataframe_row_point(row)), link)
+    v.act(link.click, *expect)
 
 
 def h1(page) -> str:
     return bench.normalise(page.locator("[data-testid='stMain'] h1").first.inner_text())
 
 
-def deck_canvas_drawn(page, name: str, timeout: float = 30) -> tuple[int, float]:
-    """Screenshot the map's WebGL canvas until it shows a drawn map (bounded wait); save it."""
+def deck_canvas_drawn(page, name: str, timeout: float = 180) -> tuple[int, float]:
+    """Screenshot the map's WebGL canvas until it shows a drawn map; save it. WebGL paints after the
+    run, with no DOM signal, so this polls the pixels: it ends as soon as the map is drawn, and the
+    bound (generous, for a busy machine) only ends a map that never draws."""
     canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
     canvas.wait_for(state="visible")
     deadline = time.monotonic() + timeout
@@ -152,9 +155,8 @@ def drill(v, status) -> dict[str, str]:
     seen = {"overview_url": page.url}
 
     # country -> region: the quick link to the region with the highest share
-    page.get_by_role("link", name=re.compile(r"Region Örebro län, 20 av 27")).click()
+    v.act(page.get_by_role("link", name=re.compile(r"Region Örebro län, 20 av 27")).click, "Plats 1 av 21")
     page.wait_for_url(re.compile(r"/region\?(.*&)?region=18(&|$)"))
-    v.settle("Plats 1 av 21")
     assert h1(page) == "Region Örebro län"
     assert "20 av 27 vårdcentraler (74 %)" in v.text()
     assert v.crumbs() == ["Sverige", "Region Örebro län"]
@@ -168,9 +170,8 @@ def drill(v, status) -> dict[str, str]:
     index = next(i for i, r in enumerate(rows) if r and r[0] in with_units)
     kommun = rows[index][0]
     kommun_kod = reference.municipalities().set_index("kommun").loc[kommun, "kommun_kod"]
-    click_row(page, key, index)
+    click_row(v, key, index, page.locator(".st-key-kommun_units [data-testid='stDataFrame']"))
     page.wait_for_url(re.compile(rf"/kommun\?(.*&)?kommun={kommun_kod}(&|$)"))
-    v.settle(page.locator(".st-key-kommun_units [data-testid='stDataFrame']"))
     assert kommun in h1(page)
     assert v.crumbs() == ["Sverige", "Region Örebro län", kommun]
     seen |= {"kommun": kommun, "kommun_url": page.url}
@@ -178,9 +179,8 @@ def drill(v, status) -> dict[str, str]:
 
     # municipality -> unit: the first health centre in the list
     unit_name = grid_rows(page, "kommun_units")[0][0]
-    click_row(page, "kommun_units", 0)
+    click_row(v, "kommun_units", 0, i18n.t("answers_by_provision", "sv"))
     page.wait_for_url(re.compile(r"/enhet\?(.*&)?unit="))
-    v.settle(i18n.t("answers_by_provision", "sv"))
     assert h1(page) == unit_name
     assert v.crumbs() == ["Sverige", "Region Örebro län", kommun, unit_name]
     seen |= {"unit": unit_name, "unit_url": page.url}
@@ -203,8 +203,6 @@ def test_click_down_region_kommun_unit_and_open_the_copied_url_fresh(visit, new_
 
 
 def test_the_back_button_returns_one_level_per_press(visit, status):
-    from playwright.sync_api import expect
-
     seen = drill(visit, status)
     page = visit.page
     for url, level_h1, crumbs in (
@@ -212,9 +210,10 @@ def test_the_back_button_returns_one_level_per_press(visit, status):
         (seen["region_url"], "Region Örebro län", ["Sverige", "Region Örebro län"]),
         (seen["overview_url"], "Översikt", ["Sverige"]),
     ):
-        page.go_back(wait_until="commit")
-        expect(page).to_have_url(url, timeout=15_000)
-        visit.settle(page.locator(".st-key-breadcrumbs a").nth(len(crumbs) - 1))
+        # Back reruns the app on the previous URL; read the breadcrumbs only once THAT run has
+        # finished (the previous level's crumbs are still on screen until then).
+        visit.act(lambda: page.go_back(wait_until="commit"), page.locator(".st-key-breadcrumbs a").nth(len(crumbs) - 1))
+        assert page.url == url  # the run that finished is the previous level's
         assert visit.crumbs() == crumbs
         if level_h1:
             assert h1(page) == level_h1
@@ -225,9 +224,9 @@ def test_the_back_button_returns_one_level_per_press(visit, status):
 def test_sidebar_choice_goes_into_the_url_and_lists_the_regions_health_centres(visit):
     v = visit.open("/region?typ=vardcentral", i18n.t("choose_region", "sv"))
     page = v.page
-    bench.pick_option(page, "Region", "Region Jämtland Härjedalen").click()
+    v.act(bench.pick_option(page, "Region", "Region Jämtland Härjedalen").click,
+          page.locator(".st-key-region_units [data-testid='stDataFrame']"))
     page.wait_for_url(re.compile(r"/region\?(.*&)?region=23(&|$)"))
-    v.settle(page.locator(".st-key-region_units [data-testid='stDataFrame']"))
     assert h1(page) == "Region Jämtland Härjedalen"
     assert "typ=vardcentral" in page.url
     assert "22 / 22" in v.text()

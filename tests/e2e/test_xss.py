@@ -4,13 +4,17 @@ A round is imported through ``dashboard.store.import_file`` into a fresh databas
 server starts on it. Three health centres and a social welfare committee in Östersund get names
 that would run script, inject Markdown or become a spreadsheet formula. Every page that can show
 them is opened; no dialog may fire, no element may carry an event handler or a script/javascript
-link, and where a name is shown it is shown literally. The map is swept with the mouse so that
-its tooltips (deck.gl) are drawn too.
+link, and where a name is shown it is shown literally. On the map, each hostile health centre is
+hovered at its known position (projected from the view state the server sent) and its tooltip
+must actually appear, with the name as literal text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import json
+import math
 import re
 from pathlib import Path
 
@@ -105,21 +109,74 @@ def _grid_cells(v, key: str) -> list[str]:
     return [c.strip() for c in g.all_inner_texts()]
 
 
-def _sweep_map(v, steps: int = 14) -> list[str]:
-    """Move the mouse over the map in a grid (bounded) and collect the tooltip texts shown."""
+def _sent_decks(frames: list[bytes]) -> list[dict]:
+    """The pydeck specs the server sent to this page, parsed out of its websocket frames (the deck
+    JSON travels as a string inside Streamlit's protobuf messages)."""
+    decoder = json.JSONDecoder()
+    decks = []
+    for frame in frames:
+        text = frame.decode("utf-8", errors="ignore")
+        at = text.find('"initialViewState"')
+        while at != -1:
+            start = at
+            for _ in range(50):  # the deck object opens at one of the braces before the key
+                start = text.rfind("{", 0, start)
+                if start < 0:
+                    break
+                with contextlib.suppress(ValueError):
+                    deck, _ = decoder.raw_decode(text, start)
+                    if isinstance(deck, dict) and "initialViewState" in deck and "layers" in deck:
+                        decks.append(deck)
+                        break
+            at = text.find('"initialViewState"', at + 1)
+    return decks
+
+
+def _screen_point(view: dict, lon: float, lat: float, box: dict) -> tuple[float, float]:
+    """Where deck.gl draws (lon, lat) on a canvas at ``box`` for a flat Web Mercator view state
+    (pitch and bearing 0): 512 px world tiles scaled by 2^zoom, the view's centre at the canvas centre."""
+    size = 512 * 2 ** float(view["zoom"])
+
+    def world(lo: float, la: float) -> tuple[float, float]:
+        y = math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+        return (lo + 180) / 360 * size, (math.pi - y) / (2 * math.pi) * size
+
+    px, py = world(lon, lat)
+    cx, cy = world(float(view["longitude"]), float(view["latitude"]))
+    return box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy)
+
+
+def _hover_unit(v, name: str) -> str:
+    """Hover the health centre called ``name`` at its known position on the map and return the
+    tooltip text deck.gl draws. The position and the view state are those the server sent."""
+    decks = [d for d in _sent_decks(v.watch.ws_frames) if any(
+        str(p.get("tooltip", "")).startswith(name + "\n")
+        for layer in d["layers"] if str(layer.get("id", "")).startswith("units") for p in layer.get("data") or [])]
+    assert decks, f"no map sent to the browser has a point for {name!r}"
+    deck = decks[-1]
+    point = next(p for layer in deck["layers"] if str(layer.get("id", "")).startswith("units")
+                 for p in layer["data"] if str(p.get("tooltip", "")).startswith(name + "\n"))
     canvas = v.page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
     canvas.wait_for(state="visible")
+    canvas.scroll_into_view_if_needed()  # the mouse only reaches what is inside the viewport
     box = canvas.bounding_box()
     assert box is not None
-    tips: set[str] = set()
-    for i in range(steps):
-        for j in range(steps):
-            v.page.mouse.move(box["x"] + box["width"] * (i + 0.5) / steps, box["y"] + box["height"] * (j + 0.5) / steps)
-            tip = v.page.locator(".deck-tooltip")
-            if tip.count() and tip.first.is_visible():
-                tips.add(tip.first.inner_text())
-    v.page.mouse.move(0, 0)
-    return sorted(tips)
+    x, y = _screen_point(deck["initialViewState"], float(point["lon"]), float(point["lat"]), box)
+    assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"], (name, x, y, box)
+    tip = v.page.locator(".deck-tooltip")
+    v.page.mouse.move(x - 3, y - 3)  # arrive from aside, so deck.gl sees a hover move onto the point
+    v.page.mouse.move(x, y)
+    # deck.gl draws the tooltip on the next animation frame once the point is picked
+    try:
+        v.page.wait_for_function("""(name) => { const t = document.querySelector('.deck-tooltip');
+            return !!t && getComputedStyle(t).display !== 'none' && t.textContent.includes(name); }""",
+            arg=name, timeout=30_000)
+    except Exception as e:
+        v.shot("xss-debug", full_page=False)
+        shown = tip.first.inner_text() if tip.count() else None
+        raise AssertionError(f"{name!r}: no tooltip at {(x, y)} in {box}; view {deck['initialViewState']}, "
+                             f"point {point}; tooltip shown: {shown!r}; {len(decks)} decks") from e
+    return tip.first.inner_text()
 
 
 def test_hostile_names_on_the_overview_map_region_and_comparison_pages(xss_visit):
@@ -136,16 +193,19 @@ def test_hostile_names_in_the_region_and_kommun_tables_are_literal(xss_visit):
     v.open(f"/region?region=23&typ=vardcentral&round={ROUND}", v.page.locator(".st-key-region_units"))
     _check(v, "region")
 
+    v.watch.keep_frames = True  # the map's spec (view state, points) is read from what the server sent
     v.open(f"/kommun?kommun=2380&round={ROUND}", v.page.locator(".st-key-kommun_units [data-testid='stDataFrame']"))
     cells = _grid_cells(v, "kommun_units")
     for unit_id in ("VC-2380-001", "VC-2380-002", "VC-2380-003"):
         assert HOSTILE[unit_id] in cells, (HOSTILE[unit_id], cells)
-    tips = _sweep_map(v)
-    _check(v, "kommun")
-    for tip in tips:  # a tooltip shows a name as text or not at all
-        for hostile in HOSTILE.values():
-            first = hostile.split()[0]
-            assert first not in tip or hostile in tip, (hostile, tip)
+    # each hostile health centre's tooltip is actually drawn, shows the name literally, and runs nothing
+    for unit_id in ("VC-2380-001", "VC-2380-002", "VC-2380-003"):
+        tip = _hover_unit(v, HOSTILE[unit_id])
+        assert tip.splitlines()[0] == HOSTILE[unit_id], (unit_id, tip)
+        tooltip_html = v.page.locator(".deck-tooltip").first.inner_html()
+        assert "<img" not in tooltip_html and "<script" not in tooltip_html, tooltip_html
+        _check(v, f"kommun-tooltip-{unit_id}")
+    v.page.mouse.move(0, 0)
 
 
 @pytest.mark.parametrize("unit_id", list(HOSTILE))

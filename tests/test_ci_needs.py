@@ -1,0 +1,42 @@
+"""The ``needs`` marker (tests/conftest.py): a test that needs a missing system tool is skipped on a
+developer machine but FAILS in CI, so CI can never pass by skipping the export checks."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import conftest
+import pytest
+
+
+def _item(*tools: str) -> SimpleNamespace:
+    return SimpleNamespace(iter_markers=lambda name: [pytest.mark.needs(*tools).mark] if name == "needs" else [])
+
+
+@pytest.fixture
+def no_soffice(monkeypatch):
+    monkeypatch.setitem(conftest.TOOLS, "soffice", ("LibreOffice (soffice)", lambda: False))
+
+
+def test_missing_tool_fails_when_ci_is_true(monkeypatch, no_soffice):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true but LibreOffice"):
+        conftest.pytest_runtest_setup(_item("soffice"))
+
+
+def test_missing_tool_skips_on_a_developer_machine(monkeypatch, no_soffice):
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="LibreOffice"):
+        conftest.pytest_runtest_setup(_item("soffice"))
+
+
+def test_present_tool_runs(monkeypatch):
+    monkeypatch.setitem(conftest.TOOLS, "chromium", ("Chromium", lambda: True))
+    monkeypatch.setenv("CI", "true")
+    conftest.pytest_runtest_setup(_item("chromium"))  # neither skip nor fail
+
+
+def test_the_export_tests_use_the_marker_not_a_plain_skip():
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((conftest.ROOT / "tests").glob("test_*export*.py")))
+    assert 'pytest.mark.needs("chromium")' in text and 'pytest.mark.needs("soffice")' in text
+    assert "skipif" not in text
