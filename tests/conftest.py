@@ -14,6 +14,14 @@ os.environ.setdefault("TILLSYN_DB", str(Path(tempfile.mkdtemp(prefix="tillsyn-te
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def strict_importer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the importer fails the test instead of turning into a message for the user."""
+    from dashboard import importer
+
+    monkeypatch.setattr(importer, "STRICT", True)
+
+
 @pytest.fixture(scope="session")
 def example():
     """(units, answers, status) of the shipped example round, loaded through the importer."""
