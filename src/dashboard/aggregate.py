@@ -137,7 +137,12 @@ def unit_answers(units: pd.DataFrame, answers: pd.DataFrame, unit_id: str,
     return pairs.merge(catalogue.drop(columns=["unit_type", "general_advice"]), on="provision_id")
 
 
-SMALL_N = 5
+SMALL_N = 5  # fewer responding units than this: no share, no rank, no difference (one rule everywhere)
+
+
+def too_few(n_responded: float) -> bool:
+    """True when a share of ``n_responded`` units would mislead: shown as a count instead."""
+    return not n_responded >= SMALL_N
 
 
 def honest_rank(df: pd.DataFrame, n_col: str = "n_responded", share_col: str = "share_not_all") -> pd.DataFrame:

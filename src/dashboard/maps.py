@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import pydeck as pdk
 
+from dashboard.levels import CODE_FIELD, NAME_FIELD
+
 if TYPE_CHECKING:  # matplotlib is imported where a static map is drawn: pages load faster without it
     from matplotlib.figure import Figure
 
@@ -60,9 +62,7 @@ STATUS_LABEL: dict[str, dict[str, str]] = {
     },
 }
 
-CODE_FIELD: dict[str, str] = {"kommun": "kommun_kod", "region": "region_kod"}
 UNIT_LAYER = "units"  # unit layers are "units-<status>"; a click on any of them is a unit
-NAME_FIELD: dict[str, str] = {"kommun": "kommun", "region": "region"}
 # Properties the deck computes itself; caller values with these names are overwritten.
 _COMPUTED = ("code", "name", "share_class", "fill", "line", "line_width", "tooltip")
 

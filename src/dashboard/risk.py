@@ -31,15 +31,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import aggregate, charts, export, i18n, provisions, reference
+from dashboard.aggregate import SMALL_N
+from dashboard.levels import LEVELS
 
 FACTORS: tuple[str, ...] = ("provisions", "none", "noanswer", "worse")
 PROVISION_WEIGHT = 1.0
 FACTOR_WEIGHTS: dict[str, float] = {"none": 2.0, "noanswer": 3.0, "worse": 2.0}
 W_MIN, W_MAX, W_STEP = 0.0, 10.0, 0.5
-MIN_N = 5
+MIN_N = SMALL_N  # the same small-n rule as every ranking
 TOP_N = 25
 UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
-AREAS: dict[str, tuple[str, str]] = {"region": ("region_kod", "region"), "kommun": ("kommun_kod", "kommun")}
+AREAS: dict[str, tuple[str, str]] = {key: (lv.code, lv.name) for key, lv in LEVELS.items()}
 
 # Okabe–Ito colours as the status colours elsewhere, plus a pattern so colour is never alone.
 FACTOR_COLOURS = {"provisions": "#E69F00", "none": "#D55E00", "noanswer": "#999999", "worse": "#CC79A7"}
