@@ -106,3 +106,40 @@ def test_the_risk_page_labels_its_previous_example_round(real_round):
 def test_trends_over_a_real_and_an_example_round_are_labelled(real_round):
     at = run("oversikt")
     assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in body(at)
+
+
+def test_area_status_follows_the_units():
+    assert aggregate.area_status(0, 0, 0) == "no_answer"
+    assert aggregate.area_status(2, 0, 0) == "follows_all"
+    assert aggregate.area_status(2, 2, 2) == "follows_none"
+    assert aggregate.area_status(2, 1, 0) == "not_all"
+    assert aggregate.area_status(2, 2, 1) == "not_all"
+
+
+def test_the_committee_map_by_municipality_is_drawn_by_status_not_by_share(example):
+    """One committee per municipality: 0 % / 100 % would be a yellow/purple map; status colours instead."""
+    from dashboard import geo, maps, views
+    from dashboard.state import Filters
+
+    status = example[2]
+    table = aggregate.by_kommun(status, "socialnamnd")
+    values = views.area_values(Filters(round="2023"), table, "kommun", "socialnamnd")
+    assert len(values) == 290 and all(v["share"] is None for v in values)
+    assert {v["area_status"] for v in values} <= set(maps.AREA_STATUS_HEX)
+    assert all("för få enheter för en andel" in v["tooltip"] for v in values)
+    assert views.has_small_areas(table, change=False) and not views.has_small_areas(table, change=True)
+    deck_areas = maps.area_features(geo.geojson_dict("kommun"), values, "kommun")
+    by_code = {f["properties"]["code"]: f["properties"] for f in deck_areas["features"]}
+    one = values[0]
+    assert by_code[one["kommun_kod"]]["fill"] == maps.hex_to_rgba(maps.AREA_STATUS_HEX[one["area_status"]])
+    assert by_code[one["kommun_kod"]]["share_class"] is None
+
+
+def test_regions_with_enough_units_keep_the_share_scale(example):
+    from dashboard import views
+    from dashboard.state import Filters
+
+    table = aggregate.by_region(example[2], "vardcentral")
+    values = views.area_values(Filters(round="2023"), table, "region", "vardcentral")
+    assert all("area_status" not in v and v["share"] is not None for v in values)
+    assert not views.has_small_areas(table, change=False)

@@ -37,6 +37,10 @@ OUTLINE_RGBA: list[int] = [64, 64, 64, 255]
 SELECTED_OUTLINE_RGBA: list[int] = [0, 0, 0, 255]
 
 NO_DATA_LABEL: dict[str, str] = {"sv": "Ingen data", "en": "No data"}
+# An area with too few units for a share (aggregate.SMALL_N) is filled by its units' status, in the
+# points' colours; "no answer" (a hollow ring as a point) is a white area with the dark outline.
+AREA_STATUS_HEX: dict[str, str] = {"follows_all": "#0072b2", "not_all": "#e69f00", "follows_none": "#d55e00",
+                                   "no_answer": "#ffffff"}
 
 # Okabe-Ito colours, and size/outline differ too, so status is never told by colour alone.
 STATUS_ORDER: tuple[str, ...] = ("follows_all", "not_all", "follows_none", "no_answer")
@@ -258,6 +262,9 @@ def area_features(
         if scale == "change":
             props["share_class"] = change_class_of(share)
             props["fill"] = change_colour_for(share)
+        elif row.get("area_status") in AREA_STATUS_HEX:
+            props["share_class"] = None
+            props["fill"] = hex_to_rgba(AREA_STATUS_HEX[row["area_status"]])
         else:
             props["share_class"] = class_of(share)
             props["fill"] = colour_for(share)

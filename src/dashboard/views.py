@@ -320,22 +320,40 @@ def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str, cha
     """One plain record per area for the deck: code, share in percent (or the change in percentage
     points since the compare round) and a plain-text tooltip."""
     lang = f.lang
-    code, name = ("region_kod", "region") if level == "region" else ("kommun_kod", "kommun")
+    lv = level_of(level)
     words = units_word(unit_type, lang)
     records = []
     for row in table.itertuples(index=False):
         share = row.share_not_all
         n = int(row.n_responded)
-        text = (f"{getattr(row, name)}\n{i18n.t('n_not_all', lang)}: "
-                f"{i18n.fmt_share(int(row.n_not_all), n, lang)} {words}"
-                if n else f"{getattr(row, name)}\n{i18n.t('no_data', lang)}")
+        name = getattr(row, lv.name)
+        record = {lv.code: getattr(row, lv.code)}
+        if not change and int(row.n_units) and aggregate.too_few(n):
+            # Too few units for a share: the area is drawn by its units' status, the tooltip counts.
+            status = aggregate.area_status(n, int(row.n_not_all), int(row.n_none))
+            record.update(share=None, area_status=status, tooltip=(
+                f"{name}\n{i18n.t('n_not_all', lang)}: "
+                f"{i18n.t('count_of', lang, k=i18n.fmt_int(row.n_not_all, lang), n=i18n.fmt_int(n, lang))} {words}"
+                f"\n{i18n.t('too_few_short', lang)}"))
+            records.append(record)
+            continue
+        text = (f"{name}\n{i18n.t('n_not_all', lang)}: {i18n.fmt_share(int(row.n_not_all), n, lang)} {words}"
+                if n else f"{name}\n{i18n.t('no_data', lang)}")
         value = None if share != share else float(share) * 100
         if change:
             pp = row.change_pp
             value = None if pp != pp else float(pp)
             text += f"\n{i18n.t('vs_round', lang, round=f.jamfor).capitalize()}: {i18n.fmt_pp(value, lang)}"
-        records.append({code: getattr(row, code), "share": value, "tooltip": text})
+        record.update(share=value, tooltip=text)
+        records.append(record)
     return records
+
+
+def has_small_areas(table: pd.DataFrame, change: bool) -> bool:
+    """Whether the share map draws some area by its units' status (too few units for a share)."""
+    if change or table.empty:
+        return False
+    return bool(((table["n_units"] > 0) & (table["n_responded"] < SMALL_N)).any())
 
 
 def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
@@ -349,8 +367,9 @@ def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
             for r in status.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
 
 
-def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False) -> None:
-    """Colour classes (and point symbols) in words and colour; only our own constant strings here."""
+def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False, small_areas: bool = False) -> None:
+    """Colour classes (and point symbols) in words and colour; only our own constant strings here.
+    ``small_areas``: some area is drawn by its units' status, so the legend explains those colours."""
     from dashboard import maps
 
     lang = f.lang
@@ -365,6 +384,14 @@ def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False) 
              else i18n.t("share_not_all", lang))
     st.markdown(f"<div role='note' aria-label='legend'><b>{title}, "
                 f"{units_word(unit_type, lang)}:</b> {chips}</div>", unsafe_allow_html=True)
+    if small_areas:
+        status_chips = " ".join(
+            f"<span style='display:inline-block;width:14px;height:14px;background:{maps.AREA_STATUS_HEX[s]};"
+            f"border:1px solid #555;vertical-align:middle;margin-right:4px'></span>{i18n.t(s, lang)}"
+            for s in maps.STATUS_ORDER)
+        st.markdown(f"<div role='note' aria-label='legend, small areas'><b>"
+                    f"{i18n.t('small_area_legend', lang, n=SMALL_N)}</b> {status_chips}</div>",
+                    unsafe_allow_html=True)
     if with_points:
         shapes = {"o": "●", "D": "◆", "^": "▲"}
         items = " · ".join(f"{shapes.get(r['marker'], '○') if r['status'] != 'no_answer' else '○'} {i18n.t(r['status'], lang)}"
@@ -382,7 +409,8 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
     with left:
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
                                 key=f"{key}_{level}_{region}_{kommun}", height=height)
-        legend(f, unit_type, f.typ in ("alla", "vardcentral"), change)
+        legend(f, unit_type, f.typ in ("alla", "vardcentral"), change,
+               small_areas=has_small_areas(_map_table(f, level, unit_type, change, region), change))
     with right:
         if level == "region":
             region_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_region")
@@ -497,7 +525,7 @@ def socialnamnd_answers(f: Filters) -> None:
         return
     unit = units.iloc[0]
     links.link("unit", f"{ui.plain(unit['name'])}: {i18n.t(unit['status'], f.lang)}", f,
-            region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])
+               region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])
     unit_answer_table(f, unit)
 
 
@@ -656,7 +684,7 @@ def trend_section(f: Filters, region: str = "") -> None:
     tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
     for tab, unit_type in zip(tabs, f.unit_types, strict=True):
         with tab:
-            tables = {r: cache.round_tables(r)[:2] for r in names}
+            tables = {r: (cache.round_tables(r).units, cache.round_tables(r).answers) for r in names}
             statuses = {r: cache.round_tables(r).status for r in names}
             trend = rounds_mod.trend(statuses, unit_type, region)
             scope_names = {"country": i18n.t("country", lang)} | ({region: reference.region_name(region)} if region else {})
