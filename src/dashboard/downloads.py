@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import export, i18n, ui
+from dashboard import cache, export, i18n, ui
 from dashboard.state import Filters
 
 i18n.register({
@@ -53,7 +53,7 @@ def _images_possible() -> bool:
 
 
 def _about(f: Filters, title: str) -> export.About:
-    synthetic = ui.is_synthetic(ui.round_tables(f.round)[0])
+    synthetic = cache.rounds_in_view(f).any_synthetic  # any round the view draws on
     return export.about_for(f.round, f.lang, synthetic, f.region, f.kommun, f.typ, title)
 
 

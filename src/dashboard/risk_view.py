@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, i18n, provisions, risk, state, ui, views
+from dashboard import cache, filters, i18n, provisions, risk, state, ui, views
 from dashboard.state import Filters
 
 
@@ -110,7 +110,7 @@ def downloads(f: Filters, table: pd.DataFrame, level: str, unit_type: str, weigh
     lang = f.lang
     today = dt.date.today()
     about = risk.export_about(lang, f.round, previous, level, unit_type, scope, weights,
-                              ui.is_synthetic(ui.round_tables(f.round)[0]))
+                              cache.rounds_in_view(f, previous).any_synthetic)
     data = risk.export_table(table, weights, unit_type, today, lang)
     left, right = st.columns(2)
     left.download_button(i18n.t("risk_download_csv", lang), data=partial(risk.to_csv, data, about),
