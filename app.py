@@ -29,7 +29,7 @@ pages.insert(0, st.Page(links.PAGES["overview"], title=i18n.t("page_overview", f
                         url_path="start", default=True))
 # Streamlit's own menu drops the query string on a page switch; our links carry the filters.
 page = st.navigation(pages, position="hidden")
-ui.page_language(f.lang)
 sidebar.nav_links(f, ICONS)
 sidebar.sidebar(f)
+ui.page_language(f.lang)
 page.run()

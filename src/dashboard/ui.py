@@ -71,10 +71,10 @@ def filters(entry: bool = False) -> Filters:
 def page_language(lang: str) -> None:
     """``<html lang>`` as shown ("sv"/"en"): screen readers pick the pronunciation from it (WCAG
     3.1.1). Streamlit serves ``lang="en"`` and offers no setting, so a script sets it; it runs on
-    every rerun and page switch because ``app.py`` runs then."""
+    every rerun and page switch because ``app.py`` runs then. Drawn last in the sidebar, so the
+    element's small gap sits below the filters and moves nothing on the page."""
     code = "en" if lang == "en" else "sv"
-    with st.container(key="page_lang", height=1, border=False):
-        st.html(f"<script>document.documentElement.lang = '{code}';</script>", unsafe_allow_javascript=True)
+    st.sidebar.html(f"<script>document.documentElement.lang = '{code}';</script>", unsafe_allow_javascript=True)
 
 
 # --- shared page pieces -------------------------------------------------------------------
