@@ -349,11 +349,15 @@ def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str, cha
     return records
 
 
-def has_small_areas(table: pd.DataFrame, change: bool) -> bool:
-    """Whether the share map draws some area by its units' status (too few units for a share)."""
+def small_areas(table: pd.DataFrame, change: bool) -> pd.Series:
+    """Which areas the share map draws by their units' status (units, but too few for a share)."""
     if change or table.empty:
-        return False
-    return bool(((table["n_units"] > 0) & (table["n_responded"] < SMALL_N)).any())
+        return pd.Series(False, index=table.index)
+    return (table["n_units"] > 0) & (table["n_responded"] < SMALL_N)
+
+
+def has_small_areas(table: pd.DataFrame, change: bool) -> bool:
+    return bool(small_areas(table, change).any())
 
 
 def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
@@ -367,9 +371,11 @@ def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
             for r in status.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
 
 
-def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False, small_areas: bool = False) -> None:
+def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False, by_status: bool = False,
+           by_share: bool = True) -> None:
     """Colour classes (and point symbols) in words and colour; only our own constant strings here.
-    ``small_areas``: some area is drawn by its units' status, so the legend explains those colours."""
+    ``by_status``: some area is drawn by its units' status, so the legend explains those colours;
+    ``by_share``: some area is drawn on the share scale (not so on the committee map by municipality)."""
     from dashboard import maps
 
     lang = f.lang
@@ -382,15 +388,16 @@ def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False, 
     # The round name comes from an imported file: escape it, this markdown allows HTML.
     title = (f"{i18n.t('change_legend', lang)} {i18n.t('vs_round', lang, round=html.escape(f.jamfor))}" if change
              else i18n.t("share_not_all", lang))
-    st.markdown(f"<div role='note' aria-label='legend'><b>{title}, "
-                f"{units_word(unit_type, lang)}:</b> {chips}</div>", unsafe_allow_html=True)
-    if small_areas:
+    if by_share or change:
+        st.markdown(f"<div role='note' aria-label='legend'><b>{title}, "
+                    f"{units_word(unit_type, lang)}:</b> {chips}</div>", unsafe_allow_html=True)
+    if by_status:
         status_chips = " ".join(
             f"<span style='display:inline-block;width:14px;height:14px;background:{maps.AREA_STATUS_HEX[s]};"
             f"border:1px solid #555;vertical-align:middle;margin-right:4px'></span>{i18n.t(s, lang)}"
             for s in maps.STATUS_ORDER)
         st.markdown(f"<div role='note' aria-label='legend, small areas'><b>"
-                    f"{i18n.t('small_area_legend', lang, n=SMALL_N)}</b> {status_chips}</div>",
+                    f"{i18n.t('small_area_legend', lang, n=SMALL_N, units=units_word(unit_type, lang))}</b> {status_chips}</div>",
                     unsafe_allow_html=True)
     if with_points:
         shapes = {"o": "●", "D": "◆", "^": "▲"}
@@ -409,8 +416,9 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
     with left:
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
                                 key=f"{key}_{level}_{region}_{kommun}", height=height)
-        legend(f, unit_type, f.typ in ("alla", "vardcentral"), change,
-               small_areas=has_small_areas(_map_table(f, level, unit_type, change, region), change))
+        small = small_areas(_map_table(f, level, unit_type, change, region), change)
+        legend(f, unit_type, f.typ in ("alla", "vardcentral"), change, by_status=bool(small.any()),
+               by_share=not bool(small.all()))
     with right:
         if level == "region":
             region_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_region")
