@@ -107,6 +107,21 @@ def kommun_change(round_name: str, previous: str, unit_type: str, region_kod: st
                                   by_kommun(previous, unit_type, region_kod), ["kommun_kod"])
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _risk_factors(version: str, round_name: str, previous: str) -> pd.DataFrame:
+    from dashboard import risk
+
+    t = round_tables(round_name)
+    prev = (round_tables(previous).units, round_tables(previous).answers) if previous else None
+    return risk.factor_table(t.units, t.answers, previous=prev)
+
+
+def risk_factors(round_name: str, previous: str) -> pd.DataFrame:
+    """The risk score's unweighted factors per unit (``risk.factor_table``); weights are applied per
+    run: cheap, and never stale."""
+    return _risk_factors(data_version(), round_name, previous)
+
+
 def trend_rounds() -> tuple[str, ...]:
     """The rounds a trend chart draws on: all of them, when there are two or more."""
     names = tuple(rounds()["round"].tolist())

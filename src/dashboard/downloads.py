@@ -91,7 +91,7 @@ def chart(fig: go.Figure, table: pd.DataFrame, name: str, f: Filters) -> None:
         _table_buttons(table, about, base, key, lang)
 
 
-def map(f: Filters, level: str, region: str = "", kommun: str = "", name: str = "") -> None:
+def map_files(f: Filters, level: str, region: str = "", kommun: str = "", name: str = "") -> None:
     """PNG, PNG 2×, SVG, CSV and Excel buttons for the map the page shows at ``level``
     (the same classes, areas and health centres; drawn with matplotlib only when clicked)."""
     lang = f.lang

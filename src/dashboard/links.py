@@ -60,6 +60,14 @@ def params_of(f: Filters) -> dict[str, str]:
     return builder().params(f)
 
 
+def url_filters() -> Filters:
+    """The filters in the URL, read directly: for widget callbacks, which run before the page and
+    so must not go through ``ui.filters()`` (it may draw, or run ``app.py``)."""
+    from dashboard import cache, state
+
+    return state.from_params(st.query_params.to_dict(), rounds=cache.rounds()["round"].tolist())
+
+
 def go(f: Filters) -> None:
     """Write the filters to the current URL (only what differs from the defaults)."""
     st.query_params.from_dict(params_of(f))

@@ -12,28 +12,18 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, filters, i18n, provisions, risk, state, ui, views
+from dashboard import cache, filters, i18n, links, provisions, risk, ui, views
 from dashboard.state import Filters
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _factor_table(version: str, round_name: str, previous: str) -> pd.DataFrame:
-    units, answers, _ = ui.round_tables(round_name)
-    prev = ui.round_tables(previous)[:2] if previous else None
-    return risk.factor_table(units, answers, previous=prev)
-
-
 def factor_table(round_name: str, previous: str) -> pd.DataFrame:
-    """The unweighted factors of a round, cached like every table (keyed on the database version, so
-    an import, also from the CLI, is seen); weights are applied per run: cheap, and never stale."""
-    return _factor_table(ui.data_version(), round_name, previous)
+    """The unweighted factors of a round, from the cache boundary (keyed on the database version)."""
+    return cache.risk_factors(round_name, previous)
 
 
 # --- weights ---------------------------------------------------------------------------------------
 
-def _url_filters() -> Filters:
-    """The URL's filters, read directly: a callback runs before the page, so it must not draw or stop."""
-    return state.from_params(st.query_params.to_dict(), rounds=ui.rounds()["round"].tolist())
+_url_filters = links.url_filters
 
 
 def _commit_weights(keys: list[str]) -> None:

@@ -15,10 +15,8 @@ from dashboard.state import Filters
 
 
 def _commit(field: str, widget_key: str) -> None:
-    """A widget's change written to the URL. Runs as a callback, before the page: so it reads the
-    URL directly instead of through ``ui.filters()``, which may run ``app.py`` (and must not here)."""
-    current = state.from_params(st.query_params.to_dict(), rounds=cache.rounds()["round"].tolist())
-    links.go(current.with_(**{field: st.session_state[widget_key] or ""}))
+    """A widget's change written to the URL (a callback: runs before the page)."""
+    links.go(links.url_filters().with_(**{field: st.session_state[widget_key] or ""}))
 
 
 def select(field: str, label: str, options: list[str], fmt: Callable[[str], str], f: Filters,
