@@ -143,3 +143,13 @@ def test_regions_with_enough_units_keep_the_share_scale(example):
     values = views.area_values(Filters(round="2023"), table, "region", "vardcentral")
     assert all("area_status" not in v and v["share"] is not None for v in values)
     assert not views.has_small_areas(table, change=False)
+
+
+def test_chart_sources_say_example_data_when_any_round_in_view_is(real_round):
+    from dashboard import views
+    from dashboard.state import Filters
+
+    badge = i18n.t("example_badge", "sv")
+    assert badge not in views.source(Filters(round="2024"))
+    assert badge in views.source(Filters(round="2024", jamfor="2023"))
+    assert badge in views.source(Filters(round="2024"), "2023")  # risk: previous round; trends: all rounds

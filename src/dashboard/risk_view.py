@@ -125,7 +125,7 @@ def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict
     words = views.units_word(unit_type, lang)
     title = i18n.t("risk_top_title", lang, n=len(top), units=words)
     subtitle = f"{views.subtitle(f, unit_type, len(ranked), f.region, f.kommun)} · {weights_line(f, weights)}"
-    fig = risk.contribution_bar(top, labels, lang, title, subtitle, views.source(f))
+    fig = risk.contribution_bar(top, labels, lang, title, subtitle, views.source(f, previous))
     ui.chart(fig, risk.caption_contributions(top, labels, lang), key=f"risk_units_bar_{unit_type}")
     table = risk.unit_export(ranked, lang)
     if not previous:
@@ -161,7 +161,7 @@ def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, w
         title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang), units=words)
         subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
                     f"{weights_line(f, weights)}")
-        fig = risk.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f))
+        fig = risk.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f, previous))
         ui.chart(fig, f"{risk.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}",
                  key=f"risk_{level}_bar_{unit_type}")
     table = risk.area_export(areas, level, lang, with_maternity=level == "region")
