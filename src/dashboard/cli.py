@@ -190,8 +190,11 @@ def _checkout_bench():
     None for an installed package: the harness is a development tool, not part of the runtime."""
     import importlib.util
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench.py"
-    if not path.is_file():
+    from dashboard import resources
+
+    root = resources.checkout_root()
+    path = root / "benchmarks" / "bench.py" if root else None
+    if path is None or not path.is_file():
         return None
     spec = importlib.util.spec_from_file_location("benchmarks.bench", path)
     if spec is None or spec.loader is None:

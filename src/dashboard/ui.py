@@ -53,8 +53,16 @@ def _leave_legacy_pages_mode(entry: bool) -> None:
         if not entry:
             import runpy
 
-            runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+            runpy.run_path(_entry_script(), run_name="__main__")
             st.stop()
+
+
+def _entry_script() -> str:
+    """The app's entry point as Streamlit was started with it (``streamlit run app.py``)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return str(ctx.main_script_path) if ctx and ctx.main_script_path else str(ROOT / "app.py")
 
 
 def filters(entry: bool = False) -> Filters:
