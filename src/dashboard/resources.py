@@ -1,10 +1,11 @@
 """Where the shipped files are: the checkout's top-level folders, or the installed package's data.
 
 The repository keeps ``geo/`` (boundaries) and ``data/`` (the example round) at its top level,
-where people look for them. A wheel cannot reach those folders, so the build copies them into
-the package as ``dashboard/_geo`` and ``dashboard/_data`` (``[tool.setuptools.package-dir]`` in
-pyproject.toml). This module is the one place that decides which copy to read, and where the
-database lives: ``data/`` in a checkout, a per-user data folder when installed.
+where people look for them. A wheel cannot reach those folders, so the package links to them
+(``src/dashboard/_geo`` -> ``geo``, ``src/dashboard/_data`` -> ``data``) and the build copies the
+shipped files (package-data in pyproject.toml). This module is the one place that decides which
+copy to read, and where the database lives: ``data/`` in a checkout, a per-user data folder when
+installed.
 """
 
 from __future__ import annotations
