@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import i18n, links, sidebar, ui
 
 # A local icon: a Material or emoji icon would make the browser fetch it from a third-party host.
 st.set_page_config(page_title="Tillsynskartan", page_icon=str(ui.ICON), layout="wide",
@@ -21,14 +21,15 @@ ICONS = {
 }
 pages = [
     st.Page(path, title=i18n.t(f"page_{key}", f.lang), icon=ICONS[key], url_path=Path(path).stem)
-    for key, path in ui.PAGES.items()
+    for key, path in links.PAGES.items()
 ]
 # The overview is served at "/" and at /oversikt: the default page is always "/" (Streamlit
 # ignores its url_path but reserves it), so it is registered once more under a spare name.
-pages.insert(0, st.Page(ui.PAGES["overview"], title=i18n.t("page_overview", f.lang), icon=ICONS["overview"],
+pages.insert(0, st.Page(links.PAGES["overview"], title=i18n.t("page_overview", f.lang), icon=ICONS["overview"],
                         url_path="start", default=True))
 # Streamlit's own menu drops the query string on a page switch; our links carry the filters.
 page = st.navigation(pages, position="hidden")
-ui.nav_links(f, ICONS)
-ui.sidebar(f)
+sidebar.nav_links(f, ICONS)
+sidebar.sidebar(f)
+ui.page_language(f.lang)
 page.run()

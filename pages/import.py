@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, importer, store, ui
+from dashboard import cache, i18n, importer, store, ui
 
 f = ui.filters()
 lang = f.lang
@@ -37,7 +37,7 @@ if upload is not None:
         if result.accepted and st.button(i18n.t("do_import", lang, n=result.accepted, round=result.round),
                                          type="primary"):
             store.Store().save_round(result)
-            ui.clear_caches()
+            cache.clear_caches()
             st.success(i18n.t("imported", lang, round=result.round, n=result.accepted))
 
 st.header(i18n.t("rounds_stored", lang))
@@ -54,7 +54,7 @@ else:
     sure = st.checkbox(i18n.t("confirm_delete", lang, round=ui.plain(doomed)), key=f"confirm_{doomed}")
     if st.button(i18n.t("delete", lang), disabled=not sure, key="delete_button"):
         removed = store.Store().delete_round(doomed)
-        ui.clear_caches()
+        cache.clear_caches()
         st.session_state["import_flash"] = i18n.t("deleted", lang, round=ui.plain(doomed), n=removed)
         st.rerun()
 st.header(i18n.t("import_log", lang))

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dashboard import downloads, i18n, ui, views
+from dashboard import downloads, i18n, sidebar, ui, views
 
 f = ui.filters()
 ui.page_header(f, i18n.t("page_map", f.lang))
 level = "kommun" if f.region else f.niva
 if not f.region:
-    ui.select("niva", i18n.t("map_level", f.lang), ["region", "kommun"],
-              {"region": i18n.t("regions_heading", f.lang), "kommun": i18n.t("kommuner", f.lang)}.get, f)
+    sidebar.select("niva", i18n.t("map_level", f.lang), ["region", "kommun"],
+                   {"region": i18n.t("regions_heading", f.lang), "kommun": i18n.t("kommuner", f.lang)}.get, f)
 if f.jamfor:
-    ui.select("visa", i18n.t("show_change", f.lang, round=f.jamfor), ["", "forandring"],
-              {"": i18n.t("share_not_all", f.lang),
-               "forandring": i18n.t("change_legend", f.lang)}.get, f)
+    sidebar.select("visa", i18n.t("show_change", f.lang, round=f.jamfor), ["", "forandring"],
+                   {"": i18n.t("share_not_all", f.lang),
+                    "forandring": i18n.t("change_legend", f.lang)}.get, f)
 views.map_section(f, level, key="map", region=f.region, kommun=f.kommun)
-downloads.map(f, level, region=f.region, kommun=f.kommun)
+downloads.map_files(f, level, region=f.region, kommun=f.kommun)
 if f.region:
     views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="map_units")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import i18n, reference, ui, views
+from dashboard import cache, i18n, reference, ui, views
 
 f = ui.filters()
 lang = f.lang
 if not f.kommun:
     ui.page_header(f, i18n.t("page_kommun", lang))
     st.header(i18n.t("choose_kommun", lang))
-    views.kommun_table(f, ui.by_kommun(f.round, views.map_measure(f, "kommun"), f.region), key="pick_kommun")
+    views.kommun_table(f, cache.by_kommun(f.round, views.map_measure(f, "kommun"), f.region), key="pick_kommun")
     st.stop()
 
 ui.page_header(f, f"{reference.kommun_name(f.kommun)} ({reference.region_name(f.region)})")

@@ -3,10 +3,10 @@ the worst and best regions."""
 
 from __future__ import annotations
 
-from dashboard import downloads, i18n, ui, views
+from dashboard import cache, downloads, i18n, ui, views
 
 f = ui.filters()
-ui.page_header(f, i18n.t("page_overview", f.lang))
+ui.page_header(f, i18n.t("page_overview", f.lang), also=cache.trend_rounds())
 views.headlines(f, region=f.region, kommun=f.kommun)
 downloads.pack(f)
 views.best_worst_links(f)

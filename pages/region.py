@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import downloads, i18n, reference, ui, views
+from dashboard import cache, downloads, i18n, reference, ui, views
 
 f = ui.filters()
 lang = f.lang
 if not f.region:
     ui.page_header(f, i18n.t("page_region", lang))
     st.header(i18n.t("choose_region", lang))
-    views.region_table(f, ui.by_region(f.round, views.map_measure(f, "region")), key="pick_region")
+    views.region_table(f, cache.by_region(f.round, views.map_measure(f, "region")), key="pick_region")
     st.stop()
 
-ui.page_header(f, reference.region_name(f.region))
+ui.page_header(f, reference.region_name(f.region), also=cache.trend_rounds())
 views.headlines(f, region=f.region)
 views.population_facts(f, region=f.region)
 views.region_rank(f)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import i18n, risk, risk_view, ui
+from dashboard import cache, i18n, risk, risk_view, ui
 
 f = ui.filters()
-ui.page_header(f, i18n.t("page_risk", f.lang))
-previous = risk.previous_round(ui.rounds()["round"].tolist(), f.round)
+previous = risk.previous_round(cache.rounds()["round"].tolist(), f.round)
+ui.page_header(f, i18n.t("page_risk", f.lang), also=(previous,))
 risk_view.explanation(f, previous)
 weights = risk_view.weight_sliders(f)
 table = risk_view.factor_table(f.round, previous)

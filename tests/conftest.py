@@ -43,6 +43,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                 if in_ci():
                     pytest.fail(f"CI=true but {reason}", pytrace=False)
                 pytest.skip(reason)
+@pytest.fixture(autouse=True)
+def strict_importer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the importer fails the test instead of turning into a message for the user."""
+    from dashboard import importer
+
+    monkeypatch.setattr(importer, "STRICT", True)
 
 
 @pytest.fixture(scope="session")

@@ -395,7 +395,7 @@ def _download_page() -> None:
     units, answers, status = ui.round_tables("2023")
     b = export.build(units, answers, "2023", region="23", status=status)
     downloads.chart(b.charts[0].figure, aggregate.by_region(status, "vardcentral"), "regioner-vardcentral", f)
-    downloads.map(f, "kommun", region="23")
+    downloads.map_files(f, "kommun", region="23")
     downloads.pack(f)
 
 

@@ -186,3 +186,22 @@ def test_a_sidebar_choice_is_written_to_the_url():
     at.sidebar.selectbox(key="flt_typ").select("socialnamnd").run()
     assert at.query_params["region"] in ("18", ["18"]) and at.query_params["typ"] in ("socialnamnd", ["socialnamnd"])
     assert [m.value for m in at.metric] == ["75%"]
+
+
+def test_streamlit_still_needs_the_legacy_pages_workaround():
+    """``ui._leave_legacy_pages_mode`` exists because Streamlit starts an app with a ``pages/`` folder
+    in v1 multipage mode (and runs page files alone on deep links). When this fails, Streamlit
+    no longer does that: delete the workaround and this test."""
+    from streamlit.runtime import pages_manager
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import script_runner
+
+    saved = PagesManager.uses_pages_directory
+    try:
+        PagesManager.uses_pages_directory = None
+        PagesManager(str(ROOT / "app.py"))
+        assert PagesManager.uses_pages_directory is True
+    finally:
+        PagesManager.uses_pages_directory = saved
+    assert hasattr(script_runner, "_mpa_v1") and hasattr(pages_manager, "PagesManager")
+

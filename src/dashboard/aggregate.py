@@ -137,7 +137,25 @@ def unit_answers(units: pd.DataFrame, answers: pd.DataFrame, unit_id: str,
     return pairs.merge(catalogue.drop(columns=["unit_type", "general_advice"]), on="provision_id")
 
 
-SMALL_N = 5
+SMALL_N = 5  # fewer responding units than this: no share, no rank, no difference (one rule everywhere)
+
+
+def too_few(n_responded: float) -> bool:
+    """True when a share of ``n_responded`` units would mislead: shown as a count instead."""
+    return not n_responded >= SMALL_N
+
+
+def area_status(n_responded: int, n_not_all: int, n_none: int) -> str:
+    """An area with too few units for a share, told by its units' status (the points' categories):
+    follows_all when every responding unit does, follows_none when every one follows none,
+    not_all when at least one does not follow all, no_answer when none responded."""
+    if not n_responded:
+        return "no_answer"
+    if not n_not_all:
+        return "follows_all"
+    if n_none == n_responded:
+        return "follows_none"
+    return "not_all"
 
 
 def honest_rank(df: pd.DataFrame, n_col: str = "n_responded", share_col: str = "share_not_all") -> pd.DataFrame:

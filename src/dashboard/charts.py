@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n
+from dashboard.aggregate import SMALL_N
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 STATUS_COLOURS = {
@@ -100,14 +101,14 @@ def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, s
                        source: str, country: float | None) -> go.Figure:
     """Each area's share as a dot with its n, sorted; areas with fewer than 5 units drawn hollow."""
     d = df.dropna(subset=["share_not_all"]).sort_values("share_not_all")
-    small = d["n_responded"] < 5
+    small = d["n_responded"] < SMALL_N
     fig = go.Figure()
     for is_small, symbol in ((False, "circle"), (True, "circle-open")):
         part = d[small == is_small]
         fig.add_trace(go.Scatter(
             x=part["share_not_all"] * 100, y=part[name_col], mode="markers",
             marker={"symbol": symbol, "size": 9, "color": BAR_SELECTED, "line": {"width": 1.5}},
-            name=i18n.t("small_n", lang) if is_small else "n ≥ 5",
+            name=i18n.t("small_n", lang) if is_small else f"n ≥ {SMALL_N}",
             text=[i18n.fmt_share(k, n, lang) for k, n in zip(part["n_not_all"], part["n_responded"], strict=True)],
             hovertemplate="%{y}: %{text}<extra></extra>",
         ))
@@ -121,8 +122,8 @@ def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, s
 def caption_region_bar(reg: pd.DataFrame, lang: str, name_col: str = "region") -> str:
     """A text alternative with the key numbers: highest, lowest and the country level."""
     d = reg.dropna(subset=["share_not_all"]).sort_values("share_not_all", ascending=False)
-    if (d["n_responded"] >= 5).any():  # a 1-of-1 area is not "the highest share"
-        d = d[d["n_responded"] >= 5]
+    if (d["n_responded"] >= SMALL_N).any():  # a 1-of-1 area is not "the highest share"
+        d = d[d["n_responded"] >= SMALL_N]
     if d.empty:
         return i18n.t("no_data", lang)
     hi, lo = d.iloc[0], d.iloc[-1]

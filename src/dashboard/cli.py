@@ -175,12 +175,40 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--out", required=True, help="katalog eller fil att skriva till")
     x.set_defaults(func=cmd_export)
 
-    from dashboard import bench  # stdlib-only at import; playwright is loaded when it runs
-
-    bn = sub.add_parser("bench", help="mät prestanda sida vid sida med en hello world-app (kräver Chromium)")
-    bench.add_arguments(bn)
-    bn.set_defaults(func=bench.main)
+    bn = sub.add_parser("bench", help="mät prestanda sida vid sida med en hello world-app (kräver Chromium "
+                                      "och en utcheckning av källkoden)")
+    bench = _checkout_bench()
+    if bench is None:
+        bn.set_defaults(func=_no_bench)
+    else:
+        bench.add_arguments(bn)
+        bn.set_defaults(func=bench.main)
     return p
+
+
+def _checkout_bench():
+    """The benchmark harness (benchmarks/bench.py) of the source checkout this package runs from, or
+    None for an installed package: the harness is a development tool, not part of the runtime."""
+    import importlib.util
+
+    from dashboard import resources
+
+    root = resources.checkout_root()
+    path = root / "benchmarks" / "bench.py" if root else None
+    if path is None or not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("benchmarks.bench", path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("benchmarks.bench", module)
+    spec.loader.exec_module(module)  # stdlib-only at import; playwright is loaded when it runs
+    return module
+
+
+def _no_bench(args: argparse.Namespace) -> int:
+    print(i18n.t("bench_needs_checkout", "sv"), file=sys.stderr)
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import provisions, reference, schema
+from dashboard import provisions, reference, resources, schema
 
 SEED = 20240430
 ROUND = "2023"
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = resources.folder("data")
 EXAMPLE_FILE = DATA_DIR / "exempelomgang.csv"
 
 N_VARDCENTRALER = 1136

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import export, i18n, ui
+from dashboard import cache, export, i18n, ui
 from dashboard.state import Filters
 
 i18n.register({
@@ -53,7 +53,7 @@ def _images_possible() -> bool:
 
 
 def _about(f: Filters, title: str) -> export.About:
-    synthetic = ui.is_synthetic(ui.round_tables(f.round)[0])
+    synthetic = cache.rounds_in_view(f).any_synthetic  # any round the view draws on
     return export.about_for(f.round, f.lang, synthetic, f.region, f.kommun, f.typ, title)
 
 
@@ -94,7 +94,7 @@ def chart(fig: go.Figure | None, table: pd.DataFrame, name: str, f: Filters,
         _table_buttons(table, about, base, key, lang)
 
 
-def map(f: Filters, level: str, region: str = "", kommun: str = "", name: str = "") -> None:
+def map_files(f: Filters, level: str, region: str = "", kommun: str = "", name: str = "") -> None:
     """PNG, PNG 2×, SVG, CSV and Excel buttons for the map the page shows at ``level``
     (the same classes, areas and health centres; drawn with matplotlib only when clicked)."""
     lang = f.lang

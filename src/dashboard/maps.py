@@ -20,6 +20,7 @@ import pandas as pd
 import pydeck as pdk
 
 from dashboard import i18n
+from dashboard.levels import CODE_FIELD, NAME_FIELD
 
 if TYPE_CHECKING:  # matplotlib is imported where a static map is drawn: pages load faster without it
     from matplotlib.figure import Figure
@@ -37,6 +38,10 @@ OUTLINE_RGBA: list[int] = [64, 64, 64, 255]
 SELECTED_OUTLINE_RGBA: list[int] = [0, 0, 0, 255]
 
 NO_DATA_LABEL: dict[str, str] = {lang: i18n.t("no_data", lang) for lang in i18n.LANGS}
+# An area with too few units for a share (aggregate.SMALL_N) is filled by its units' status, in the
+# points' colours; "no answer" (a hollow ring as a point) is a white area with the dark outline.
+AREA_STATUS_HEX: dict[str, str] = {"follows_all": "#0072b2", "not_all": "#e69f00", "follows_none": "#d55e00",
+                                   "no_answer": "#ffffff"}
 
 # Okabe-Ito colours, and size/outline differ too, so status is never told by colour alone.
 STATUS_ORDER: tuple[str, ...] = ("follows_all", "not_all", "follows_none", "no_answer")
@@ -52,9 +57,7 @@ STATUS_LABEL: dict[str, dict[str, str]] = {
     lang: {status: i18n.t(f"map_{status}", lang) for status in STATUS_ORDER} for lang in i18n.LANGS
 }
 
-CODE_FIELD: dict[str, str] = {"kommun": "kommun_kod", "region": "region_kod"}
 UNIT_LAYER = "units"  # unit layers are "units-<status>"; a click on any of them is a unit
-NAME_FIELD: dict[str, str] = {"kommun": "kommun", "region": "region"}
 # Properties the deck computes itself; caller values with these names are overwritten.
 _COMPUTED = ("code", "name", "share_class", "fill", "line", "line_width", "tooltip")
 
@@ -267,6 +270,9 @@ def area_features(
         if scale == "change":
             props["share_class"] = change_class_of(share)
             props["fill"] = change_colour_for(share)
+        elif row.get("area_status") in AREA_STATUS_HEX:
+            props["share_class"] = None
+            props["fill"] = hex_to_rgba(AREA_STATUS_HEX[row["area_status"]])
         else:
             props["share_class"] = class_of(share)
             props["fill"] = colour_for(share)

@@ -31,14 +31,16 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from dashboard import aggregate, i18n, provisions, reference
+from dashboard.aggregate import SMALL_N
+from dashboard.levels import LEVELS
 
 FACTORS: tuple[str, ...] = ("provisions", "none", "noanswer", "worse")
 PROVISION_WEIGHT = 1.0
 FACTOR_WEIGHTS: dict[str, float] = {"none": 2.0, "noanswer": 3.0, "worse": 2.0}
 W_MIN, W_MAX, W_STEP = 0.0, 10.0, 0.5
-MIN_N = 5
+MIN_N = SMALL_N  # the same small-n rule as every ranking
 TOP_N = 25
-AREAS: dict[str, tuple[str, str]] = {"region": ("region_kod", "region"), "kommun": ("kommun_kod", "kommun")}
+AREAS: dict[str, tuple[str, str]] = {key: (lv.code, lv.name) for key, lv in LEVELS.items()}
 
 
 def factor_label(factor: str, lang: str) -> str:

@@ -13,29 +13,31 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import (
+    cache,
+    filters,
+    i18n,
+    links,
+    maternity,
+    provisions,
+    risk,
+    risk_charts,
+    risk_tables,
+    ui,
+    views,
+)
 from dashboard import downloads as download_row
-from dashboard import filters, i18n, maternity, provisions, risk, risk_charts, risk_tables, state, ui, views
 from dashboard.state import Filters
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _factor_table(version: str, round_name: str, previous: str) -> pd.DataFrame:
-    units, answers, _ = ui.round_tables(round_name)
-    prev = ui.round_tables(previous)[:2] if previous else None
-    return risk.factor_table(units, answers, previous=prev)
-
-
 def factor_table(round_name: str, previous: str) -> pd.DataFrame:
-    """The unweighted factors of a round, cached like every table (keyed on the database version, so
-    an import, also from the CLI, is seen); weights are applied per run: cheap, and never stale."""
-    return _factor_table(ui.data_version(), round_name, previous)
+    """The unweighted factors of a round, from the cache boundary (keyed on the database version)."""
+    return cache.risk_factors(round_name, previous)
 
 
 # --- weights ---------------------------------------------------------------------------------------
 
-def _url_filters() -> Filters:
-    """The URL's filters, read directly: a callback runs before the page, so it must not draw or stop."""
-    return state.from_params(st.query_params.to_dict(), rounds=ui.rounds()["round"].tolist())
+_url_filters = links.url_filters
 
 
 def _commit_weights(keys: list[str]) -> None:
@@ -112,7 +114,7 @@ def downloads(f: Filters, fig: go.Figure | None, table: pd.DataFrame, level: str
     the weights and today's date in the table and the weights on the description sheet."""
     lang = f.lang
     about = risk_tables.export_about(lang, f.round, previous, level, unit_type, scope, weights,
-                                     ui.is_synthetic(ui.round_tables(f.round)[0]))
+                                     cache.rounds_in_view(f, previous).any_synthetic)
     data = risk_tables.export_table(table, weights, unit_type, dt.date.today(), lang)
     download_row.chart(fig, data, f"riskbild-{unit_type}-{level}", f, about=about)
 
@@ -130,7 +132,7 @@ def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict
     words = i18n.unit_noun(unit_type, 2, lang)
     title = i18n.t("risk_top_title", lang, n=len(top), units=words)
     subtitle = f"{views.subtitle(f, unit_type, len(ranked), f.region, f.kommun)} · {weights_line(f, weights)}"
-    fig = risk_charts.contribution_bar(top, labels, lang, title, subtitle, views.source(f))
+    fig = risk_charts.contribution_bar(top, labels, lang, title, subtitle, views.source(f, previous))
     ui.chart(fig, risk_charts.caption_contributions(top, labels, lang), key=f"risk_units_bar_{unit_type}")
     table = risk_tables.unit_export(ranked, lang)
     if not previous:
@@ -166,7 +168,7 @@ def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, w
         title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang), units=words)
         subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
                     f"{weights_line(f, weights)}")
-        fig = risk_charts.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f))
+        fig = risk_charts.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f, previous))
         ui.chart(fig, f"{risk_charts.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}",
                  key=f"risk_{level}_bar_{unit_type}")
     table = risk_tables.area_export(areas, level, lang, with_maternity=level == "region")

@@ -9,6 +9,8 @@ gone, never silently dropped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from dashboard import aggregate, reference
@@ -100,3 +102,25 @@ def provision_trend(tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]], unit_t
         prov = aggregate.by_provision(units, answers, unit_type, region_kod=region_kod or None)
         frames.append(prov[["provision_id", "title_sv", "title_en", "n", "share_not_ja"]].assign(round=round_name))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class RoundsInView:
+    """The rounds a view draws on (selected first, then compared, previous, trend rounds) and which
+    of them hold generated example data: one answer to "must this view, chart or file say
+    Exempeldata?", for the screen and for every file."""
+
+    rounds: tuple[str, ...]
+    examples: tuple[str, ...]
+
+    @property
+    def any_synthetic(self) -> bool:
+        return bool(self.examples)
+
+
+def in_view(available: pd.DataFrame, *names: str) -> RoundsInView:
+    """``available``: the rounds table (``datasets.rounds()``: round, synthetic); ``names``: the
+    rounds drawn on, empty names ignored, duplicates once, order kept."""
+    shown = tuple(dict.fromkeys(str(n) for n in names if n))
+    flags = dict(zip(available["round"].astype(str), available["synthetic"].astype(bool), strict=True))
+    return RoundsInView(shown, tuple(r for r in shown if flags.get(r, False)))

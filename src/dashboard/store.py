@@ -74,9 +74,12 @@ class StoreBusyError(RuntimeError):
 
 
 def db_path() -> Path:
-    """``$TILLSYN_DB``, else ``<repo>/data/tillsyn.duckdb``; the folder is created if missing."""
+    """``$TILLSYN_DB``, else ``data/tillsyn.duckdb`` in a checkout or a per-user data folder when
+    installed (``resources.default_db``); the folder is created if missing."""
+    from dashboard import resources
+
     env = os.environ.get("TILLSYN_DB")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "data" / "tillsyn.duckdb"
+    path = Path(env) if env else resources.default_db()
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 

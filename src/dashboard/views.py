@@ -11,7 +11,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard import aggregate, charts, downloads, filters, i18n, reference, ui
+from dashboard import aggregate, cache, charts, downloads, filters, i18n, links, population, reference, ui
+from dashboard.aggregate import SMALL_N
+from dashboard.levels import level as level_of
 from dashboard.state import Filters
 
 UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
@@ -34,16 +36,17 @@ def subtitle(f: Filters, unit_type: str, n: int, region: str = "", kommun: str =
                   n=i18n.fmt_int(n, f.lang), units=units_word(unit_type, f.lang))
 
 
-def source(f: Filters) -> str:
-    return charts.source_line(f.lang, ui.is_synthetic(ui.round_tables(f.round)[0]), f.round)
+def source(f: Filters, *also: str) -> str:
+    """A chart's source line; it says Exempeldata when any round the view draws on is example data."""
+    return charts.source_line(f.lang, cache.rounds_in_view(f, *also).any_synthetic, f.round)
 
 
 def scope_units(f: Filters, unit_types: list[str] | None = None, region: str = "", kommun: str = "") -> pd.DataFrame:
-    return filters.in_scope(ui.round_tables(f.round)[2], unit_types, region, kommun)
+    return filters.in_scope(cache.round_tables(f.round).status, unit_types, region, kommun)
 
 
 def scope_figures(f: Filters, region: str = "", kommun: str = "", round_name: str = "") -> pd.DataFrame:
-    status = ui.round_tables(round_name or f.round)[2]
+    status = cache.round_tables(round_name or f.round).status
     return aggregate.national(filters.in_scope(status, None, region, kommun))
 
 
@@ -60,30 +63,11 @@ def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
     for col, unit_type in zip(cols, types, strict=True):
         row = scope.loc[unit_type]
         with col.container(border=True):
-            words = units_word(unit_type, lang)
-            delta = None
-            previous = _previous_row(f, unit_type, region, kommun)
-            if previous is not None:
-                diff = (row["share_not_all"] - previous["share_not_all"]) * 100
-                delta = _delta(diff, i18n.t("vs_round", lang, round=f.jamfor), lang)
-            elif (region or kommun) and unit_type in country.index:
-                diff = (row["share_not_all"] - country.loc[unit_type, "share_not_all"]) * 100
-                delta = _delta(diff, i18n.t("vs_country", lang), lang)
-            st.metric(f"{words.capitalize()}: {i18n.t('headline_not_all', lang)}",
-                      i18n.fmt_pct(row["share_not_all"], lang), delta=delta, delta_color="inverse")
-            st.markdown(
-                f"**{i18n.t('share_of_units', lang, k=i18n.fmt_int(row['n_not_all'], lang), n=i18n.fmt_int(row['n_responded'], lang), units=words, p=i18n.fmt_pct(row['share_not_all'], lang))}** "
-                f"{i18n.t('headline_not_all', lang)}"
-            )
-            st.markdown(f"{i18n.fmt_int(row['n_none'], lang)} {i18n.t('headline_none', lang)}")
-            st.markdown(f"{i18n.t('response_rate', lang)}: "
-                        f"{i18n.t('responded_of', lang, k=i18n.fmt_int(row['n_responded'], lang), n=i18n.fmt_int(row['n_units'], lang), p=i18n.fmt_pct(row['response_rate'], lang))}")
-            if previous is not None:
-                st.markdown(i18n.t(
-                    "change_line", lang, round=f.jamfor,
-                    pp=i18n.fmt_pp((row["share_not_all"] - previous["share_not_all"]) * 100, lang),
-                    n=f"{int(row['n_not_all'] - previous['n_not_all']):+d}".replace("-", "−"),
-                    prev=i18n.fmt_share(int(previous["n_not_all"]), int(previous["n_responded"]), lang)))
+            if aggregate.too_few(row["n_responded"]):
+                _small_headline(f, unit_type, row)
+            else:
+                _headline(f, unit_type, row, previous=_previous_row(f, unit_type, region, kommun),
+                          country=country.loc[unit_type] if (region or kommun) and unit_type in country.index else None)
             if (region or kommun) and unit_type in country.index:
                 c = country.loc[unit_type]
                 st.caption(f"{i18n.t('country', lang)}: {i18n.fmt_share(c['n_not_all'], c['n_responded'], lang)}")
@@ -91,11 +75,52 @@ def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
 
 def population_facts(f: Filters, region: str = "", kommun: str = "") -> None:
     """Inhabitants (SCB 2024) and health centres per 10 000 for the region or municipality shown."""
-    from dashboard import population
-
     level, code = ("kommun", kommun) if kommun else ("region", region)
-    st.dataframe(population.context_table(ui.round_tables(f.round)[2], level, code, f.lang), hide_index=True)
-    st.caption(population.caption(f.lang, ui.is_synthetic(ui.round_tables(f.round)[0])))
+    st.dataframe(population.context_table(cache.round_tables(f.round).status, level, code, f.lang), hide_index=True)
+    st.caption(population.caption(f.lang, f.round in cache.rounds_in_view(f).examples))
+
+
+def _headline(f: Filters, unit_type: str, row: pd.Series, previous: pd.Series | None,
+              country: pd.Series | None) -> None:
+    """The share as the large figure, with the change since the compare round or the difference
+    against the country as its coloured delta."""
+    lang = f.lang
+    words = units_word(unit_type, lang)
+    delta = None
+    if previous is not None:
+        diff = (row["share_not_all"] - previous["share_not_all"]) * 100
+        delta = _delta(diff, i18n.t("vs_round", lang, round=f.jamfor), lang)
+    elif country is not None:
+        diff = (row["share_not_all"] - country["share_not_all"]) * 100
+        delta = _delta(diff, i18n.t("vs_country", lang), lang)
+    st.metric(f"{words.capitalize()}: {i18n.t('headline_not_all', lang)}",
+              i18n.fmt_pct(row["share_not_all"], lang), delta=delta, delta_color="inverse")
+    st.markdown(
+        f"**{i18n.t('share_of_units', lang, k=i18n.fmt_int(row['n_not_all'], lang), n=i18n.fmt_int(row['n_responded'], lang), units=words, p=i18n.fmt_pct(row['share_not_all'], lang))}** "
+        f"{i18n.t('headline_not_all', lang)}"
+    )
+    st.markdown(f"{i18n.fmt_int(row['n_none'], lang)} {i18n.t('headline_none', lang)}")
+    st.markdown(f"{i18n.t('response_rate', lang)}: "
+                f"{i18n.t('responded_of', lang, k=i18n.fmt_int(row['n_responded'], lang), n=i18n.fmt_int(row['n_units'], lang), p=i18n.fmt_pct(row['response_rate'], lang))}")
+    if previous is not None:
+        st.markdown(i18n.t(
+            "change_line", lang, round=f.jamfor,
+            pp=i18n.fmt_pp((row["share_not_all"] - previous["share_not_all"]) * 100, lang),
+            n=f"{int(row['n_not_all'] - previous['n_not_all']):+d}".replace("-", "−"),
+            prev=i18n.fmt_share(int(previous["n_not_all"]), int(previous["n_responded"]), lang)))
+
+
+def _small_headline(f: Filters, unit_type: str, row: pd.Series) -> None:
+    """Fewer than SMALL_N responding units: the count is the large figure ("2 av 2"), said to be too
+    few for a share; no percentage and no coloured difference (the rankings' rule)."""
+    lang = f.lang
+    words = units_word(unit_type, lang)
+    count = i18n.t("count_of", lang, k=i18n.fmt_int(row["n_not_all"], lang), n=i18n.fmt_int(row["n_responded"], lang))
+    st.metric(f"{words.capitalize()}: {i18n.t('headline_not_all', lang)}", count)
+    st.markdown(i18n.t("too_few_for_share", lang, n=aggregate.SMALL_N))
+    st.markdown(f"{i18n.fmt_int(row['n_none'], lang)} {i18n.t('headline_none', lang)}")
+    st.markdown(f"{i18n.t('response_rate', lang)}: "
+                f"{i18n.t('responded_count', lang, k=i18n.fmt_int(row['n_responded'], lang), n=i18n.fmt_int(row['n_units'], lang))}")
 
 
 def _delta(diff_pp: float, against: str, lang: str) -> str | None:
@@ -114,13 +139,13 @@ def _previous_row(f: Filters, unit_type: str, region: str, kommun: str) -> pd.Se
 
 
 def best_worst_links(f: Filters) -> None:
-    """One click to the region with the highest and the lowest share (regions with n >= 5)."""
+    """One click to the region with the highest and the lowest share (regions with n >= SMALL_N)."""
     lang = f.lang
     st.header(i18n.t("quick_links", lang))
     cols = st.columns(len(f.unit_types))
     for col, unit_type in zip(cols, f.unit_types, strict=True):
-        reg = ui.by_region(f.round, unit_type)
-        reg = reg[(reg["n_responded"] >= 5)].dropna(subset=["share_not_all"])
+        reg = cache.by_region(f.round, unit_type)
+        reg = reg[(reg["n_responded"] >= SMALL_N)].dropna(subset=["share_not_all"])
         if reg.empty:
             continue
         col.markdown(f"**{units_word(unit_type, lang).capitalize()}**")
@@ -130,8 +155,7 @@ def best_worst_links(f: Filters) -> None:
                                ("go_best", best, ":material/arrow_downward:")):
             label = i18n.t(key, lang, name=row["region"],
                            share=i18n.fmt_share(row["n_not_all"], row["n_responded"], lang))
-            col.page_link(ui.PAGES["region"], label=label, icon=icon,
-                          query_params=ui.params_of(f.with_(region=row["region_kod"])))
+            links.page_link("region", label, f.with_(region=row["region_kod"]), col, icon=icon)
 
 
 def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
@@ -158,10 +182,10 @@ def _with_previous(f: Filters, table: pd.DataFrame, level: str) -> pd.DataFrame:
     if not f.jamfor or table.empty:
         return table
     unit_type = str(table["unit_type"].iloc[0])
-    if level == "region":
-        return ui.region_change(f.round, f.jamfor, unit_type)
+    if level_of(level).parent is None:
+        return cache.region_change(f.round, f.jamfor, unit_type)
     region = str(table["region_kod"].iloc[0]) if table["region_kod"].nunique() == 1 else ""
-    return ui.kommun_change(f.round, f.jamfor, unit_type, region)
+    return cache.kommun_change(f.round, f.jamfor, unit_type, region)
 
 
 def _change_columns(f: Filters, table: pd.DataFrame) -> dict[str, pd.Series]:
@@ -181,7 +205,7 @@ def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
         i18n.t("n_not_all", lang): km["n_not_all"],
         i18n.t("share_not_all", lang) + " (%)": (km["share_not_all"] * 100).round(1),
         i18n.t("n_none", lang): km["n_none"],
-        "n < 5": km["n_responded"].between(1, 4),
+        f"n < {SMALL_N}": km["n_responded"].between(1, SMALL_N - 1),
         **_change_columns(f, km),
     })
     row = ui.picked_row(shown, key)
@@ -192,7 +216,7 @@ def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
 def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
     """Units with their status; the sidebar's provision and answer filters apply. A row opens the unit."""
     lang = f.lang
-    answers = ui.round_tables(f.round)[1]
+    answers = cache.round_tables(f.round).answers
     shown_units = filters.with_answer(status, answers, f.regel, f.svar).sort_values(["kommun", "name"])
     data = {
         i18n.t("page_unit", lang): shown_units["name"],
@@ -223,9 +247,9 @@ def region_charts(f: Filters) -> None:
     tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
     for tab, unit_type in zip(tabs, f.unit_types, strict=True):
         with tab:
-            reg = ui.by_region(f.round, unit_type)
+            reg = cache.by_region(f.round, unit_type)
             n = int(reg["n_responded"].sum())
-            fig = _region_bar(ui.data_version(), f.round, unit_type, lang, f.region,
+            fig = _region_bar(cache.data_version(), f.round, unit_type, lang, f.region,
                               i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
                               subtitle(f, unit_type, n), source(f))
             ui.chart(fig, charts.caption_region_bar(reg, lang), key=f"region_bar_{unit_type}")
@@ -241,12 +265,12 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
     tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
     for tab, unit_type in zip(tabs, f.unit_types, strict=True):
         with tab:
-            prov = ui.by_provision(f.round, unit_type, region, kommun)
+            prov = cache.by_provision(f.round, unit_type, region, kommun)
             n = int(prov["n"].max()) if len(prov) else 0
             if n == 0:
                 st.info(i18n.t("no_data", lang))
                 continue
-            fig = _provision_bar(ui.data_version(), f.round, unit_type, lang, region, kommun,
+            fig = _provision_bar(cache.data_version(), f.round, unit_type, lang, region, kommun,
                                  i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
                                  subtitle(f, unit_type, n, region, kommun), source(f))
             ui.chart(fig, charts.caption_provisions(prov, lang), key=f"prov_bar_{unit_type}_{region}_{kommun}")
@@ -262,13 +286,13 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _region_bar(version: str, round_name: str, unit_type: str, lang: str, selected: str, title: str,
                 sub: str, src: str):
-    return charts.region_bar(ui.by_region(round_name, unit_type), lang, title, sub, src, selected=selected)
+    return charts.region_bar(cache.by_region(round_name, unit_type), lang, title, sub, src, selected=selected)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _provision_bar(version: str, round_name: str, unit_type: str, lang: str, region: str, kommun: str,
                    title: str, sub: str, src: str):
-    return charts.provision_bar(ui.by_provision(round_name, unit_type, region, kommun), lang, title, sub, src)
+    return charts.provision_bar(cache.by_provision(round_name, unit_type, region, kommun), lang, title, sub, src)
 
 
 def provision_table(f: Filters, prov: pd.DataFrame) -> None:
@@ -303,22 +327,44 @@ def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str, cha
     """One plain record per area for the deck: code, share in percent (or the change in percentage
     points since the compare round) and a plain-text tooltip."""
     lang = f.lang
-    code, name = ("region_kod", "region") if level == "region" else ("kommun_kod", "kommun")
+    lv = level_of(level)
     words = units_word(unit_type, lang)
     records = []
     for row in table.itertuples(index=False):
         share = row.share_not_all
         n = int(row.n_responded)
-        text = (f"{getattr(row, name)}\n{i18n.t('n_not_all', lang)}: "
-                f"{i18n.fmt_share(int(row.n_not_all), n, lang)} {words}"
-                if n else f"{getattr(row, name)}\n{i18n.t('no_data', lang)}")
+        name = getattr(row, lv.name)
+        record = {lv.code: getattr(row, lv.code)}
+        if not change and int(row.n_units) and aggregate.too_few(n):
+            # Too few units for a share: the area is drawn by its units' status, the tooltip counts.
+            status = aggregate.area_status(n, int(row.n_not_all), int(row.n_none))
+            record.update(share=None, area_status=status, tooltip=(
+                f"{name}\n{i18n.t('n_not_all', lang)}: "
+                f"{i18n.t('count_of', lang, k=i18n.fmt_int(row.n_not_all, lang), n=i18n.fmt_int(n, lang))} {words}"
+                f"\n{i18n.t('too_few_short', lang)}"))
+            records.append(record)
+            continue
+        text = (f"{name}\n{i18n.t('n_not_all', lang)}: {i18n.fmt_share(int(row.n_not_all), n, lang)} {words}"
+                if n else f"{name}\n{i18n.t('no_data', lang)}")
         value = None if share != share else float(share) * 100
         if change:
             pp = row.change_pp
             value = None if pp != pp else float(pp)
             text += f"\n{i18n.t('vs_round', lang, round=f.jamfor).capitalize()}: {i18n.fmt_pp(value, lang)}"
-        records.append({code: getattr(row, code), "share": value, "tooltip": text})
+        record.update(share=value, tooltip=text)
+        records.append(record)
     return records
+
+
+def small_areas(table: pd.DataFrame, change: bool) -> pd.Series:
+    """Which areas the share map draws by their units' status (units, but too few for a share)."""
+    if change or table.empty:
+        return pd.Series(False, index=table.index)
+    return (table["n_units"] > 0) & (table["n_responded"] < SMALL_N)
+
+
+def has_small_areas(table: pd.DataFrame, change: bool) -> bool:
+    return bool(small_areas(table, change).any())
 
 
 def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
@@ -332,8 +378,11 @@ def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
             for r in status.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
 
 
-def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False) -> None:
-    """Colour classes (and point symbols) in words and colour; only our own constant strings here."""
+def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False, by_status: bool = False,
+           by_share: bool = True) -> None:
+    """Colour classes (and point symbols) in words and colour; only our own constant strings here.
+    ``by_status``: some area is drawn by its units' status, so the legend explains those colours;
+    ``by_share``: some area is drawn on the share scale (not so on the committee map by municipality)."""
     from dashboard import maps
 
     lang = f.lang
@@ -346,8 +395,17 @@ def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False) 
     # The round name comes from an imported file: escape it, this markdown allows HTML.
     title = (f"{i18n.t('change_legend', lang)} {i18n.t('vs_round', lang, round=html.escape(f.jamfor))}" if change
              else i18n.t("share_not_all", lang))
-    st.markdown(f"<div role='note' aria-label='legend'><b>{title}, "
-                f"{units_word(unit_type, lang)}:</b> {chips}</div>", unsafe_allow_html=True)
+    if by_share or change:
+        st.markdown(f"<div role='note' aria-label='legend'><b>{title}, "
+                    f"{units_word(unit_type, lang)}:</b> {chips}</div>", unsafe_allow_html=True)
+    if by_status:
+        status_chips = " ".join(
+            f"<span style='display:inline-block;width:14px;height:14px;background:{maps.AREA_STATUS_HEX[s]};"
+            f"border:1px solid #555;vertical-align:middle;margin-right:4px'></span>{i18n.t(s, lang)}"
+            for s in maps.STATUS_ORDER)
+        st.markdown(f"<div role='note' aria-label='legend, small areas'><b>"
+                    f"{i18n.t('small_area_legend', lang, n=SMALL_N, units=units_word(unit_type, lang))}</b> {status_chips}</div>",
+                    unsafe_allow_html=True)
     if with_points:
         shapes = {"o": "●", "D": "◆", "^": "▲"}
         items = " · ".join(f"{shapes.get(r['marker'], '○') if r['status'] != 'no_answer' else '○'} {i18n.t(r['status'], lang)}"
@@ -360,12 +418,14 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
     table beside it. Clicking an area or a point drills down; so does a table row."""
     unit_type = map_measure(f, level)
     change = bool(f.jamfor) and f.visa == "forandring"
-    deck = _deck(ui.data_version(), f.round, f.typ, f.jamfor, f.visa, f.lang, level, region, kommun, height)
+    deck = _deck(cache.data_version(), f.round, f.typ, f.jamfor, f.visa, f.lang, level, region, kommun, height)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
                                 key=f"{key}_{level}_{region}_{kommun}", height=height)
-        legend(f, unit_type, f.typ in ("alla", "vardcentral"), change)
+        small = small_areas(_map_table(f, level, unit_type, change, region), change)
+        legend(f, unit_type, f.typ in ("alla", "vardcentral"), change, by_status=bool(small.any()),
+               by_share=not bool(small.all()))
     with right:
         if level == "region":
             region_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_region")
@@ -376,9 +436,9 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
 
 def _map_table(f: Filters, level: str, unit_type: str, change: bool, region: str) -> pd.DataFrame:
     if level == "region":
-        return ui.region_change(f.round, f.jamfor, unit_type) if change else ui.by_region(f.round, unit_type)
-    return (ui.kommun_change(f.round, f.jamfor, unit_type, region) if change
-            else ui.by_kommun(f.round, unit_type, region))
+        return cache.region_change(f.round, f.jamfor, unit_type) if change else cache.by_region(f.round, unit_type)
+    return (cache.kommun_change(f.round, f.jamfor, unit_type, region) if change
+            else cache.by_kommun(f.round, unit_type, region))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -403,7 +463,7 @@ def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang:
         view = geo.bounds_view(codes, "kommun", **size)
     points = None
     if typ in ("alla", "vardcentral"):
-        points = unit_points(f, filters.in_scope(ui.round_tables(round_name)[2], ["vardcentral"], region, kommun))
+        points = unit_points(f, filters.in_scope(cache.round_tables(round_name).status, ["vardcentral"], region, kommun))
     return maps.choropleth_deck(features, area_values(f, table, level, unit_type, change), level, view, points,
                                 selected=[kommun] if kommun else ([region] if region and level == "region" else []),
                                 lang=lang, height=height, scale="change" if change else "share")
@@ -417,7 +477,7 @@ def _follow_click(f: Filters, event, level: str, key: str) -> None:
     objects = (event.selection.get("objects") or {}) if event else {}
     clicked_units = [o for layer, objs in objects.items() if layer.startswith(maps.UNIT_LAYER) for o in objs]
     if clicked_units:
-        status = ui.round_tables(f.round)[2].set_index("unit_id")
+        status = cache.round_tables(f.round).status.set_index("unit_id")
         unit_id = clicked_units[0]["unit_id"]
         if unit_id in status.index:
             unit = status.loc[unit_id]
@@ -427,7 +487,7 @@ def _follow_click(f: Filters, event, level: str, key: str) -> None:
         props = objects["areas"][0].get("properties", objects["areas"][0])
         code = str(props.get("code", ""))
         if level == "region" and code in reference.REGIONS:
-            ui.go(f.with_(region=code, niva="kommun"))
+            links.go(f.with_(region=code, niva="kommun"))
             st.rerun()
         elif code:
             ui.open_link("kommun", reference.kommun_name(code), f.with_(kommun=code), key)
@@ -439,7 +499,7 @@ def region_rank(f: Filters) -> None:
     """Rank among the 21 regions, per unit type; regions with n < 5 are not ranked."""
     lang = f.lang
     for unit_type in f.unit_types:
-        reg = ui.by_region(f.round, unit_type)
+        reg = cache.by_region(f.round, unit_type)
         ranked = aggregate.honest_rank(reg)
         row = ranked[ranked["region_kod"] == f.region].iloc[0]
         words = units_word(unit_type, lang).capitalize()
@@ -479,8 +539,8 @@ def socialnamnd_answers(f: Filters) -> None:
         st.info(i18n.t("no_units", f.lang))
         return
     unit = units.iloc[0]
-    ui.link("unit", f"{ui.plain(unit['name'])}: {i18n.t(unit['status'], f.lang)}", f,
-            region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])
+    links.link("unit", f"{ui.plain(unit['name'])}: {i18n.t(unit['status'], f.lang)}", f,
+               region=unit["region_kod"], kommun=unit["kommun_kod"], unit=unit["unit_id"])
     unit_answer_table(f, unit)
 
 
@@ -488,7 +548,7 @@ def current_unit(f: Filters) -> pd.Series | None:
     """The unit named in the URL, if it exists in the round."""
     if not f.unit:
         return None
-    status = ui.round_tables(f.round)[2]
+    status = cache.round_tables(f.round).status
     hit = status[status["unit_id"] == f.unit]
     return None if hit.empty else hit.iloc[0]
 
@@ -533,7 +593,7 @@ def ask_about(f: Filters, unit: pd.Series) -> None:
 
 
 def unit_answer_table_data(f: Filters, unit: pd.Series) -> pd.DataFrame:
-    units, answers, _ = ui.round_tables(f.round)
+    units, answers, _ = cache.round_tables(f.round)
     from dashboard import provisions
 
     cat = provisions.catalogue()
@@ -559,11 +619,11 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
     """Honest ranking table (n beside every share, n < 5 unranked and last) and the spread as dots."""
     lang = f.lang
     ranked = aggregate.honest_rank(table[table["n_units"] > 0])
-    name_col = "region" if level == "region" else "kommun"
-    code_col = "region_kod" if level == "region" else "kommun_kod"
+    lv = level_of(level)
+    name_col, code_col = lv.name, lv.code
     shown = pd.DataFrame({
         i18n.t("rank", lang): ranked["honest_rank"],
-        i18n.t(name_col if level == "kommun" else "region", lang): ranked[name_col],
+        i18n.t(lv.key, lang): ranked[name_col],
         "n": ranked["n_responded"],
         i18n.t("n_not_all", lang): ranked["n_not_all"],
         i18n.t("share_not_all", lang): [i18n.fmt_share(k, n, lang) for k, n in
@@ -574,11 +634,10 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
     })
     row = ui.picked_row(shown, key)
     if row is not None:
-        page = "region" if level == "region" else "kommun"
-        ui.open_link(page, ranked[name_col].iloc[row], f.with_(**{page: ranked[code_col].iloc[row]}), key)
-    areas = i18n.t("regions_heading" if level == "region" else "kommuner", lang).lower()
+        ui.open_link(lv.page, ranked[name_col].iloc[row], f.with_(**lv.filter_change(ranked[code_col].iloc[row])), key)
+    areas = i18n.t(lv.plural_key, lang).lower()
     fig = charts.share_distribution(ranked, name_col, lang, i18n.t("distribution_title", lang, areas=areas),
-                                    subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if level == "kommun" else ""),
+                                    subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if lv.parent else ""),
                                     source(f), float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
     ui.chart(fig, charts.caption_region_bar(ranked, lang, name_col), key=f"{key}_dist")
     downloads.chart(fig, ranked, f"spridning-{level}-{unit_type}", f)
@@ -586,12 +645,21 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
 
 # --- rounds over time -------------------------------------------------------------------------
 
+def example_caption(f: Filters) -> None:
+    """Under a comparison of units across rounds: when either round is example data, say so right
+    there, in the notice's words, so a real unit is never silently judged against generated answers."""
+    view = cache.rounds_in_view(f)
+    if view.any_synthetic:
+        st.caption(f"**{i18n.t('example_badge', f.lang)}** · "
+                   + i18n.t("example_rounds_in_view", f.lang, rounds=", ".join(ui.plain(r) for r in view.examples)))
+
+
 def change_section(f: Filters, region: str = "", kommun: str = "") -> None:
     """Since the compare round: units that appeared, disappeared, got worse or better (in scope)."""
     if not f.jamfor:
         return
     lang = f.lang
-    changes = ui.unit_changes(f.round, f.jamfor)
+    changes = cache.unit_changes(f.round, f.jamfor)
     changes = changes[changes["unit_type"].isin(f.unit_types)]
     if region:
         changes = changes[changes["region_kod"] == region]
@@ -599,6 +667,7 @@ def change_section(f: Filters, region: str = "", kommun: str = "") -> None:
         changes = changes[changes["kommun_kod"] == kommun]
     st.header(i18n.t("changes_heading", lang, round=f.jamfor))
     st.caption(i18n.t("match_rule", lang))
+    example_caption(f)
     groups = [
         ("units_worse", changes["worse"]), ("units_better", changes["better"]),
         ("units_new", changes["presence"] == "new"), ("units_gone", changes["presence"] == "gone"),
@@ -622,7 +691,7 @@ def trend_section(f: Filters, region: str = "") -> None:
     """Line and slope charts over every stored round, when there are two or more."""
     from dashboard import rounds as rounds_mod
 
-    names = ui.rounds()["round"].tolist()
+    names = cache.rounds()["round"].tolist()
     if len(names) < 2:
         return
     lang = f.lang
@@ -630,19 +699,20 @@ def trend_section(f: Filters, region: str = "") -> None:
     tabs = st.tabs([units_word(u, lang).capitalize() for u in f.unit_types])
     for tab, unit_type in zip(tabs, f.unit_types, strict=True):
         with tab:
-            tables = {r: ui.round_tables(r)[:2] for r in names}
-            statuses = {r: ui.round_tables(r)[2] for r in names}
+            tables = {r: (cache.round_tables(r).units, cache.round_tables(r).answers) for r in names}
+            statuses = {r: cache.round_tables(r).status for r in names}
             trend = rounds_mod.trend(statuses, unit_type, region)
             scope_names = {"country": i18n.t("country", lang)} | ({region: reference.region_name(region)} if region else {})
             fig = charts.trend_line(trend, scope_names, lang,
                                     i18n.t("trend_title", lang, units=units_word(unit_type, lang)),
-                                    scope_name(f, region), source(f))
+                                    scope_name(f, region), source(f, *names))
             last = trend[trend["scope"] == (region or "country")].tail(2)
             caption = "; ".join(f"{r.round}: {i18n.fmt_share(r.n_not_all, r.n_responded, lang)}" for r in last.itertuples())
             ui.chart(fig, caption, key=f"trend_{unit_type}_{region}")
             downloads.chart(fig, trend, f"utveckling-{unit_type}-{region or 'riket'}", f)
             prov = rounds_mod.provision_trend(tables, unit_type, region)
-            fig = charts.provision_slope(prov, lang, i18n.t("trend_prov_title", lang), scope_name(f, region), source(f))
+            fig = charts.provision_slope(prov, lang, i18n.t("trend_prov_title", lang), scope_name(f, region),
+                                         source(f, *names))
             ui.chart(fig, i18n.t("trend_prov_title", lang), key=f"trend_prov_{unit_type}_{region}")
             downloads.chart(fig, prov, f"utveckling-regler-{unit_type}-{region or 'riket'}", f)
 
@@ -652,12 +722,13 @@ def unit_previous(f: Filters, unit: pd.Series) -> None:
     if not f.jamfor:
         return
     lang = f.lang
-    changes = ui.unit_changes(f.round, f.jamfor)
+    example_caption(f)
+    changes = cache.unit_changes(f.round, f.jamfor)
     hit = changes[changes["unit_id_cur"] == unit["unit_id"]]
     if hit.empty or hit.iloc[0]["presence"] != "both":
         st.info(i18n.t("unit_new_in_round", lang, round=f.jamfor))
         return
-    prev_status = ui.round_tables(f.jamfor)[2]
+    prev_status = cache.round_tables(f.jamfor).status
     prev = prev_status[prev_status["unit_id"] == hit.iloc[0]["unit_id_prev"]].iloc[0]
     st.markdown(i18n.t("unit_prev", lang, round=f.jamfor, status=i18n.t(prev["status"], lang),
                        ja=int(prev["n_ja"]), n=int(prev["n_rules"])))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import bench
+from benchmarks import bench
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"

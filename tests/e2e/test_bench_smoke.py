@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from dashboard import bench
+from benchmarks import bench
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from dashboard import aggregate, bench, datasets, i18n, reference, ui
+from benchmarks import bench
+from dashboard import aggregate, datasets, i18n, reference, ui
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import bench, demo
+from benchmarks import bench
+from dashboard import demo
 
 pytestmark = pytest.mark.e2e
 

@@ -18,8 +18,9 @@ Measured:
 * load: N concurrent browser sessions each drilling country -> region -> unit: errors and p95.
 
 The server/browser harness here (``Server``, ``launch_browser``, ``PageWatch``, ``settle``) is
-shared with the end-to-end tests (tests/e2e). Playwright is imported lazily: it is a
-development dependency, and ``tillsyn`` must work without it.
+shared with the end-to-end tests (tests/e2e). It lives in the checkout's ``benchmarks/``, not in
+the installed package: ``tillsyn bench`` loads it from the checkout. Playwright is imported
+lazily: it is a development dependency.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 CHROMIUM = Path(os.environ.get("TILLSYN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -1,0 +1,140 @@
+"""The cache boundary: the only module that caches data for the pages (``st.cache_data``).
+
+Every cached table is keyed on ``data_version()``: the database file and its modification time.
+An import (in the app or from the CLI) changes the key, so nothing stale is shown, and two
+databases (tests, or a moved TILLSYN_DB) never share a cache entry. Everything returned is
+computed by the pure modules (``datasets``, ``aggregate``, ``rounds``); this module only caches.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import aggregate, datasets
+from dashboard import rounds as rounds_mod
+from dashboard.rounds import RoundsInView
+from dashboard.state import Filters
+
+
+class RoundTables(NamedTuple):
+    """One round's tables: the units, their answers, and ``status`` (the compliance rule per unit)."""
+
+    units: pd.DataFrame
+    answers: pd.DataFrame
+    status: pd.DataFrame
+
+
+def data_version() -> str:
+    from dashboard import store
+
+    path = store.db_path()
+    return f"{path}:{path.stat().st_mtime_ns if path.exists() else 0}"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _rounds(version: str) -> pd.DataFrame:
+    return datasets.rounds()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _round_tables(version: str, round_name: str) -> RoundTables:
+    units, answers = datasets.load(round_name)
+    return RoundTables(units, answers, aggregate.unit_status(units, answers))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _by_region(version: str, round_name: str, unit_type: str) -> pd.DataFrame:
+    return aggregate.by_region(round_tables(round_name).status, unit_type)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _by_kommun(version: str, round_name: str, unit_type: str, region_kod: str) -> pd.DataFrame:
+    return aggregate.by_kommun(round_tables(round_name).status, unit_type, region_kod or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _by_provision(version: str, round_name: str, unit_type: str, region_kod: str, kommun_kod: str) -> pd.DataFrame:
+    t = round_tables(round_name)
+    return aggregate.by_provision(t.units, t.answers, unit_type, region_kod=region_kod or None,
+                                  kommun_kod=kommun_kod or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _unit_changes(version: str, round_name: str, previous: str) -> pd.DataFrame:
+    return rounds_mod.unit_changes(round_tables(previous).status, round_tables(round_name).status)
+
+
+def rounds() -> pd.DataFrame:
+    """Every round the app can show, newest first (``datasets.rounds``)."""
+    return _rounds(data_version())
+
+
+def newest_round() -> str:
+    return str(rounds()["round"].iloc[0])
+
+
+def round_tables(round_name: str) -> RoundTables:
+    """(units, answers, status) of a round, by name: ``round_tables(r).status``."""
+    return _round_tables(data_version(), round_name)
+
+
+def by_region(round_name: str, unit_type: str) -> pd.DataFrame:
+    return _by_region(data_version(), round_name, unit_type)
+
+
+def by_kommun(round_name: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
+    return _by_kommun(data_version(), round_name, unit_type, region_kod)
+
+
+def by_provision(round_name: str, unit_type: str, region_kod: str = "", kommun_kod: str = "") -> pd.DataFrame:
+    return _by_provision(data_version(), round_name, unit_type, region_kod, kommun_kod)
+
+
+def unit_changes(round_name: str, previous: str) -> pd.DataFrame:
+    """Units matched between two rounds, with status then and now (see rounds.match_units)."""
+    return _unit_changes(data_version(), round_name, previous)
+
+
+def region_change(round_name: str, previous: str, unit_type: str) -> pd.DataFrame:
+    return rounds_mod.with_change(by_region(round_name, unit_type), by_region(previous, unit_type), ["region_kod"])
+
+
+def kommun_change(round_name: str, previous: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
+    return rounds_mod.with_change(by_kommun(round_name, unit_type, region_kod),
+                                  by_kommun(previous, unit_type, region_kod), ["kommun_kod"])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _risk_factors(version: str, round_name: str, previous: str) -> pd.DataFrame:
+    from dashboard import risk
+
+    t = round_tables(round_name)
+    prev = (round_tables(previous).units, round_tables(previous).answers) if previous else None
+    return risk.factor_table(t.units, t.answers, previous=prev)
+
+
+def risk_factors(round_name: str, previous: str) -> pd.DataFrame:
+    """The risk score's unweighted factors per unit (``risk.factor_table``); weights are applied per
+    run: cheap, and never stale."""
+    return _risk_factors(data_version(), round_name, previous)
+
+
+def trend_rounds() -> tuple[str, ...]:
+    """The rounds a trend chart draws on: all of them, when there are two or more."""
+    names = tuple(rounds()["round"].tolist())
+    return names if len(names) >= 2 else ()
+
+
+def rounds_in_view(f: Filters, *extra: str) -> RoundsInView:
+    """The rounds this view draws on (selected, compared, and ``extra``: the risk page's previous
+    round, the trend's rounds) and which are example data. Screen and files label by this."""
+    return rounds_mod.in_view(rounds(), f.round, f.jamfor, *extra)
+
+
+def clear_caches() -> None:
+    """After an import or a deletion: every cached table may be stale."""
+    st.cache_data.clear()
+    datasets.example_round.cache_clear()
