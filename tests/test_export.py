@@ -119,9 +119,9 @@ def test_a_hanging_render_times_out_with_a_clear_error(monkeypatch):
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    renderer = export._Renderer()
+    renderer = export.render._Renderer()
     renderer._loop, renderer._thread, renderer._kaleido = loop, thread, Stuck()
-    monkeypatch.setattr(export, "RENDER_TIMEOUT", 0.3)
+    monkeypatch.setattr(export.render, "RENDER_TIMEOUT", 0.3)
     with pytest.raises(export.ExportError, match="svarade inte inom 0.3 s"):
         renderer.render(go.Figure(), {"format": "png"})
     assert Stuck.closed and renderer._kaleido is None
@@ -178,7 +178,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 def test_region_csv_equals_the_aggregation(b23):
     reg = aggregate.by_region(b23.status, "vardcentral")
-    rows = _csv_rows(export.table_csv(export.tidy(reg, "sv"), b23.about("x")))
+    rows = _csv_rows(export.table_csv(export.REGIONS.people(reg, "sv"), b23.about("x")))
     header, body = rows[0], rows[1:]
     assert len(body) == 21
     row = dict(zip(header, next(r for r in body if r[1] == "23"), strict=True))
@@ -192,11 +192,11 @@ def test_region_csv_equals_the_aggregation(b23):
 
 def test_kommun_and_provision_csv_equal_the_aggregation(b23):
     km = aggregate.by_kommun(b23.status, "vardcentral", "23")
-    rows = _csv_rows(export.table_csv(export.tidy(km, "sv"), b23.about()))
+    rows = _csv_rows(export.table_csv(export.KOMMUNER.people(km, "sv"), b23.about()))
     got = {r[1]: int(r[6]) for r in rows[1:]}  # Kommunkod -> Svarat
     assert got == dict(zip(km["kommun_kod"], km["n_responded"], strict=True))
     prov = b23.provisions("vardcentral")
-    rows = _csv_rows(export.table_csv(export.tidy(prov, "en"), export.about_for("2023", "en", True, "23")))
+    rows = _csv_rows(export.table_csv(export.PROVISIONS.people(prov, "en"), export.about_for("2023", "en", True, "23")))
     assert rows[0][0] == "Survey round" and rows[0][-1] == "Example data"
     assert [int(r[5]) for r in rows[1:]] == prov["n_ja"].tolist()
     assert rows[1][10] == f"{prov['share_not_ja'].iloc[0] * 100:.1f}"  # English: decimal point
@@ -204,7 +204,7 @@ def test_kommun_and_provision_csv_equal_the_aggregation(b23):
 
 def test_xlsx_typed_numbers_frozen_header_widths_and_about_sheet(b23):
     reg = aggregate.by_region(b23.status, "vardcentral")
-    data = export.table_xlsx(export.tidy(reg, "sv"), b23.about("Andel per region"))
+    data = export.table_xlsx(export.REGIONS.people(reg, "sv"), b23.about("Andel per region"))
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["Data", "Om data"]
     ws = wb["Data"]
@@ -266,18 +266,31 @@ def test_no_xlsx_cell_is_a_formula(evil):
 def test_round_name_from_a_file_is_neutralised_too(example):
     units, answers = example
     b = export.build(units.assign(round="=1+1"), answers.assign(round="=1+1"), "=1+1", region="23")
-    rows = _csv_rows(export.table_csv(export.tidy(b.provisions("vardcentral"), "sv"), b.about()))
+    rows = _csv_rows(export.table_csv(export.PROVISIONS.people(b.provisions("vardcentral"), "sv"), b.about()))
     assert all(r[0] == "'=1+1" for r in rows[1:])
     assert export.file_base("=1+1", "23") == "tillsyn_1-1_region-23"
 
 
-def test_tidy_knows_every_page_table(b23):
-    assert "Regionkod" in export.tidy(aggregate.by_region(b23.status, "vardcentral")).columns
-    assert "Kommunkod" in export.tidy(aggregate.by_kommun(b23.status, "socialnamnd", "23")).columns
-    assert "Rubrik" in export.tidy(b23.provisions("socialnamnd")).columns
-    assert "Enhets-id" in export.tidy(b23.scope_status).columns
-    other = pd.DataFrame({"a": [1]})
-    assert export.tidy(other).equals(other)
+def test_each_table_kind_gives_its_people_columns(b23):
+    """The caller says what it has; nothing is guessed from the columns."""
+    assert "Regionkod" in export.REGIONS.people(aggregate.by_region(b23.status, "vardcentral")).columns
+    assert "Kommunkod" in export.KOMMUNER.people(aggregate.by_kommun(b23.status, "socialnamnd", "23")).columns
+    assert "Rubrik" in export.PROVISIONS.people(b23.provisions("socialnamnd")).columns
+    assert "Enhets-id" in export.UNITS.people(b23.scope_status).columns
+    assert not hasattr(export, "tidy")
+    # a municipality table with a rank column is still a municipality table when the caller says so
+    km = aggregate.honest_rank(aggregate.by_kommun(b23.status, "vardcentral", "23"))
+    assert "Kommunkod" in export.KOMMUNER.people(km).columns
+
+
+def test_screen_and_files_share_one_region_table(b23):
+    from dashboard.export import tables
+
+    reg = aggregate.by_region(b23.status, "vardcentral")
+    screen, file = tables.screen_region_table(reg, "sv"), export.REGIONS.people(reg, "sv")
+    assert set(screen.columns) < set(file.columns)
+    for col in screen.columns:
+        assert screen[col].equals(file[col]), col
 
 
 # --------------------------------------------------------------------------- PPTX
@@ -398,8 +411,9 @@ def _download_page() -> None:
     f = Filters(round="2023", region="23")
     units, answers, status = ui.round_tables("2023")
     b = export.build(units, answers, "2023", region="23", status=status)
-    downloads.chart(b.charts[0].figure, aggregate.by_region(status, "vardcentral"), "regioner-vardcentral", f)
-    downloads.map(f, "kommun", region="23")
+    downloads.chart(b.charts[0].figure, aggregate.by_region(status, "vardcentral"), export.REGIONS,
+                    "regioner-vardcentral", f)
+    downloads.map_buttons(f, "kommun", region="23")
     downloads.pack(f)
 
 

@@ -27,7 +27,7 @@ COUNTRY = "#000000"
 FONT = "DejaVu Sans, Arial, sans-serif"
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int) -> go.Figure:
+def layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int) -> go.Figure:
     fig.update_layout(
         title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.01, "xanchor": "left"},
         font={"family": FONT, "size": 13, "color": "#222"},
@@ -66,7 +66,7 @@ def region_bar(reg: pd.DataFrame, lang: str, title: str, subtitle: str, source: 
                       annotation_text=f"{i18n.t('country', lang)} {i18n.fmt_pct(country / 100, lang)}",
                       annotation_position="top")
     fig.update_xaxes(title=f"{i18n.t('share_not_all', lang)} (%)", range=[0, 110])
-    return _layout(fig, title, subtitle, source, height=max(420, 26 * len(df) + 160))
+    return layout(fig, title, subtitle, source, height=max(420, 26 * len(df) + 160))
 
 
 def provision_bar(prov: pd.DataFrame, lang: str, title: str, subtitle: str, source: str) -> go.Figure:
@@ -90,7 +90,7 @@ def provision_bar(prov: pd.DataFrame, lang: str, title: str, subtitle: str, sour
     ))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="%", range=[0, 100])
-    return _layout(fig, title, subtitle, source, height=max(380, 44 * len(df) + 170))
+    return layout(fig, title, subtitle, source, height=max(380, 44 * len(df) + 170))
 
 
 def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, subtitle: str,
@@ -112,7 +112,7 @@ def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, s
         fig.add_vline(x=country * 100, line_dash="dash", line_color=COUNTRY,
                       annotation_text=f"{i18n.t('country', lang)} {i18n.fmt_pct(country, lang)}")
     fig.update_xaxes(title=f"{i18n.t('share_not_all', lang)} (%)", range=[-2, 102])
-    return _layout(fig, title, subtitle, source, height=max(420, 16 * len(d) + 160))
+    return layout(fig, title, subtitle, source, height=max(420, 16 * len(d) + 160))
 
 
 def caption_region_bar(reg: pd.DataFrame, lang: str, name_col: str = "region") -> str:
@@ -160,7 +160,7 @@ def trend_line(trend: pd.DataFrame, names: dict[str, str], lang: str, title: str
         ))
     fig.update_xaxes(title=i18n.t("round", lang), type="category")
     fig.update_yaxes(title=f"{i18n.t('share_not_all', lang)} (%)", range=[0, 105], gridcolor="#e5e5e5")
-    return _layout(fig, title, subtitle, source, height=420)
+    return layout(fig, title, subtitle, source, height=420)
 
 
 def provision_slope(prov: pd.DataFrame, lang: str, title: str, subtitle: str, source: str) -> go.Figure:
@@ -180,4 +180,4 @@ def provision_slope(prov: pd.DataFrame, lang: str, title: str, subtitle: str, so
     fig.update_xaxes(title=i18n.t("round", lang), type="category")
     fig.update_yaxes(title=f"{i18n.t('share_not_ja', lang)} (%)", rangemode="tozero", gridcolor="#e5e5e5")
     fig.update_layout(legend={"orientation": "v", "y": 0.5, "x": 1.02, "xanchor": "left", "yanchor": "middle"})
-    return _layout(fig, title, subtitle, source, height=460)
+    return layout(fig, title, subtitle, source, height=460)

@@ -19,28 +19,6 @@ import streamlit as st
 from dashboard import export, i18n, ui
 from dashboard.state import Filters
 
-i18n.register({
-    "dl_png": ("PNG", "PNG"),
-    "dl_png2": ("PNG 2×", "PNG 2×"),
-    "dl_svg": ("SVG", "SVG"),
-    "dl_csv": ("CSV", "CSV"),
-    "dl_xlsx": ("Excel", "Excel"),
-    "dl_pptx": ("Presentation (PPTX)", "Presentation (PPTX)"),
-    "dl_docx": ("Bilaga till regionen (DOCX)", "Attachment for the region (DOCX)"),
-    "dl_help_png": ("Bild 1920×1080 med rubrik, urval och källa", "Image 1920×1080 with title, selection and source"),
-    "dl_help_png2": ("Bild 3840×2160 för tryck", "Image 3840×2160 for print"),
-    "dl_help_svg": ("Vektorbild som kan skalas", "Scalable vector image"),
-    "dl_help_csv": ("Tabellen bakom bilden, för Excel (semikolon, UTF-8)",
-                    "The table behind the image, for Excel (semicolon, UTF-8)"),
-    "dl_help_xlsx": ("Tabellen bakom bilden med fliken Om data", "The table behind the image with an About sheet"),
-    "dl_help_pptx": ("Bildspel för urvalet: nyckeltal, karta, diagram, tabell och metod",
-                     "Slides for the selection: key figures, map, charts, table and method"),
-    "dl_help_docx": ("Bilaga som i IVO:s brev: vårdcentralerna som svarat och regionens resultat mot riket",
-                     "Attachment as in IVO's letter: the health centres that answered and the region against the country"),
-    "dl_no_chromium": ("Bildexport kräver Chromium på servern", "Image export needs Chromium on the server"),
-    "dl_heading": ("Ladda ner", "Download"),
-})
-
 
 @lru_cache(maxsize=1)
 def _images_possible() -> bool:
@@ -65,18 +43,20 @@ def _button(label_key: str, data: Callable[[], bytes], file_name: str, fmt: str,
                        disabled=disabled)
 
 
-def _table_buttons(table: pd.DataFrame, about: export.About, base: str, key: str, lang: str) -> None:
-    _button("dl_csv", lambda: export.table_csv(export.tidy(table, lang), about), f"{base}.csv", "csv",
+def _table_buttons(table: pd.DataFrame, kind: export.TableKind, about: export.About, base: str, key: str,
+                   lang: str) -> None:
+    _button("dl_csv", lambda: export.table_csv(kind.people(table, lang), about), f"{base}.csv", "csv",
             f"{key}_csv", lang)
-    _button("dl_xlsx", lambda: export.table_xlsx(export.tidy(table, lang), about), f"{base}.xlsx", "xlsx",
+    _button("dl_xlsx", lambda: export.table_xlsx(kind.people(table, lang), about), f"{base}.xlsx", "xlsx",
             f"{key}_xlsx", lang)
 
 
-def chart(fig: go.Figure, table: pd.DataFrame, name: str, f: Filters) -> None:
+def chart(fig: go.Figure, table: pd.DataFrame, kind: export.TableKind, name: str, f: Filters) -> None:
     """PNG, PNG 2×, SVG, CSV and Excel buttons for one chart.
 
-    ``table``: the frame the chart was drawn from (``by_region``, ``by_kommun``, ``by_provision``
-    or ``unit_status`` rows: it is tidied for people); ``name``: a short id unique on the page,
+    ``table``: the frame the chart was drawn from; ``kind``: what it is (``export.REGIONS``,
+    ``export.KOMMUNER``, ``export.PROVISIONS``, ``export.TREND`` ...), which decides the columns
+    people get in the CSV/XLSX; ``name``: a short id unique on the page,
     e.g. ``"regioner-vardcentral"``, used in the file name and the widget keys.
     """
     lang = f.lang
@@ -88,10 +68,10 @@ def chart(fig: go.Figure, table: pd.DataFrame, name: str, f: Filters) -> None:
         _button("dl_png", lambda: export.chart_png(fig), f"{base}.png", "png", f"{key}_png", lang, off)
         _button("dl_png2", lambda: export.chart_png(fig, 2), f"{base}@2x.png", "png", f"{key}_png2", lang, off)
         _button("dl_svg", lambda: export.chart_svg(fig), f"{base}.svg", "svg", f"{key}_svg", lang, off)
-        _table_buttons(table, about, base, key, lang)
+        _table_buttons(table, kind, about, base, key, lang)
 
 
-def map(f: Filters, level: str, region: str = "", kommun: str = "", name: str = "") -> None:
+def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name: str = "") -> None:
     """PNG, PNG 2×, SVG, CSV and Excel buttons for the map the page shows at ``level``
     (the same classes, areas and health centres; drawn with matplotlib only when clicked)."""
     lang = f.lang
@@ -104,7 +84,7 @@ def map(f: Filters, level: str, region: str = "", kommun: str = "", name: str = 
         _button("dl_png", lambda: export.map_png(item.figure), f"{base}.png", "png", f"{key}_png", lang)
         _button("dl_png2", lambda: export.map_png(item.figure, 2), f"{base}@2x.png", "png", f"{key}_png2", lang)
         _button("dl_svg", lambda: export.map_svg(item.figure), f"{base}.svg", "svg", f"{key}_svg", lang)
-        _table_buttons(item.table, about, base, key, lang)
+        _table_buttons(item.table, item.kind, about, base, key, lang)
 
 
 def pack(f: Filters) -> None:

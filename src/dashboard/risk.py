@@ -544,7 +544,7 @@ def contribution_bar(df: pd.DataFrame, labels: Sequence[str], lang: str, title: 
     fig.update_layout(barmode="stack")
     fig.update_yaxes(type="category", automargin=True)
     fig.update_xaxes(title=i18n.t("risk_axis", lang), rangemode="tozero")
-    fig = charts._layout(fig, title, subtitle, source, height=max(380, 26 * len(d) + 230))
+    fig = charts.layout(fig, title, subtitle, source, height=max(380, 26 * len(d) + 230))
     # Four factors wrap to two legend rows: give them room above the bars instead of over them.
     fig.update_layout(legend={"y": 1.01, "yanchor": "bottom", "traceorder": "normal"},
                       margin={"t": 130})
@@ -593,7 +593,7 @@ def maternity_chart(lang: str) -> go.Figure:
                   annotation_position="bottom left")
     fig.update_xaxes(title="%", range=[0, 102])
     fig.update_yaxes(type="category")
-    return charts._layout(fig, i18n.t("risk_maternity_title", lang),
+    return charts.layout(fig, i18n.t("risk_maternity_title", lang),
                           i18n.t("risk_maternity_sub", lang, first=first, last=last),
                           maternity_source(lang), height=max(420, 24 * len(mc) + 160))
 
