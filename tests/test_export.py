@@ -90,7 +90,8 @@ def test_chart_svg_parses_and_carries_title_selection_and_source(b23):
     text = _svg_text(export.chart_svg(item.figure))
     assert item.title in text  # "Svar per regel, vårdcentraler": å/ä/ö survive
     assert "Region Jämtland Härjedalen" in text and "22 vårdcentraler" in text
-    assert "Källa: IVO, tillsyn A2021/01714" in text and "Exempeldata" in text
+    assert "Exempeldata, kalibrerad mot IVO:s publicerade andelar" in text
+    assert "Källa: IVO" not in text  # generated numbers are never credited to IVO
 
 
 @needs_chromium
@@ -221,7 +222,8 @@ def test_xlsx_typed_numbers_frozen_header_widths_and_about_sheet(b23):
     assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width  # region names are wider
     about = {r[0].value: r[1].value for r in wb["Om data"].iter_rows(min_row=2)}
     assert about["Titel"] == "Andel per region"
-    assert about["Källa"].startswith("IVO, tillsyn A2021/01714") and "Exempeldata" in about["Källa"]
+    assert about["Källa"].startswith("Exempeldata, kalibrerad mot IVO:s publicerade andelar")
+    assert "IVO, tillsyn" not in about["Källa"]
     assert about["Omgång"] == "2023" and about["Urval"] == "Region Jämtland Härjedalen"
     assert "Region: Region Jämtland Härjedalen" in about["Filter"]
     assert about["Exempeldata"].startswith("Exempeldata. Enhetssvaren är genererade")
@@ -354,13 +356,16 @@ def test_docx_lists_exactly_the_22_jamtland_health_centres(b23):
     doc = Document(io.BytesIO(export.bundle_docx(b23)))
     assert _listed_units(doc) == [name for name, _ in demo.JAMTLAND_UNITS]
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "Bilaga till\nMeddelande om avslut av tillsyn" in text
+    assert "EXEMPEL: Bilaga till\nMeddelande om avslut av tillsyn" in text
+    assert doc.sections[0].header.paragraphs[0].text.startswith("EXEMPEL")
+    assert "Inspektionen för vård och omsorg (IVO)" not in text.split("\n")[:3]  # not headed as IVO's letter
     assert "Region Jämtland Härjedalen" in text and "Exempeldata" in text
     assert "8 av 22 vårdcentraler" in text and "38\u00a0%" in text  # region against the country
     tables = doc.tables
     assert tables[0].cell(1, 1).text == "22 av 22 (100\u00a0%)"
     assert tables[0].cell(2, 2).text == "431 av 1\u00a0136 (38\u00a0%)"  # the published national figure
-    assert doc.sections[0].footer.paragraphs[0].text.startswith("Källa: IVO")
+    assert doc.sections[0].footer.paragraphs[0].text.startswith("Exempeldata, kalibrerad mot IVO:s")
+    assert "Källa: IVO" not in doc.sections[0].footer.paragraphs[0].text
 
 
 def test_docx_needs_a_region(example):
@@ -439,3 +444,47 @@ def test_control_characters_in_names_do_not_break_office_files(example):
     wb = load_workbook(io.BytesIO(export.tables_xlsx(b.tables(), b.about())))
     assert "Lit hälsocentral" in [c.value for c in wb["enheter"]["C"]]
     assert len(Presentation(io.BytesIO(export.pptx_pack(b))).slides) > 5
+
+
+# --------------------------------------------------------------------------- sources tell the truth
+
+
+def _real(units: pd.DataFrame, answers: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The example round relabelled as an imported (real) round, to test the source rules."""
+    return units.assign(synthetic=False, round=name), answers.assign(round=name)
+
+
+def test_real_data_keeps_the_ivo_source_and_example_data_never_gets_it(example):
+    units, answers = example
+    ex = export.build(units, answers, demo.ROUND, region="18")
+    assert not ex.source.startswith("Källa: IVO") and ex.source.startswith("Exempeldata, kalibrerad")
+    assert export.build(units, answers, demo.ROUND, region="18", lang="en").source.startswith(
+        "Example data calibrated to IVO's published shares")
+    ru, ra = _real(units, answers, "2025")
+    real = export.build(ru, ra, "2025", region="18")
+    assert real.source.startswith("Källa: IVO, tillsyn A2021/01714") and not real.synthetic
+    about = {k: v for k, v in real.about().rows()}
+    assert about["Exempeldata"].startswith("Nej")
+
+
+def test_a_real_round_compared_with_an_example_round_says_so_everywhere(example):
+    """The compared round is in view too: the files involve generated data and say which."""
+    units, answers = example
+    ru, ra = _real(units, answers, "2025")
+    b = export.build(ru, ra, "2025", region="23", example_rounds=(demo.ROUND,))
+    assert b.synthetic and b.example_rounds == (demo.ROUND,)
+    assert "exempeldata (2023)" in b.source and b.source.startswith("Källa: IVO")
+    rows = _csv_rows(export.table_csv(export.REGIONS.people(aggregate.by_region(b.status, "vardcentral")), b.about()))
+    assert rows[0][-1] == "Exempeldata" and rows[1][-1] == "Ja"
+    doc = Document(io.BytesIO(export.bundle_docx(b)))
+    assert doc.sections[0].header.paragraphs[0].text.startswith("EXEMPEL")
+    assert "exempeldata (2023)" in doc.sections[0].footer.paragraphs[0].text
+    assert any("exempeldata (2023)" in t.get_text() for t in b.maps[0].figure.texts)  # the map's source
+
+
+def test_example_rounds_takes_every_round_in_view():
+    is_example = {"2023": True, "2025": False}.__getitem__
+    assert export.example_rounds(["2025", "", "2023", "2023"], is_example) == ("2023",)
+    assert export.example_rounds(["2025"], is_example) == ()
+    about = export.about_for("2025", "sv", False, example_rounds=("2023",))
+    assert about.synthetic and "Källa: IVO" in about.source_line() and "exempeldata (2023)" in about.source_line()

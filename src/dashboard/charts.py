@@ -7,6 +7,8 @@ inside the figure, so a static export is self-explaining. Colours are colour-bli
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -43,9 +45,23 @@ def layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int) 
     return fig
 
 
-def source_line(lang: str, synthetic: bool, round_name: str) -> str:
-    text = f"{i18n.t('source_line', lang)}; {i18n.t('round', lang).lower()} {round_name}"
-    return f"{text}. {i18n.t('example_badge', lang)}" if synthetic else text
+def source_line(lang: str, synthetic: bool, round_name: str, example_rounds: Iterable[str] = ()) -> str:
+    """The source under a chart or on a slide. Generated numbers are never credited to IVO.
+
+    ``synthetic``: some round in view is example data; ``example_rounds``: which ones, when known.
+    The selected round's own data is credited to IVO only when it is real; a real round compared
+    with an example round keeps IVO for itself and says which round is example data.
+    """
+    round_word = i18n.t("round", lang).lower()
+    others = [r for r in dict.fromkeys(str(r) for r in example_rounds) if r != str(round_name)]
+    own_example = synthetic and (not others or str(round_name) in {str(r) for r in example_rounds})
+    if own_example:
+        text = f"{i18n.t('source_example', lang)}; {round_word} {round_name}"
+    else:
+        text = f"{i18n.t('source_line', lang)}; {round_word} {round_name}"
+    if others:
+        text += ". " + i18n.t("source_example_compared", lang, rounds=", ".join(others))
+    return text
 
 
 def region_bar(reg: pd.DataFrame, lang: str, title: str, subtitle: str, source: str,

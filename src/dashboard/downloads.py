@@ -30,9 +30,18 @@ def _images_possible() -> bool:
     return True
 
 
-def _about(f: Filters, title: str) -> export.About:
-    synthetic = ui.is_synthetic(ui.round_tables(f.round)[0])
-    return export.about_for(f.round, f.lang, synthetic, f.region, f.kommun, f.typ, title)
+def example_rounds(f: Filters, *more: str, every_round: bool = False) -> tuple[str, ...]:
+    """The example rounds among the rounds in view: the selected, the compared (``f.jamfor``), any
+    ``more`` (the risk page's previous round) and, for trends, every stored round."""
+    rounds = [f.round, f.jamfor, *more]
+    if every_round:
+        rounds += ui.rounds()["round"].astype(str).tolist()
+    return export.example_rounds(rounds, lambda r: ui.is_synthetic(ui.round_tables(r)[0]))
+
+
+def _about(f: Filters, title: str, every_round: bool = False) -> export.About:
+    ex = example_rounds(f, every_round=every_round)
+    return export.about_for(f.round, f.lang, bool(ex), f.region, f.kommun, f.typ, title, ex)
 
 
 def _button(label_key: str, data: Callable[[], bytes], file_name: str, fmt: str, key: str, lang: str,
@@ -60,7 +69,7 @@ def chart(fig: go.Figure, table: pd.DataFrame, kind: export.TableKind, name: str
     e.g. ``"regioner-vardcentral"``, used in the file name and the widget keys.
     """
     lang = f.lang
-    about = _about(f, export.figure_title(fig))
+    about = _about(f, export.figure_title(fig), every_round=kind in (export.TREND, export.PROVISION_TREND))
     base = export.file_base(f.round, f.region, f.kommun, name)
     key = f"dl_{name}"
     off = not _images_possible()
@@ -76,7 +85,8 @@ def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name
     (the same classes, areas and health centres; drawn with matplotlib only when clicked)."""
     lang = f.lang
     units, _, status = ui.round_tables(f.round)
-    item = export.map_item(status, level, f.typ, lang, f.round, ui.is_synthetic(units), region, kommun)
+    ex = example_rounds(f)
+    item = export.map_item(status, level, f.typ, lang, f.round, bool(ex), region, kommun, ex)
     about = _about(f, item.title)
     base = export.file_base(f.round, region, kommun, name or item.key)
     key = f"dl_{name or item.key}_{region}_{kommun}"
@@ -92,9 +102,11 @@ def pack(f: Filters) -> None:
     region is chosen, the region's attachment (DOCX)."""
     lang = f.lang
     units, answers, status = ui.round_tables(f.round)
+    others = tuple(r for r in example_rounds(f) if r != f.round)
 
     def bundle() -> export.Bundle:
-        return export.build(units, answers, f.round, f.region, f.kommun, lang, f.typ, status=status)
+        return export.build(units, answers, f.round, f.region, f.kommun, lang, f.typ, status=status,
+                            example_rounds=others)
 
     with st.container(horizontal=True, gap="small", key="dl_pack_row"):
         _button("dl_pptx", lambda: export.pptx_pack(bundle()), f"{export.file_base(f.round, f.region, f.kommun)}.pptx",

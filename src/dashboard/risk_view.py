@@ -6,6 +6,7 @@ live in the URL (``w=V1:2,none:3``), so a shared link reproduces the same ranked
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from functools import partial
 
@@ -109,8 +110,11 @@ def downloads(f: Filters, table: pd.DataFrame, level: str, unit_type: str, weigh
     """CSV and Excel of exactly the table shown, with the weights and today's date inside."""
     lang = f.lang
     today = dt.date.today()
-    about = risk.export_about(lang, f.round, previous, level, unit_type, scope, weights,
-                              ui.is_synthetic(ui.round_tables(f.round)[0]))
+    from dashboard.downloads import example_rounds  # the previous round counts too: it may be example data
+
+    shown = example_rounds(f, previous)
+    about = dataclasses.replace(risk.export_about(lang, f.round, previous, level, unit_type, scope, weights,
+                                                  bool(shown)), example_rounds=shown)
     data = risk.export_table(table, weights, unit_type, today, lang)
     left, right = st.columns(2)
     left.download_button(i18n.t("risk_download_csv", lang), data=partial(risk.to_csv, data, about),

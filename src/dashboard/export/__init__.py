@@ -21,6 +21,7 @@ from dashboard.export.common import (
     ExportError,
     SelectionError,
     about_for,
+    example_rounds,
     figure_title,
     file_base,
     scope_name,
@@ -61,7 +62,7 @@ from dashboard.export.tables import (
 __all__ = [
     "FORMULA_START", "KINDS", "KOMMUNER", "MIME", "PROVISIONS", "PROVISION_TREND", "REGIONS", "TREND",
     "TYP_CHOICES", "UNITS", "UNIT_PLURAL", "UNIT_TYPES", "About", "Bundle", "ChartItem", "ExportError", "MapItem",
-    "SelectionError", "TableKind", "about_for", "attachment_name", "browser_path", "build", "bundle",
+    "SelectionError", "TableKind", "about_for", "example_rounds", "attachment_name", "browser_path", "build", "bundle",
     "bundle_docx", "chart_png", "chart_svg", "cli_main", "close_renderer", "figure_title", "file_base",
     "headline_notes", "kommun_table", "map_figure", "map_item", "map_measure", "map_png", "map_svg", "map_table",
     "neutralise", "pptx_pack", "provision_table", "provision_trend_table", "region_docx", "region_table",

@@ -87,7 +87,7 @@ def write_kind(kind: str, b: Bundle, out: Path) -> list[Path]:
     elif kind == "bilagor":
         d = _target_dir(out, lang)
         for code in reference.REGIONS:
-            rb = Bundle(b.round, code, "", lang, b.typ, b.units, b.answers, b.status)
+            rb = Bundle(b.round, code, "", lang, b.typ, b.units, b.answers, b.status, b.other_example_rounds)
             written.append(_write(d / attachment_name(b.round, code), bundle_docx(rb)))
     else:
         raise SelectionError(f"Okänd exporttyp {kind!r}.")

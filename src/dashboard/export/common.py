@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -93,9 +94,12 @@ class About:
     synthetic: bool
     lang: str = "sv"
     source: str = ""
+    # Every example round the file draws on (the selected, the compared, the previous one):
+    # ``synthetic`` is true when there is any, and the source line names them.
+    example_rounds: tuple[str, ...] = ()
 
     def source_line(self) -> str:
-        return self.source or charts.source_line(self.lang, self.synthetic, self.round)
+        return self.source or charts.source_line(self.lang, self.synthetic, self.round, self.example_rounds)
 
     def rows(self) -> list[tuple[str, str]]:
         t, lang = i18n.t, self.lang
@@ -116,7 +120,7 @@ class About:
 
 
 def about_for(round_name: str, lang: str, synthetic: bool, region: str = "", kommun: str = "",
-              typ: str = "alla", title: str = "") -> About:
+              typ: str = "alla", title: str = "", example_rounds: Iterable[str] = ()) -> About:
     """The About of a selection, as the UI and the CLI describe it."""
     t = i18n.t
     typ_label = t("both", lang) if typ == "alla" else t(typ, lang)
@@ -125,4 +129,14 @@ def about_for(round_name: str, lang: str, synthetic: bool, region: str = "", kom
     if kommun:
         parts.append(f"{t('kommun', lang)}: {reference.kommun_name(kommun)} ({kommun})")
     return About(title=title or t("app_title", lang), round=round_name, selection=scope_name(lang, region, kommun),
-                 filters="; ".join(parts), synthetic=synthetic, lang=lang)
+                 filters="; ".join(parts), synthetic=synthetic or bool(tuple(example_rounds)), lang=lang,
+                 example_rounds=tuple(example_rounds))
+
+
+def example_rounds(rounds: Iterable[str], is_example: Callable[[str], bool]) -> tuple[str, ...]:
+    """The rounds in view (selected, compared, previous, every round of a trend) that are example data.
+
+    Why a set of rounds and not the selected one: a real round compared with the example round
+    draws on generated answers too, and a file of it must say so.
+    """
+    return tuple(r for r in dict.fromkeys(str(r) for r in rounds if r) if is_example(r))

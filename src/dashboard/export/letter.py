@@ -56,14 +56,20 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
     region = reference.region_name(region_kod)
     doc = Document()
     _docx_language(doc, lang)
-    doc.core_properties.title = f"{t('exp_docx_kicker', lang)} {t('exp_docx_letter', lang).lower()}: {region}"
+    # Generated data must never pass for IVO's letter: "EXEMPEL" in the heading and on every page.
+    mark = f"{t('exp_docx_example_mark', lang)}: " if about.synthetic else ""
+    doc.core_properties.title = f"{mark}{t('exp_docx_kicker', lang)} {t('exp_docx_letter', lang).lower()}: {region}"
     doc.core_properties.author = "Tillsynskartan"
     doc.core_properties.language = "sv-SE" if lang != "en" else "en-GB"
     section = doc.sections[0]
     section.footer.paragraphs[0].text = about.source_line()
-
-    doc.add_paragraph("Inspektionen för vård och omsorg (IVO)")
-    doc.add_heading(f"{t('exp_docx_kicker', lang)}\n{t('exp_docx_letter', lang)}", level=1)
+    if about.synthetic:
+        header = section.header.paragraphs[0]
+        header.text = ""
+        header.add_run(t("exp_docx_example_header", lang)).bold = True
+    else:
+        doc.add_paragraph("Inspektionen för vård och omsorg (IVO)")
+    doc.add_heading(f"{mark}{t('exp_docx_kicker', lang)}\n{t('exp_docx_letter', lang)}", level=1)
     doc.add_paragraph(region).runs[0].bold = True
     if about.synthetic:
         p = doc.add_paragraph()

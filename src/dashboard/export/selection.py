@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: str, synthetic: bool,
-             region: str = "", kommun: str = "") -> MapItem:
+             region: str = "", kommun: str = "", example_rounds: tuple[str, ...] = ()) -> MapItem:
     """One static map as the map page draws it: areas coloured by ``map_measure``, municipalities of
     ``region`` only. Health centres are drawn on a region's map (unit type "alla" or "vardcentral");
     on a map of the whole country 1 136 symbols would hide the colours, so they are left out there."""
@@ -42,7 +42,7 @@ def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: 
     words = units_word(unit_type, lang)
     title = i18n.t("exp_map_region_title" if level == "region" else "exp_by_kommun_title", lang, units=words)
     sub = subtitle(lang, round_name, unit_type, int(table["n_responded"].sum()), region)
-    source = charts.source_line(lang, synthetic, round_name)
+    source = charts.source_line(lang, synthetic, round_name, example_rounds)
     points = None
     if region and typ in ("alla", "vardcentral"):
         points = filters.in_scope(status, ["vardcentral"], region, kommun)
@@ -101,14 +101,27 @@ class Bundle:
     units: pd.DataFrame
     answers: pd.DataFrame
     status: pd.DataFrame
+    # Other rounds in view that are example data (a compared round), besides this round's own.
+    other_example_rounds: tuple[str, ...] = ()
 
     @property
     def unit_types(self) -> list[str]:
         return list(UNIT_TYPES) if self.typ == "alla" else [self.typ]
 
     @cached_property
-    def synthetic(self) -> bool:
+    def own_synthetic(self) -> bool:
         return bool(len(self.units)) and bool(self.units["synthetic"].astype(bool).any())
+
+    @property
+    def example_rounds(self) -> tuple[str, ...]:
+        """Every example round the files draw on: this one (if generated) and any compared one."""
+        own = (self.round,) if self.own_synthetic else ()
+        return tuple(dict.fromkeys((*own, *self.other_example_rounds)))
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any round in view is example data: every file then says so."""
+        return bool(self.example_rounds)
 
     @property
     def selection(self) -> str:
@@ -116,10 +129,11 @@ class Bundle:
 
     @property
     def source(self) -> str:
-        return charts.source_line(self.lang, self.synthetic, self.round)
+        return charts.source_line(self.lang, self.synthetic, self.round, self.example_rounds)
 
     def about(self, title: str = "") -> About:
-        return about_for(self.round, self.lang, self.synthetic, self.region, self.kommun, self.typ, title)
+        return about_for(self.round, self.lang, self.synthetic, self.region, self.kommun, self.typ, title,
+                         self.example_rounds)
 
     def base(self, name: str = "") -> str:
         return file_base(self.round, self.region, self.kommun, name)
@@ -183,7 +197,7 @@ class Bundle:
         """As on the map page: the country by region and by municipality, or the region's municipalities."""
         levels = ["region", "kommun"] if not self.region else ["kommun"]
         return [map_item(self.status, level, self.typ, self.lang, self.round, self.synthetic, self.region,
-                         self.kommun) for level in levels]
+                         self.kommun, self.example_rounds) for level in levels]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table behind a chart or map, and the units of the selection, tidied, by file key."""
@@ -213,11 +227,16 @@ def _check_selection(region: str, kommun: str, typ: str, lang: str) -> tuple[str
 
 
 def build(units: pd.DataFrame, answers: pd.DataFrame, round_name: str, region: str = "", kommun: str = "",
-          lang: str = "sv", typ: str = "alla", status: pd.DataFrame | None = None) -> Bundle:
-    """A bundle from tables already loaded (the UI passes its cached ones)."""
+          lang: str = "sv", typ: str = "alla", status: pd.DataFrame | None = None,
+          example_rounds: tuple[str, ...] = ()) -> Bundle:
+    """A bundle from tables already loaded (the UI passes its cached ones).
+
+    ``example_rounds``: the example rounds among the other rounds in view (e.g. the compared one),
+    so files of a real round compared with generated data say so."""
     region, kommun = _check_selection(region or "", kommun or "", typ, lang)
     status = aggregate.unit_status(units, answers) if status is None else status
-    return Bundle(str(round_name), region, kommun, lang if lang in i18n.LANGS else "sv", typ, units, answers, status)
+    return Bundle(str(round_name), region, kommun, lang if lang in i18n.LANGS else "sv", typ, units, answers, status,
+                  tuple(str(r) for r in example_rounds))
 
 
 def bundle(round_name: str | None = None, region: str = "", kommun: str = "", lang: str = "sv",
