@@ -111,24 +111,43 @@ def provision_bar(prov: pd.DataFrame, lang: str, title: str, subtitle: str, sour
 
 def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, subtitle: str,
                        source: str, country: float | None) -> go.Figure:
-    """Each area's share as a dot with its n, sorted; areas with fewer than 5 units drawn hollow."""
-    d = df.dropna(subset=["share_not_all"]).sort_values("share_not_all")
-    small = d["n_responded"] < 5
+    """Each area's share as a dot with its count, sorted. Areas with fewer than ``aggregate.SMALL_N``
+    responding units get no dot of their own (a 1-of-1 would sit at 0 % or 100 %): they are grouped
+    as one "other areas" row with the group's count, and a share only when the group is large enough."""
+    from dashboard.aggregate import SMALL_N
+
+    d = df.dropna(subset=["share_not_all"])
+    small = d["n_responded"] < SMALL_N
+    big, rest = d[~small].sort_values("share_not_all"), d[small]
     fig = go.Figure()
-    for is_small, symbol in ((False, "circle"), (True, "circle-open")):
-        part = d[small == is_small]
-        fig.add_trace(go.Scatter(
-            x=part["share_not_all"] * 100, y=part[name_col], mode="markers",
-            marker={"symbol": symbol, "size": 9, "color": BAR_SELECTED, "line": {"width": 1.5}},
-            name=i18n.t("small_n", lang) if is_small else "n ≥ 5",
-            text=[i18n.fmt_share(k, n, lang) for k, n in zip(part["n_not_all"], part["n_responded"], strict=True)],
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        ))
+    if len(rest):
+        k, n = int(rest["n_not_all"].sum()), int(rest["n_responded"].sum())
+        label = i18n.t("chart_others", lang, m=len(rest), limit=SMALL_N)
+        if n >= SMALL_N:
+            fig.add_trace(go.Scatter(
+                x=[k / n * 100], y=[label], mode="markers+text", text=[i18n.fmt_share(k, n, lang)],
+                textposition="middle right", marker={"symbol": "diamond-open", "size": 12, "color": BAR_SELECTED,
+                                                     "line": {"width": 2}},
+                name=i18n.t("chart_others_legend", lang, limit=SMALL_N), hovertemplate="%{y}: %{text}<extra></extra>",
+            ))
+        else:  # even together too few for a share: the count only, no dot
+            fig.add_trace(go.Scatter(
+                x=[0], y=[label], mode="text", text=[i18n.t("share_of_count", lang, k=k, n=n)],
+                textposition="middle right", showlegend=False, hoverinfo="skip",
+            ))
+    fig.add_trace(go.Scatter(
+        x=big["share_not_all"] * 100, y=big[name_col], mode="markers",
+        marker={"symbol": "circle", "size": 9, "color": BAR_SELECTED, "line": {"width": 1.5}},
+        name=f"n ≥ {SMALL_N}",
+        text=[i18n.fmt_share(k, n, lang) for k, n in zip(big["n_not_all"], big["n_responded"], strict=True)],
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
     if country is not None and country == country:
         fig.add_vline(x=country * 100, line_dash="dash", line_color=COUNTRY,
                       annotation_text=f"{i18n.t('country', lang)} {i18n.fmt_pct(country, lang)}")
     fig.update_xaxes(title=f"{i18n.t('share_not_all', lang)} (%)", range=[-2, 102])
-    return layout(fig, title, subtitle, source, height=max(420, 16 * len(d) + 160))
+    rows = len(big) + (1 if len(rest) else 0)
+    return layout(fig, title, subtitle, source, height=max(420, 16 * rows + 160))
 
 
 def caption_region_bar(reg: pd.DataFrame, lang: str, name_col: str = "region") -> str:

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import i18n, reference
+from dashboard.export import template
 from dashboard.export.common import ExportError, SelectionError
 from dashboard.export.files import table_csv, table_xlsx, tables_xlsx
 from dashboard.export.letter import attachment_name, bundle_docx
 from dashboard.export.render import chart_png, chart_svg, map_png, map_svg
 from dashboard.export.selection import Bundle, bundle
-from dashboard.export.slides import pptx_pack
+from dashboard.export.slides import full_list_xlsx, pptx_pack
 
 KINDS = ("chart", "map", "csv", "xlsx", "pptx", "docx", "bilagor")
 
@@ -54,7 +55,17 @@ def _target_file(out: Path, default_name: str, lang: str) -> Path:
     return out
 
 
-def write_kind(kind: str, b: Bundle, out: Path) -> list[Path]:
+def stored_template() -> bytes | None:
+    """The template an administrator uploaded (kept with the data), if any."""
+    from dashboard import store
+
+    try:
+        return store.Store().get_document(template.STORE_KIND, template.STORE_NAME)
+    except Exception:  # noqa: BLE001 - no database, or no documents table yet: the default template
+        return None
+
+
+def write_kind(kind: str, b: Bundle, out: Path, template_bytes: bytes | None = None) -> list[Path]:
     """Write what one ``tillsyn export`` kind makes; the same bytes as the download buttons."""
     lang, written = b.lang, []
     if kind in ("chart", "map"):
@@ -80,7 +91,10 @@ def write_kind(kind: str, b: Bundle, out: Path) -> list[Path]:
             for key, table in b.tables().items():
                 written.append(_write(d / f"{b.base(key)}.xlsx", table_xlsx(table, b.about(titles.get(key, key)))))
     elif kind == "pptx":
-        written.append(_write(_target_file(out, f"{b.base()}.pptx", lang), pptx_pack(b)))
+        deck = _target_file(out, f"{b.base()}.pptx", lang)
+        written.append(_write(deck, pptx_pack(b, template_bytes)))
+        # the full list the deck's one table slide points to, beside it
+        written.append(_write(deck.with_suffix(".xlsx"), full_list_xlsx(b)))
     elif kind == "docx":
         data = bundle_docx(b)
         written.append(_write(_target_file(out, attachment_name(b.round, b.region), lang), data))
@@ -94,6 +108,18 @@ def write_kind(kind: str, b: Bundle, out: Path) -> list[Path]:
     return written
 
 
+def _read_template(path: str, lang: str) -> bytes | None:
+    """``--template FILE.pptx``, else the uploaded template, else None (the default)."""
+    if not path:
+        return stored_template()
+    try:
+        data = Path(path).read_bytes()
+        template.check(data)
+    except (OSError, ExportError):
+        raise SelectionError(i18n.t("deck_err_template", lang, path=path)) from None
+    return data
+
+
 def cli_main(args: Any) -> int:
     """``tillsyn export KIND ... --out PATH``; exit 2 with one sentence when nothing could be done."""
     lang = getattr(args, "lang", "sv") or "sv"
@@ -101,7 +127,10 @@ def cli_main(args: Any) -> int:
         if args.kind == "docx" and not (args.region or args.kommun):
             raise SelectionError(i18n.t("exp_err_docx_region", lang))
         b = bundle(args.round, args.region or "", args.kommun or "", lang, getattr(args, "typ", "alla") or "alla")
-        written = write_kind(args.kind, b, Path(args.out))
+        template_bytes = None
+        if args.kind == "pptx":
+            template_bytes = _read_template(getattr(args, "template", "") or "", lang)
+        written = write_kind(args.kind, b, Path(args.out), template_bytes)
     except (SelectionError, ExportError) as exc:
         print(str(exc), file=sys.stderr)
         return 2

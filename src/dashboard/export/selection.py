@@ -103,6 +103,8 @@ class Bundle:
     status: pd.DataFrame
     # Other rounds in view that are example data (a compared round), besides this round's own.
     other_example_rounds: tuple[str, ...] = ()
+    # unit_status of every stored round by name, for the trend slide (None or one round: no trend).
+    trend_statuses: dict[str, pd.DataFrame] | None = None
 
     @property
     def unit_types(self) -> list[str]:
@@ -248,4 +250,14 @@ def bundle(round_name: str | None = None, region: str = "", kommun: str = "", la
     except KeyError:
         raise SelectionError(i18n.t("exp_err_round", lang, round=round_name)) from None
     name = round_name or (str(units["round"].iloc[0]) if len(units) else datasets.default_round())
-    return build(units, answers, name, region, kommun, lang, typ)
+    stored = datasets.rounds()
+    others = tuple(str(r) for r, syn in zip(stored["round"], stored["synthetic"], strict=True) if syn and str(r) != name)
+    b = build(units, answers, name, region, kommun, lang, typ)
+    if len(stored) > 1:  # the trend slide draws on every round: their example status counts too
+        statuses = {name: b.status}
+        for other in stored["round"].astype(str):
+            if other != name:
+                statuses[other] = aggregate.unit_status(*datasets.load(other))
+        b.trend_statuses = statuses
+        b.other_example_rounds = others
+    return b
