@@ -82,8 +82,9 @@ def test_xlsx_to_one_workbook(tmp_path, capsys):
 def test_pptx_and_docx(tmp_path, capsys):
     code, written, err = _run(capsys, "pptx", "--region", "23", "--out", str(tmp_path / "pack.pptx"))
     assert code == 0, err
-    assert written == [str(tmp_path / "pack.pptx")]
+    assert written == [str(tmp_path / "pack.pptx"), str(tmp_path / "pack.xlsx")]  # the full list beside it
     assert len(Presentation(tmp_path / "pack.pptx").slides) >= 7
+    assert "Följer ingen regel" in load_workbook(tmp_path / "pack.xlsx").sheetnames
     code, written, err = _run(capsys, "docx", "--kommun", "2380", "--out", str(tmp_path))
     assert code == 0, err
     assert Path(written[0]).name == "bilaga_2023_23-jamtland-harjedalen.docx"

@@ -397,14 +397,16 @@ def _frame(prs: Any, layout: Any) -> Frame:
     return Frame(w, h, title, body, source)
 
 
-def _fit_size(text: str, box_w: int, box_h: int, largest: int, smallest: int = 14, lines_max: int = 3) -> int:
-    """A font size (pt) at which ``text`` fits the box: about 0.55 em per character, 1.2 line height.
+def _fit_size(text: str, box_w: int, box_h: int, largest: int, smallest: int = 14, lines_max: int = 3,
+              em: float = 0.6) -> int:
+    """A font size (pt) at which ``text`` fits the box: ``em`` per character (0.6 for regular text in
+    DejaVu Sans/Arial, more for bold), 1.2 line height.
 
     Why an estimate: python-pptx cannot measure text without the font files, and LibreOffice does not
     shrink on overflow the way PowerPoint does; the render test checks the result."""
     width_pt, height_pt = box_w / 12700, box_h / 12700
     for size in range(largest, smallest - 1, -2):
-        per_line = max(1, int(width_pt / (size * 0.55)))
+        per_line = max(1, int((width_pt - 14) / (size * em)))
         words, lines, current = text.split(), 1, 0
         for word in words:
             need = len(word) + (1 if current else 0)
@@ -430,7 +432,7 @@ def _set_title(slide: Any, text: str, frame: Frame, largest: int = 30) -> None:
     tf = title.text_frame
     tf.word_wrap = True
     tf.text = xml_safe(text)
-    size = _fit_size(text, frame.title[2], frame.title[3], largest)
+    size = _fit_size(text, frame.title[2], frame.title[3], largest, em=0.66)  # titles are bold
     for p in tf.paragraphs:
         for r in p.runs:
             r.font.size = Pt(size)
@@ -713,12 +715,14 @@ def pptx_pack(b: Bundle, template_bytes: bytes | None = None) -> bytes:
     _set_title(s, t("exp_method_slide", lang), f)
     _drop_placeholders(s)
     about = b.about(t("exp_pack_title", lang, selection=b.selection))
-    rows = [f"{label}: {value}" for label, value in about.rows()[1:7] if label != t("exp_filters", lang)]
+    # the source is the slide's source line; not repeated in the text
+    skip = {t("exp_filters", lang), t("exp_source", lang)}
+    rows = [f"{label}: {value}" for label, value in about.rows()[1:7] if label not in skip]
     rows.append(t("deck_small_n_rule", lang, limit=SMALL_N))
     _text(s, [(r, _fit_size(" ".join(rows), f.body[2], f.body[3], 16, smallest=11, lines_max=40), False)
               for r in rows], f.body)
     _source(s, source, f)
-    _notes(s, " ".join([*rows, caveat]))
+    _notes(s, " ".join([*rows, f"{t('exp_source', lang)}: {source}.", caveat]))
 
     prs.core_properties.title = t("exp_pack_title", lang, selection=b.selection)
     prs.core_properties.author = "Tillsynskartan"
