@@ -97,9 +97,17 @@ def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name
         _table_buttons(item.table, item.kind, about, base, key, lang)
 
 
+def _stored_template() -> bytes | None:
+    """The slide template an administrator uploaded (None: the default template)."""
+    from dashboard.export import bundle as export_bundle
+
+    return export_bundle.stored_template()
+
+
 def pack(f: Filters) -> None:
-    """The presentation of the current selection (country, region or municipality) and, when a
-    region is chosen, the region's attachment (DOCX)."""
+    """The presentation of the current selection (country, region or municipality) in the uploaded
+    template's look, the full list beside it (XLSX), and, when a region is chosen, the region's
+    attachment (DOCX). The deck's charts are native PowerPoint charts: no Chromium needed."""
     lang = f.lang
     units, answers, status = ui.round_tables(f.round)
     others = tuple(r for r in example_rounds(f) if r != f.round)
@@ -108,9 +116,44 @@ def pack(f: Filters) -> None:
         return export.build(units, answers, f.round, f.region, f.kommun, lang, f.typ, status=status,
                             example_rounds=others)
 
+    base = export.file_base(f.round, f.region, f.kommun)
     with st.container(horizontal=True, gap="small", key="dl_pack_row"):
-        _button("dl_pptx", lambda: export.pptx_pack(bundle()), f"{export.file_base(f.round, f.region, f.kommun)}.pptx",
-                "pptx", "dl_pack_pptx", lang, disabled=not _images_possible())
+        _button("dl_pptx", lambda: export.pptx_pack(bundle(), _stored_template()), f"{base}.pptx", "pptx",
+                "dl_pack_pptx", lang)
+        _button("dl_full_list", lambda: export.full_list_xlsx(bundle()), f"{base}.xlsx", "xlsx",
+                "dl_pack_xlsx", lang)
         if f.region:
             _button("dl_docx", lambda: export.bundle_docx(bundle()), export.attachment_name(f.round, f.region),
                     "docx", "dl_pack_docx", lang)
+
+
+def template_admin(lang: str) -> None:
+    """The slide template upload for administrators (the Import page calls this after its admin gate):
+    decks then use the template's master, layouts, theme fonts and colours."""
+    from dashboard import store
+    from dashboard.export import template
+
+    t = i18n.t
+    st.header(t("deck_template_heading", lang))
+    st.caption(t("deck_template_help", lang))
+    s = store.Store()
+    current = s.documents(template.STORE_KIND)
+    if len(current):
+        st.caption(t("deck_template_current", lang, name=ui.plain(f"{current['name'].iloc[0]} "
+                                                                   f"({current['updated_at'].iloc[0]})")))
+    else:
+        st.caption(t("deck_template_none", lang))
+    upload = st.file_uploader(t("deck_template_heading", lang), type=["pptx"], key="deck_template_file")
+    if upload is not None:
+        data = upload.getvalue()
+        try:
+            names = template.check(data)
+        except export.ExportError as exc:
+            st.error(t("deck_template_bad", lang, error=ui.plain(str(exc))))
+        else:
+            if s.get_document(template.STORE_KIND, template.STORE_NAME) != data:  # not again on every rerun
+                s.put_document(template.STORE_KIND, template.STORE_NAME, data)
+            st.success(t("deck_template_saved", lang, layouts=ui.plain(" / ".join(names))))
+    if len(current) and st.button(t("deck_template_remove", lang), key="deck_template_remove"):
+        s.delete_document(template.STORE_KIND, template.STORE_NAME)
+        st.rerun()

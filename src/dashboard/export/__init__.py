@@ -40,7 +40,7 @@ from dashboard.export.render import (
     map_svg,
 )
 from dashboard.export.selection import Bundle, ChartItem, MapItem, build, bundle, map_item
-from dashboard.export.slides import headline_notes, pptx_pack
+from dashboard.export.slides import full_list_xlsx, headline_notes, pptx_pack
 from dashboard.export.tables import (
     KOMMUNER,
     PROVISION_TREND,
@@ -64,7 +64,7 @@ __all__ = [
     "TYP_CHOICES", "UNITS", "UNIT_PLURAL", "UNIT_TYPES", "About", "Bundle", "ChartItem", "ExportError", "MapItem",
     "SelectionError", "TableKind", "about_for", "example_rounds", "attachment_name", "browser_path", "build", "bundle",
     "bundle_docx", "chart_png", "chart_svg", "cli_main", "close_renderer", "figure_title", "file_base",
-    "headline_notes", "kommun_table", "map_figure", "map_item", "map_measure", "map_png", "map_svg", "map_table",
+    "full_list_xlsx", "headline_notes", "kommun_table", "map_figure", "map_item", "map_measure", "map_png", "map_svg", "map_table",
     "neutralise", "pptx_pack", "provision_table", "provision_trend_table", "region_docx", "region_table",
     "scope_name", "subtitle", "table_csv", "table_xlsx", "tables_xlsx", "trend_table", "units_table",
     "units_word", "write_kind",
