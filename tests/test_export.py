@@ -765,7 +765,7 @@ def _overflows(prs, pages) -> list[str]:
 
 
 @needs_libreoffice
-@pytest.mark.parametrize("selection", [{"region": "18"}, {"kommun": "1880"}, {"region": "18", "lang": "en"}])
+@pytest.mark.parametrize("selection", [{}, {"region": "18"}, {"kommun": "1880"}, {"region": "18", "lang": "en"}])
 def test_rendered_slides_have_no_text_outside_its_box(tmp_path, example, selection):
     units, answers = example
     b = export.build(units, answers, demo.ROUND, **selection)

@@ -25,7 +25,7 @@ from dashboard import aggregate, charts, i18n, reference
 from dashboard.export import tables, template
 from dashboard.export.common import unescape, units_word, xml_safe
 from dashboard.export.files import tables_xlsx
-from dashboard.export.render import map_png
+from dashboard.export.render import map_figure, map_png, mpl_lock
 from dashboard.export.selection import Bundle
 
 SMALL_N = aggregate.SMALL_N
@@ -340,12 +340,30 @@ def chart_specs(b: Bundle) -> list[ChartSpec | PictureSpec]:
 
 
 def map_spec(b: Bundle) -> PictureSpec | None:
-    """The country's regions map (n is large per region); a picture, as PowerPoint has no map chart."""
+    """The country's regions map (n is large per region); a picture, as PowerPoint has no map chart.
+    Drawn without its own title and source: the slide has them once."""
     item = next((m for m in b.maps if m.level == "region"), None)
     if item is None:
         return None
-    notes = i18n.t("exp_notes_map", b.lang, title_lc=item.title[:1].lower() + item.title[1:], caption=item.caption)
-    return PictureSpec(item.key, item.title, lambda: map_png(item.figure), f"{item.title}. {item.caption}", notes)
+    lang, t = b.lang, i18n.t
+    words = units_word(item.unit_type, lang)
+    legend = f"{t('share_not_all', lang)}, {words}"
+    table = item.table
+    ok = table[table["n_responded"] >= SMALL_N].dropna(subset=["share_not_all"]).sort_values("share_not_all")
+    title = item.title
+    if len(ok) >= 2:
+        lo, hi = ok.iloc[0], ok.iloc[-1]
+        title = t("deck_title_map", lang, units=words,
+                  lo=_count_label(int(lo["n_not_all"]), int(lo["n_responded"]), lang), lo_name=lo["region"],
+                  hi=_count_label(int(hi["n_not_all"]), int(hi["n_responded"]), lang), hi_name=hi["region"])
+    notes = t("exp_notes_map", lang, title_lc=item.title[:1].lower() + item.title[1:], caption=item.caption)
+
+    def png() -> bytes:
+        with mpl_lock:
+            fig = map_figure(table, "region", "", "", "", lang, None, legend)
+        return map_png(fig)
+
+    return PictureSpec(item.key, title, png, f"{item.title}. {item.caption}", notes)
 
 
 def no_rule_units(b: Bundle) -> pd.DataFrame:
