@@ -793,3 +793,17 @@ def test_the_overflow_check_catches_an_overflowing_box(tmp_path, example):
     pages = _pdf_words(_soffice_pdf(tmp_path, buf.getvalue()))
     problems = _overflows(prs, pages)
     assert any("överflöd" in p and "not inside its box" in p for p in problems), problems
+
+
+def test_region_bar_download_gives_no_bar_to_a_region_with_too_few_units(example):
+    """Gotland has one social welfare committee: its count, never a lone 100 % (or 0 %) bar."""
+    units, answers = example
+    b = export.build(units, answers, demo.ROUND, typ="socialnamnd")
+    fig = next(c for c in b.charts if c.key == "regioner-socialnamnd").figure
+    bars = fig.data[0]
+    ys = list(bars.y)
+    i = next(j for j, y in enumerate(ys) if str(y).startswith("Gotland"))
+    assert ys[i] in ("Gotland (1 av 1)", "Gotland (0 av 1)")
+    assert bars.x[i] != bars.x[i]  # NaN: no bar
+    big = [j for j, y in enumerate(ys) if "(" not in str(y)]
+    assert all(bars.x[j] == bars.x[j] for j in big) and len(big) == 20

@@ -67,8 +67,18 @@ def source_line(lang: str, synthetic: bool, round_name: str, example_rounds: Ite
 def region_bar(reg: pd.DataFrame, lang: str, title: str, subtitle: str, source: str,
                selected: str = "") -> go.Figure:
     """Share not following all rules per region, sorted, with the country level marked."""
+    from dashboard.aggregate import SMALL_N
+
     df = reg.dropna(subset=["share_not_all"]).sort_values("share_not_all", ascending=True)
-    labels = [i18n.fmt_share(k, n, lang) for k, n in zip(df["n_not_all"], df["n_responded"], strict=True)]
+    # fewer than SMALL_N responding: no bar (a 1-of-1 would fill it), the count beside the name
+    small = df["n_responded"] < SMALL_N
+    df = pd.concat([df[small], df[~small]])
+    df = df.assign(region_short=[f"{name} ({i18n.t('share_of_count', lang, k=int(k), n=int(n))})" if sm else name
+                                 for name, k, n, sm in zip(df["region_short"], df["n_not_all"], df["n_responded"],
+                                                           small.loc[df.index], strict=True)],
+                   share_not_all=df["share_not_all"].where(~small.loc[df.index]))
+    labels = ["" if sm else i18n.fmt_share(k, n, lang) for k, n, sm in
+              zip(df["n_not_all"], df["n_responded"], small.loc[df.index], strict=True)]
     colours = [BAR_SELECTED if c == selected else BAR for c in df["region_kod"]]
     fig = go.Figure(go.Bar(
         x=df["share_not_all"] * 100, y=df["region_short"], orientation="h", marker_color=colours,

@@ -159,6 +159,9 @@ def _export_figure(fig: go.Figure) -> go.Figure:
     # Legible on a projector: at 1920×1080 the body text is 24 px and the title 33 px.
     out.update_layout(width=CHART_WIDTH, height=CHART_HEIGHT, autosize=False, font={"size": EXPORT_FONT})
     out.update_layout(title_font={"size": EXPORT_FONT + 6})
+    for note in out.layout.annotations or ():  # the source line and the country label
+        if note.font is not None and note.font.size is not None and note.font.size < EXPORT_FONT - 2:
+            note.font.size = EXPORT_FONT - 2
     return out
 
 
