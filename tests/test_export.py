@@ -807,3 +807,22 @@ def test_region_bar_download_gives_no_bar_to_a_region_with_too_few_units(example
     assert bars.x[i] != bars.x[i]  # NaN: no bar
     big = [j for j, y in enumerate(ys) if "(" not in str(y)]
     assert all(bars.x[j] == bars.x[j] for j in big) and len(big) == 20
+
+
+def test_trend_slide_is_a_native_line_chart_of_every_round(example):
+    from dashboard import rounds
+
+    units, answers = example
+    ru, ra = _real(units, answers, "2025")
+    b = export.build(ru, ra, "2025", region="18", example_rounds=(demo.ROUND,))
+    status23 = aggregate.unit_status(units, answers)
+    b.trend_statuses = {demo.ROUND: status23, "2025": b.status}
+    prs = Presentation(io.BytesIO(export.pptx_pack(b)))
+    lines = [c for s in _chart_slides(prs) for c in _charts(s) if c.chart_type == 65]  # XL_CHART_TYPE.LINE_MARKERS
+    assert len(lines) == 1
+    trend = rounds.trend(b.trend_statuses, "vardcentral", "18")
+    got = _series(lines[0])
+    assert list(lines[0].plots[0].categories) == ["2023", "2025"]
+    want = trend[trend["scope"] == "18"]["share_not_all"].mul(100).round(1).tolist()
+    assert got["Region Örebro län"] == pytest.approx(want)
+    assert all(_sources(s) == [b.source] for s in prs.slides) and "exempeldata (2023)" in b.source

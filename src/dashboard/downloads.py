@@ -110,11 +110,16 @@ def pack(f: Filters) -> None:
     attachment (DOCX). The deck's charts are native PowerPoint charts: no Chromium needed."""
     lang = f.lang
     units, answers, status = ui.round_tables(f.round)
-    others = tuple(r for r in example_rounds(f) if r != f.round)
+    names = ui.rounds()["round"].astype(str).tolist()
+    # with two or more rounds the deck has a trend slide, which draws on every round
+    others = tuple(r for r in example_rounds(f, every_round=len(names) > 1) if r != f.round)
 
     def bundle() -> export.Bundle:
-        return export.build(units, answers, f.round, f.region, f.kommun, lang, f.typ, status=status,
-                            example_rounds=others)
+        b = export.build(units, answers, f.round, f.region, f.kommun, lang, f.typ, status=status,
+                         example_rounds=others)
+        if len(names) > 1:
+            b.trend_statuses = {r: ui.round_tables(r)[2] for r in names}
+        return b
 
     base = export.file_base(f.round, f.region, f.kommun)
     with st.container(horizontal=True, gap="small", key="dl_pack_row"):

@@ -36,7 +36,8 @@ def subtitle(f: Filters, unit_type: str, n: int, region: str = "", kommun: str =
 
 
 def source(f: Filters) -> str:
-    return charts.source_line(f.lang, ui.is_synthetic(ui.round_tables(f.round)[0]), f.round)
+    shown = downloads.example_rounds(f)  # the compared round is in view too (exports engineer)
+    return charts.source_line(f.lang, bool(shown), f.round, shown)
 
 
 def scope_units(f: Filters, unit_types: list[str] | None = None, region: str = "", kommun: str = "") -> pd.DataFrame:
