@@ -328,7 +328,7 @@ def chart_specs(b: Bundle) -> list[ChartSpec | PictureSpec]:
         out += [provision_chart(b, u) for u in b.unit_types]
         out += [kommun_chart(b, first), region_chart(b, first)]
     elif b.region:
-        out += [region_chart(b, first), kommun_chart(b, first) if vc else None, provision_chart(b, first)]
+        out += [region_chart(b, first), kommun_chart(b, first), provision_chart(b, first)]
         out += [trend_chart(b, first)]
         out += [region_chart(b, u) for u in b.unit_types if u != first]
         out += [provision_chart(b, u) for u in b.unit_types if u != first]
