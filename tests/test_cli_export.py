@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from pptx import Presentation
 from dashboard import aggregate, datasets, demo, reference
 from dashboard.cli import main
 
-needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").is_file(), reason="needs Chromium")
+# Skips on a developer machine without Chromium; in CI (CI=true) runs and fails, as tests/e2e do.
+needs_chromium = pytest.mark.skipif(os.environ.get("CI", "").lower() != "true" and not Path("/usr/bin/chromium").is_file(),
+                                    reason="needs Chromium")
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +81,6 @@ def test_xlsx_to_one_workbook(tmp_path, capsys):
     assert wb["enheter"].max_row == 1 + 1136 + 290
 
 
-@needs_chromium
 def test_pptx_and_docx(tmp_path, capsys):
     code, written, err = _run(capsys, "pptx", "--region", "23", "--out", str(tmp_path / "pack.pptx"))
     assert code == 0, err

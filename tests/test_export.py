@@ -642,7 +642,6 @@ def test_template_admin_shows_the_stored_template(tmp_path, monkeypatch):
     assert store.Store().get_document(template.STORE_KIND, template.STORE_NAME) is None
 
 
-@needs_chromium
 def test_control_characters_in_names_do_not_break_office_files(example):
     units, answers = example
     units = units.copy()
