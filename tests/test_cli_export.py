@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,14 @@ def test_english_pptx_from_the_cli(tmp_path, capsys):
     assert code == 0, err
     titles = [s.shapes.title.text_frame.text for s in Presentation(written[0]).slides]
     assert titles[-1] == "Method and sources" and "health centres" in titles[1]
+
+
+@needs_chromium
+def test_chart_images_for_slides_carry_the_deck_s_finding_titles(tmp_path, capsys):
+    code, written, err = _run(capsys, "chart", "--region", "18", "--typ", "vardcentral", "--out", str(tmp_path))
+    assert code == 0, err
+    svg = (tmp_path / "tillsyn_2023_region-18_regioner-vardcentral.svg").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+    assert "Region Örebro län: 20 av 27 vårdcentraler" in text and "högst andel i landet" in text
+    png = Image.open(tmp_path / "tillsyn_2023_region-18_regioner-vardcentral.png")
+    assert png.size == (1920, 1080)

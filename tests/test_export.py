@@ -825,3 +825,17 @@ def test_trend_slide_is_a_native_line_chart_of_every_round(example):
     want = trend[trend["scope"] == "18"]["share_not_all"].mul(100).round(1).tolist()
     assert got["Region Örebro län"] == pytest.approx(want)
     assert all(_sources(s) == [b.source] for s in prs.slides) and "exempeldata (2023)" in b.source
+
+
+def test_chart_images_for_slides_take_the_finding_title(example):
+    from dashboard.export import slides
+
+    units, answers = example
+    b = export.build(units, answers, demo.ROUND, region="18")
+    titles = slides.finding_titles(b)
+    want = "Region Örebro län: 20 av 27 vårdcentraler följer inte alla regler eller vet inte – högst andel i landet"
+    assert titles["regioner-vardcentral"] == want
+    fig = slides.with_title(b.charts[0].figure, want)
+    text = fig.layout.title.text
+    assert text.replace("<br>", " ").startswith(want) and "<sup>Omgång 2023" in text
+    assert max(len(line) for line in text.split("<br>")[:2]) <= 80  # wrapped to fit 16:9

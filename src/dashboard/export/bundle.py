@@ -16,7 +16,7 @@ from dashboard.export.files import table_csv, table_xlsx, tables_xlsx
 from dashboard.export.letter import attachment_name, bundle_docx
 from dashboard.export.render import chart_png, chart_svg, map_png, map_svg
 from dashboard.export.selection import Bundle, bundle
-from dashboard.export.slides import full_list_xlsx, pptx_pack
+from dashboard.export.slides import finding_titles, full_list_xlsx, pptx_pack, with_title
 
 KINDS = ("chart", "map", "csv", "xlsx", "pptx", "docx", "bilagor")
 
@@ -71,11 +71,13 @@ def write_kind(kind: str, b: Bundle, out: Path, template_bytes: bytes | None = N
     if kind in ("chart", "map"):
         d = _target_dir(out, lang)
         png, svg = (chart_png, chart_svg) if kind == "chart" else (map_png, map_svg)
+        findings = finding_titles(b) if kind == "chart" else {}
         for item in b.charts if kind == "chart" else b.maps:
             base = b.base(item.key)
-            written.append(_write(d / f"{base}.png", png(item.figure)))
-            written.append(_write(d / f"{base}@2x.png", png(item.figure, 2)))
-            written.append(_write(d / f"{base}.svg", svg(item.figure)))
+            figure = with_title(item.figure, findings[item.key]) if item.key in findings else item.figure
+            written.append(_write(d / f"{base}.png", png(figure)))
+            written.append(_write(d / f"{base}@2x.png", png(figure, 2)))
+            written.append(_write(d / f"{base}.svg", svg(figure)))
     elif kind == "csv":
         d = _target_dir(out, lang)
         titles = {i.key: i.title for i in [*b.charts, *b.maps]}

@@ -366,6 +366,26 @@ def map_spec(b: Bundle) -> PictureSpec | None:
     return PictureSpec(item.key, title, png, f"{item.title}. {item.caption}", notes)
 
 
+def finding_titles(b: Bundle) -> dict[str, str]:
+    """The deck's finding titles by chart key, so a chart image for a slide says the same."""
+    return {spec.key: spec.title for spec in chart_specs(b) if isinstance(spec, ChartSpec)}
+
+
+def with_title(fig: Any, title: str, width: int = 80) -> Any:
+    """A copy of a plotly chart with ``title`` (wrapped for a 16:9 image) over its own subtitle."""
+    import textwrap
+
+    import plotly.graph_objects as go
+
+    old = fig.layout.title.text or ""
+    sub = old.split("<br>", 1)[1] if "<br>" in old else ""
+    lines = textwrap.wrap(title, width)
+    out = go.Figure(fig)
+    out.update_layout(title_text="<br>".join(lines) + (f"<br>{sub}" if sub else ""),
+                      margin={"t": 60 + 34 * len(lines)})
+    return out
+
+
 def no_rule_units(b: Bundle) -> pd.DataFrame:
     """The units of the selection that follow none of the rules (or do not know): the table slide."""
     s = b.scope_status
