@@ -839,3 +839,21 @@ def test_chart_images_for_slides_take_the_finding_title(example):
     text = fig.layout.title.text
     assert text.replace("<br>", " ").startswith(want) and "<sup>Omgång 2023" in text
     assert max(len(line) for line in text.split("<br>")[:2]) <= 80  # wrapped to fit 16:9
+
+
+def test_provision_chart_of_a_two_unit_municipality_shows_counts_not_shares(example):
+    from dashboard import charts
+
+    units, answers = example
+    vc = units[units["unit_type"] == "vardcentral"].groupby("kommun_kod").size()
+    code = str(vc[vc == 2].index[0])
+    b = export.build(units, answers, demo.ROUND, kommun=code, typ="vardcentral")
+    prov = b.provisions("vardcentral")
+    fig = charts.provision_bar(prov, "sv", "t", "s", "k")
+    ja = next(tr for tr in fig.data if tr.name == "Ja")
+    assert list(ja.x) == prov["n_ja"].iloc[::-1].tolist()  # counts
+    assert max(max(tr.x) for tr in fig.data if tr.type == "bar") <= 2
+    assert fig.layout.xaxis.range[1] == 2 and "Antal enheter" in fig.layout.xaxis.title.text
+    big = charts.provision_bar(export.build(units, answers, demo.ROUND, region="18").provisions("vardcentral"),
+                               "sv", "t", "s", "k")
+    assert big.layout.xaxis.title.text == "%" and len(big.data) == 5  # shares, with the country marked

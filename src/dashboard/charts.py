@@ -96,26 +96,39 @@ def region_bar(reg: pd.DataFrame, lang: str, title: str, subtitle: str, source: 
 
 
 def provision_bar(prov: pd.DataFrame, lang: str, title: str, subtitle: str, source: str) -> go.Figure:
-    """Answers per provision as stacked bars (ja / nej / vet ej / inget svar), country share marked."""
+    """Answers per provision as stacked bars (ja / nej / vet ej / inget svar), country share marked.
+
+    With fewer than ``aggregate.SMALL_N`` responding units the bars are counts, not shares (2 of 2
+    would read as 100 %), and the country's share is left out: it is not comparable with a count."""
+    from dashboard.aggregate import SMALL_N
+
     title_col = "title_en" if lang == "en" else "title_sv"
     df = prov.iloc[::-1]
+    n_max = int(df["n"].max()) if len(df) else 0
+    counts = n_max < SMALL_N
     ylabels = [f"{p} {t}" + (" *" if ga else "") for p, t, ga in
                zip(df["provision_id"], df[title_col], df["general_advice"], strict=True)]
     fig = go.Figure()
     for answer in ("ja", "nej", "vet_ej", "saknas"):
         share = df[f"n_{answer}"] / df["n"].where(df["n"] > 0) * 100
         fig.add_trace(go.Bar(
-            x=share, y=ylabels, orientation="h", name=i18n.t(answer, lang),
+            x=df[f"n_{answer}"] if counts else share, y=ylabels, orientation="h", name=i18n.t(answer, lang),
             marker={"color": ANSWER_COLOURS[answer], "pattern": {"shape": ANSWER_PATTERNS[answer]}},
-            customdata=df[f"n_{answer}"], hovertemplate="%{y}: %{customdata} (%{x:.0f} %)<extra>" + i18n.t(answer, lang) + "</extra>",
+            customdata=df[f"n_{answer}"],
+            hovertemplate=("%{y}: %{customdata}" if counts else "%{y}: %{customdata} (%{x:.0f} %)")
+            + "<extra>" + i18n.t(answer, lang) + "</extra>",
         ))
-    fig.add_trace(go.Scatter(
-        x=100 - df["country_share_not_ja"] * 100, y=ylabels, mode="markers",
-        marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": COUNTRY}},
-        name=f"{i18n.t('country', lang)}: {i18n.t('ja', lang).lower()}", hovertemplate="%{x:.0f} %<extra></extra>",
-    ))
+    if not counts:
+        fig.add_trace(go.Scatter(
+            x=100 - df["country_share_not_ja"] * 100, y=ylabels, mode="markers",
+            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": COUNTRY}},
+            name=f"{i18n.t('country', lang)}: {i18n.t('ja', lang).lower()}", hovertemplate="%{x:.0f} %<extra></extra>",
+        ))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="%", range=[0, 100])
+    if counts:
+        fig.update_xaxes(title=i18n.t("chart_count_axis", lang, limit=SMALL_N), range=[0, max(n_max, 1)], dtick=1)
+    else:
+        fig.update_xaxes(title="%", range=[0, 100])
     return layout(fig, title, subtitle, source, height=max(380, 44 * len(df) + 170))
 
 
