@@ -764,11 +764,14 @@ def _overflows(prs, pages) -> list[str]:
 
 
 @needs_libreoffice
-@pytest.mark.parametrize("selection", [{}, {"region": "18"}, {"kommun": "1880"}, {"region": "18", "lang": "en"}])
+@pytest.mark.parametrize("selection", [{}, {"region": "18"}, {"kommun": "1880"}, {"region": "18", "lang": "en"},
+                                       {"region": "18", "template": True}])
 def test_rendered_slides_have_no_text_outside_its_box(tmp_path, example, selection):
     units, answers = example
+    selection = dict(selection)
+    mall = _custom_template(tmp_path / "mall.pptx") if selection.pop("template", False) else None
     b = export.build(units, answers, demo.ROUND, **selection)
-    data = export.pptx_pack(b)
+    data = export.pptx_pack(b, mall)
     pdf = _soffice_pdf(tmp_path, data)
     prs = Presentation(io.BytesIO(data))
     pages = _pdf_words(pdf)
