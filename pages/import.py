@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, i18n, importer, store, ui
+from dashboard import cache, downloads, i18n, importer, store, ui
 
 f = ui.filters()
 lang = f.lang
@@ -59,3 +59,6 @@ else:
         st.rerun()
 st.header(i18n.t("import_log", lang))
 st.dataframe(store.Store().import_log().rename(columns=ui.column_names(lang)), hide_index=True, width="stretch")
+
+# The slide template for presentations (exports engineer): admin only, as this page stops before.
+downloads.template_admin(lang)

@@ -15,6 +15,6 @@ if f.jamfor:
                    {"": i18n.t("share_not_all", f.lang),
                     "forandring": i18n.t("change_legend", f.lang)}.get, f)
 views.map_section(f, level, key="map", region=f.region, kommun=f.kommun)
-downloads.map_files(f, level, region=f.region, kommun=f.kommun)
+downloads.map_buttons(f, level, region=f.region, kommun=f.kommun)
 if f.region:
     views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="map_units")

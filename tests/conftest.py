@@ -25,6 +25,7 @@ TOOLS = {
     "chromium": ("Chromium (Debian package chromium)",
                  lambda: any(Path(p).is_file() for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser"))),
     "soffice": ("LibreOffice (soffice)", lambda: shutil.which("soffice") is not None),
+    "pdftotext": ("poppler-utils (pdftotext)", lambda: shutil.which("pdftotext") is not None),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -78,12 +79,12 @@ def test_xlsx_to_one_workbook(tmp_path, capsys):
     assert wb["enheter"].max_row == 1 + 1136 + 290
 
 
-@needs_chromium
 def test_pptx_and_docx(tmp_path, capsys):
     code, written, err = _run(capsys, "pptx", "--region", "23", "--out", str(tmp_path / "pack.pptx"))
     assert code == 0, err
-    assert written == [str(tmp_path / "pack.pptx")]
+    assert written == [str(tmp_path / "pack.pptx"), str(tmp_path / "pack.xlsx")]  # the full list beside it
     assert len(Presentation(tmp_path / "pack.pptx").slides) >= 7
+    assert "Följer ingen regel" in load_workbook(tmp_path / "pack.xlsx").sheetnames
     code, written, err = _run(capsys, "docx", "--kommun", "2380", "--out", str(tmp_path))
     assert code == 0, err
     assert Path(written[0]).name == "bilaga_2023_23-jamtland-harjedalen.docx"
@@ -126,3 +127,54 @@ def test_unwritable_path_exits_2(tmp_path, capsys):
     assert err == f"Kan inte skriva till {blocker / 'sub'}.\n"
     code, _, err = _run(capsys, "bilagor", "--out", str(blocker))
     assert code == 2 and err == f"{blocker} är en fil; ange en katalog med --out.\n"
+
+
+def _swedish_template(path: Path) -> Path:
+    prs = Presentation()
+    for layout in prs.slide_layouts:
+        layout.name = {"Title Slide": "Rubrikbild", "Title and Content": "Rubrik och innehåll"}.get(layout.name,
+                                                                                                 layout.name)
+    prs.save(path)
+    return path
+
+
+def test_pptx_with_a_template_file_and_with_the_uploaded_one(tmp_path, capsys):
+    from dashboard import store
+    from dashboard.export import template
+
+    mall = _swedish_template(tmp_path / "mall.pptx")
+    code, written, err = _run(capsys, "pptx", "--region", "18", "--template", str(mall), "--out", str(tmp_path / "a"))
+    assert code == 0, err
+    prs = Presentation(written[0])
+    assert [s.slide_layout.name for s in prs.slides][:2] == ["Rubrikbild", "Rubrik och innehåll"]
+    # no --template: the one an administrator uploaded
+    store.Store().put_document(template.STORE_KIND, template.STORE_NAME, mall.read_bytes())
+    code, written, err = _run(capsys, "pptx", "--region", "18", "--out", str(tmp_path / "b"))
+    assert code == 0, err
+    assert Presentation(written[0]).slides[0].slide_layout.name == "Rubrikbild"
+
+
+def test_pptx_with_an_unreadable_template_is_one_sentence(tmp_path, capsys):
+    bad = tmp_path / "mall.pptx"
+    bad.write_text("inte en presentation")
+    code, written, err = _run(capsys, "pptx", "--region", "18", "--template", str(bad), "--out", str(tmp_path))
+    assert code == 2 and written == []
+    assert err.strip() == f"Mallen {bad} kan inte läsas."
+
+
+def test_english_pptx_from_the_cli(tmp_path, capsys):
+    code, written, err = _run(capsys, "pptx", "--region", "18", "--lang", "en", "--out", str(tmp_path))
+    assert code == 0, err
+    titles = [s.shapes.title.text_frame.text for s in Presentation(written[0]).slides]
+    assert titles[-1] == "Method and sources" and "health centres" in titles[1]
+
+
+@needs_chromium
+def test_chart_images_for_slides_carry_the_deck_s_finding_titles(tmp_path, capsys):
+    code, written, err = _run(capsys, "chart", "--region", "18", "--typ", "vardcentral", "--out", str(tmp_path))
+    assert code == 0, err
+    svg = (tmp_path / "tillsyn_2023_region-18_regioner-vardcentral.svg").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+    assert "Region Örebro län: 20 av 27 vårdcentraler" in text and "högst andel i landet" in text
+    png = Image.open(tmp_path / "tillsyn_2023_region-18_regioner-vardcentral.png")
+    assert png.size == (1920, 1080)

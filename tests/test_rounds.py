@@ -156,7 +156,7 @@ def test_trend_tables_export_with_people_headers(example):
     from dashboard import export
 
     _, _, status = example
-    table = export.tidy(rounds.trend({"2023": status, "2025": status}, "vardcentral", "18"), "sv")
+    table = export.TREND.people(rounds.trend({"2023": status, "2025": status}, "vardcentral", "18"), "sv")
     assert list(table.columns) == ["Omgång", "Område", "Svarat", "Inte alla / vet ej", "Andel inte alla / vet ej (%)"]
     assert table["Område"].tolist() == ["Riket", "Region Örebro län"] * 2
     assert table["Andel inte alla / vet ej (%)"].tolist()[:2] == [37.9, 74.1]

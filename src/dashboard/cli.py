@@ -173,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--typ", default="alla", help="alla, vardcentral eller socialnamnd")
     x.add_argument("--lang", choices=i18n.LANGS, default="sv")
     x.add_argument("--out", required=True, help="katalog eller fil att skriva till")
+    x.add_argument("--template", default="", help="pptx: organisationens mall (.pptx); annars den som en "
+                                                   "administratör laddat upp, eller standardmallen")
     x.set_defaults(func=cmd_export)
 
     bn = sub.add_parser("bench", help="mät prestanda sida vid sida med en hello world-app (kräver Chromium "

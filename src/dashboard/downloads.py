@@ -19,28 +19,6 @@ import streamlit as st
 from dashboard import cache, export, i18n, ui
 from dashboard.state import Filters
 
-i18n.register({
-    "dl_png": ("PNG", "PNG"),
-    "dl_png2": ("PNG 2×", "PNG 2×"),
-    "dl_svg": ("SVG", "SVG"),
-    "dl_csv": ("CSV", "CSV"),
-    "dl_xlsx": ("Excel", "Excel"),
-    "dl_pptx": ("Presentation (PPTX)", "Presentation (PPTX)"),
-    "dl_docx": ("Bilaga till regionen (DOCX)", "Attachment for the region (DOCX)"),
-    "dl_help_png": ("Bild 1920×1080 med rubrik, urval och källa", "Image 1920×1080 with title, selection and source"),
-    "dl_help_png2": ("Bild 3840×2160 för tryck", "Image 3840×2160 for print"),
-    "dl_help_svg": ("Vektorbild som kan skalas", "Scalable vector image"),
-    "dl_help_csv": ("Tabellen bakom bilden, för Excel (semikolon, UTF-8)",
-                    "The table behind the image, for Excel (semicolon, UTF-8)"),
-    "dl_help_xlsx": ("Tabellen bakom bilden med fliken Om data", "The table behind the image with an About sheet"),
-    "dl_help_pptx": ("Bildspel för urvalet: nyckeltal, karta, diagram, tabell och metod",
-                     "Slides for the selection: key figures, map, charts, table and method"),
-    "dl_help_docx": ("Bilaga som i IVO:s brev: vårdcentralerna som svarat och regionens resultat mot riket",
-                     "Attachment as in IVO's letter: the health centres that answered and the region against the country"),
-    "dl_no_chromium": ("Bildexport kräver Chromium på servern", "Image export needs Chromium on the server"),
-    "dl_heading": ("Ladda ner", "Download"),
-})
-
 
 @lru_cache(maxsize=1)
 def _images_possible() -> bool:
@@ -52,9 +30,16 @@ def _images_possible() -> bool:
     return True
 
 
-def _about(f: Filters, title: str) -> export.About:
-    synthetic = cache.rounds_in_view(f).any_synthetic  # any round the view draws on
-    return export.about_for(f.round, f.lang, synthetic, f.region, f.kommun, f.typ, title)
+def example_rounds(f: Filters, *more: str, every_round: bool = False) -> tuple[str, ...]:
+    """The example rounds among the rounds in view: the selected, the compared (``f.jamfor``), any
+    ``more`` (the risk page's previous round) and, for trends, every stored round."""
+    trend = cache.trend_rounds() if every_round else ()
+    return cache.rounds_in_view(f, *more, *trend).examples
+
+
+def _about(f: Filters, title: str, every_round: bool = False) -> export.About:
+    ex = example_rounds(f, every_round=every_round)
+    return export.about_for(f.round, f.lang, bool(ex), f.region, f.kommun, f.typ, title, ex)
 
 
 def _button(label_key: str, data: Callable[[], bytes], file_name: str, fmt: str, key: str, lang: str,
@@ -65,24 +50,27 @@ def _button(label_key: str, data: Callable[[], bytes], file_name: str, fmt: str,
                        disabled=disabled)
 
 
-def _table_buttons(table: pd.DataFrame, about: export.About, base: str, key: str, lang: str) -> None:
-    _button("dl_csv", lambda: export.table_csv(export.tidy(table, lang), about), f"{base}.csv", "csv",
+def _table_buttons(table: pd.DataFrame, kind: export.TableKind, about: export.About, base: str, key: str,
+                   lang: str) -> None:
+    _button("dl_csv", lambda: export.table_csv(kind.people(table, lang), about), f"{base}.csv", "csv",
             f"{key}_csv", lang)
-    _button("dl_xlsx", lambda: export.table_xlsx(export.tidy(table, lang), about), f"{base}.xlsx", "xlsx",
+    _button("dl_xlsx", lambda: export.table_xlsx(kind.people(table, lang), about), f"{base}.xlsx", "xlsx",
             f"{key}_xlsx", lang)
 
 
-def chart(fig: go.Figure | None, table: pd.DataFrame, name: str, f: Filters,
+def chart(fig: go.Figure | None, table: pd.DataFrame, kind: export.TableKind, name: str, f: Filters,
           about: export.About | None = None) -> None:
     """PNG, PNG 2×, SVG, CSV and Excel buttons for one chart.
 
-    ``table``: the frame the chart was drawn from (``by_region``, ``by_kommun``, ``by_provision``
-    or ``unit_status`` rows: it is tidied for people); ``name``: a short id unique on the page,
+    ``table``: the frame the chart was drawn from; ``kind``: what it is (``export.REGIONS``,
+    ``export.KOMMUNER``, ``export.PROVISIONS``, ``export.TREND`` ...), which decides the columns
+    people get in the CSV/XLSX; ``name``: a short id unique on the page,
     e.g. ``"regioner-vardcentral"``, used in the file name and the widget keys. ``about``: a
     description of its own (the risk view's weights); ``fig`` None: a table with no chart drawn.
     """
     lang = f.lang
-    about = about or _about(f, export.figure_title(fig) if fig is not None else "")
+    about = about or _about(f, export.figure_title(fig) if fig is not None else "",
+                            every_round=kind in (export.TREND, export.PROVISION_TREND))
     base = export.file_base(f.round, f.region, f.kommun, name)
     key = f"dl_{name}"
     off = not _images_possible()
@@ -91,15 +79,16 @@ def chart(fig: go.Figure | None, table: pd.DataFrame, name: str, f: Filters,
             _button("dl_png", lambda: export.chart_png(fig), f"{base}.png", "png", f"{key}_png", lang, off)
             _button("dl_png2", lambda: export.chart_png(fig, 2), f"{base}@2x.png", "png", f"{key}_png2", lang, off)
             _button("dl_svg", lambda: export.chart_svg(fig), f"{base}.svg", "svg", f"{key}_svg", lang, off)
-        _table_buttons(table, about, base, key, lang)
+        _table_buttons(table, kind, about, base, key, lang)
 
 
-def map_files(f: Filters, level: str, region: str = "", kommun: str = "", name: str = "") -> None:
+def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name: str = "") -> None:
     """PNG, PNG 2×, SVG, CSV and Excel buttons for the map the page shows at ``level``
     (the same classes, areas and health centres; drawn with matplotlib only when clicked)."""
     lang = f.lang
-    units, _, status = ui.round_tables(f.round)
-    item = export.map_item(status, level, f.typ, lang, f.round, ui.is_synthetic(units), region, kommun)
+    units, _, status = cache.round_tables(f.round)
+    ex = example_rounds(f)
+    item = export.map_item(status, level, f.typ, lang, f.round, bool(ex), region, kommun, ex)
     about = _about(f, item.title)
     base = export.file_base(f.round, region, kommun, name or item.key)
     key = f"dl_{name or item.key}_{region}_{kommun}"
@@ -107,21 +96,71 @@ def map_files(f: Filters, level: str, region: str = "", kommun: str = "", name: 
         _button("dl_png", lambda: export.map_png(item.figure), f"{base}.png", "png", f"{key}_png", lang)
         _button("dl_png2", lambda: export.map_png(item.figure, 2), f"{base}@2x.png", "png", f"{key}_png2", lang)
         _button("dl_svg", lambda: export.map_svg(item.figure), f"{base}.svg", "svg", f"{key}_svg", lang)
-        _table_buttons(item.table, about, base, key, lang)
+        _table_buttons(item.table, item.kind, about, base, key, lang)
+
+
+def _stored_template() -> bytes | None:
+    """The slide template an administrator uploaded (None: the default template)."""
+    from dashboard.export import bundle as export_bundle
+
+    return export_bundle.stored_template()
 
 
 def pack(f: Filters) -> None:
-    """The presentation of the current selection (country, region or municipality) and, when a
-    region is chosen, the region's attachment (DOCX)."""
+    """The presentation of the current selection (country, region or municipality) in the uploaded
+    template's look, the full list beside it (XLSX), and, when a region is chosen, the region's
+    attachment (DOCX). The deck's charts are native PowerPoint charts: no Chromium needed."""
     lang = f.lang
-    units, answers, status = ui.round_tables(f.round)
+    units, answers, status = cache.round_tables(f.round)
+    names = cache.rounds()["round"].astype(str).tolist()
+    # with two or more rounds the deck has a trend slide, which draws on every round
+    others = tuple(r for r in example_rounds(f, every_round=len(names) > 1) if r != f.round)
 
     def bundle() -> export.Bundle:
-        return export.build(units, answers, f.round, f.region, f.kommun, lang, f.typ, status=status)
+        b = export.build(units, answers, f.round, f.region, f.kommun, lang, f.typ, status=status,
+                         example_rounds=others)
+        if len(names) > 1:
+            b.trend_statuses = {r: cache.round_tables(r).status for r in names}
+        return b
 
+    base = export.file_base(f.round, f.region, f.kommun)
     with st.container(horizontal=True, gap="small", key="dl_pack_row"):
-        _button("dl_pptx", lambda: export.pptx_pack(bundle()), f"{export.file_base(f.round, f.region, f.kommun)}.pptx",
-                "pptx", "dl_pack_pptx", lang, disabled=not _images_possible())
+        _button("dl_pptx", lambda: export.pptx_pack(bundle(), _stored_template()), f"{base}.pptx", "pptx",
+                "dl_pack_pptx", lang)
+        _button("dl_full_list", lambda: export.full_list_xlsx(bundle()), f"{base}.xlsx", "xlsx",
+                "dl_pack_xlsx", lang)
         if f.region:
             _button("dl_docx", lambda: export.bundle_docx(bundle()), export.attachment_name(f.round, f.region),
                     "docx", "dl_pack_docx", lang)
+
+
+def template_admin(lang: str) -> None:
+    """The slide template upload for administrators (the Import page calls this after its admin gate):
+    decks then use the template's master, layouts, theme fonts and colours."""
+    from dashboard import store
+    from dashboard.export import template
+
+    t = i18n.t
+    st.header(t("deck_template_heading", lang))
+    st.caption(t("deck_template_help", lang))
+    s = store.Store()
+    current = s.documents(template.STORE_KIND)
+    if len(current):
+        st.caption(t("deck_template_current", lang, name=ui.plain(f"{current['name'].iloc[0]} "
+                                                                   f"({current['updated_at'].iloc[0]})")))
+    else:
+        st.caption(t("deck_template_none", lang))
+    upload = st.file_uploader(t("deck_template_heading", lang), type=["pptx"], key="deck_template_file")
+    if upload is not None:
+        data = upload.getvalue()
+        try:
+            names = template.check(data)
+        except export.ExportError as exc:
+            st.error(t("deck_template_bad", lang, error=ui.plain(str(exc))))
+        else:
+            if s.get_document(template.STORE_KIND, template.STORE_NAME) != data:  # not again on every rerun
+                s.put_document(template.STORE_KIND, template.STORE_NAME, data)
+            st.success(t("deck_template_saved", lang, layouts=ui.plain(" / ".join(names))))
+    if len(current) and st.button(t("deck_template_remove", lang), key="deck_template_remove"):
+        s.delete_document(template.STORE_KIND, template.STORE_NAME)
+        st.rerun()

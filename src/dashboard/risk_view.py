@@ -7,6 +7,7 @@ live in the URL (``w=V1:2,none:3``), so a shared link reproduces the same ranked
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -15,6 +16,7 @@ import streamlit as st
 
 from dashboard import (
     cache,
+    export,
     filters,
     i18n,
     links,
@@ -113,10 +115,11 @@ def downloads(f: Filters, fig: go.Figure | None, table: pd.DataFrame, level: str
     """The common download row (images of the chart, CSV and Excel of exactly the table shown), with
     the weights and today's date in the table and the weights on the description sheet."""
     lang = f.lang
-    about = risk_tables.export_about(lang, f.round, previous, level, unit_type, scope, weights,
-                                     cache.rounds_in_view(f, previous).any_synthetic)
+    shown = download_row.example_rounds(f, previous)  # the previous round counts too: it may be example data
+    about = dataclasses.replace(risk_tables.export_about(lang, f.round, previous, level, unit_type, scope, weights,
+                                                         bool(shown)), example_rounds=shown)
     data = risk_tables.export_table(table, weights, unit_type, dt.date.today(), lang)
-    download_row.chart(fig, data, f"riskbild-{unit_type}-{level}", f, about=about)
+    download_row.chart(fig, data, export.AS_IS, f"riskbild-{unit_type}-{level}", f, about=about)
 
 
 def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict[str, float],

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import aggregate, cache, charts, downloads, filters, i18n, links, population, reference, ui
 from dashboard.aggregate import SMALL_N
+from dashboard.export import tables as export_tables
 from dashboard.levels import level as level_of
 from dashboard.state import Filters
 
@@ -37,8 +38,10 @@ def subtitle(f: Filters, unit_type: str, n: int, region: str = "", kommun: str =
 
 
 def source(f: Filters, *also: str) -> str:
-    """A chart's source line; it says Exempeldata when any round the view draws on is example data."""
-    return charts.source_line(f.lang, cache.rounds_in_view(f, *also).any_synthetic, f.round)
+    """A chart's source line; it says Exempeldata when any round the view draws on is example data,
+    and which rounds those are (a real round compared with the example round keeps IVO for itself)."""
+    shown = cache.rounds_in_view(f, *also).examples
+    return charts.source_line(f.lang, bool(shown), f.round, shown)
 
 
 def scope_units(f: Filters, unit_types: list[str] | None = None, region: str = "", kommun: str = "") -> pd.DataFrame:
@@ -162,16 +165,7 @@ def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
     """Regions with counts and shares; selecting a row opens the region page."""
     lang = f.lang
     reg = _with_previous(f, reg, "region")
-    shown = pd.DataFrame({
-        i18n.t("region", lang): reg["region"],
-        i18n.t("n_responded", lang): reg["n_responded"],
-        i18n.t("n_not_all", lang): reg["n_not_all"],
-        i18n.t("share_not_all", lang) + " (%)": (reg["share_not_all"] * 100).round(1),
-        i18n.t("n_none", lang): reg["n_none"],
-        i18n.t("diff_pp", lang): reg["diff_pp"].round(1),
-        i18n.t("rank", lang): reg["rank"],
-        **_change_columns(f, reg),
-    })
+    shown = export_tables.screen_region_table(reg, lang)  # the same step as the files' region table
     row = ui.picked_row(shown, key)
     if row is not None:
         ui.open_link("region", reg["region"].iloc[row], f.with_(region=reg["region_kod"].iloc[row]), key)
@@ -253,7 +247,7 @@ def region_charts(f: Filters) -> None:
                               i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
                               subtitle(f, unit_type, n), source(f))
             ui.chart(fig, charts.caption_region_bar(reg, lang), key=f"region_bar_{unit_type}")
-            downloads.chart(fig, reg, f"regioner-{unit_type}", f)
+            downloads.chart(fig, reg, export_tables.REGIONS, f"regioner-{unit_type}", f)
             with st.expander(i18n.t("table", lang)):
                 region_table(f, reg, key=f"region_table_{unit_type}")
 
@@ -274,7 +268,7 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
                                  i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
                                  subtitle(f, unit_type, n, region, kommun), source(f))
             ui.chart(fig, charts.caption_provisions(prov, lang), key=f"prov_bar_{unit_type}_{region}_{kommun}")
-            downloads.chart(fig, prov, f"regler-{unit_type}-{region or 'riket'}-{kommun or 'alla'}", f)
+            downloads.chart(fig, prov, export_tables.PROVISIONS, f"regler-{unit_type}-{region or 'riket'}-{kommun or 'alla'}", f)
             st.caption(i18n.t("advice_note", lang))
             with st.expander(i18n.t("table", lang)):
                 provision_table(f, prov)
@@ -640,7 +634,8 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
                                     subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if lv.parent else ""),
                                     source(f), float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
     ui.chart(fig, charts.caption_region_bar(ranked, lang, name_col), key=f"{key}_dist")
-    downloads.chart(fig, ranked, f"spridning-{level}-{unit_type}", f)
+    downloads.chart(fig, ranked, export_tables.REGIONS if level == "region" else export_tables.KOMMUNER,
+                    f"spridning-{level}-{unit_type}", f)
 
 
 # --- rounds over time -------------------------------------------------------------------------
@@ -709,12 +704,12 @@ def trend_section(f: Filters, region: str = "") -> None:
             last = trend[trend["scope"] == (region or "country")].tail(2)
             caption = "; ".join(f"{r.round}: {i18n.fmt_share(r.n_not_all, r.n_responded, lang)}" for r in last.itertuples())
             ui.chart(fig, caption, key=f"trend_{unit_type}_{region}")
-            downloads.chart(fig, trend, f"utveckling-{unit_type}-{region or 'riket'}", f)
+            downloads.chart(fig, trend, export_tables.TREND, f"utveckling-{unit_type}-{region or 'riket'}", f)
             prov = rounds_mod.provision_trend(tables, unit_type, region)
             fig = charts.provision_slope(prov, lang, i18n.t("trend_prov_title", lang), scope_name(f, region),
                                          source(f, *names))
             ui.chart(fig, i18n.t("trend_prov_title", lang), key=f"trend_prov_{unit_type}_{region}")
-            downloads.chart(fig, prov, f"utveckling-regler-{unit_type}-{region or 'riket'}", f)
+            downloads.chart(fig, prov, export_tables.PROVISION_TREND, f"utveckling-regler-{unit_type}-{region or 'riket'}", f)
 
 
 def unit_previous(f: Filters, unit: pd.Series) -> None:

@@ -1,0 +1,142 @@
+"""What every export format shares: errors, unit words, file names, and where a file comes from.
+
+Why its own module: the renderer, the tables, the files, the slides and the letter all name a
+selection the same way and carry the same ``About``; keeping it here lets each format import it
+without importing each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dashboard import charts, i18n, reference
+
+UNIT_TYPES = ("vardcentral", "socialnamnd")
+TYP_CHOICES = ("alla", *UNIT_TYPES)
+UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+class ExportError(RuntimeError):
+    """An export could not be made; the message is one sentence for the user."""
+
+
+class SelectionError(ValueError):
+    """An unknown round, region, municipality or unit type; the message is one sentence."""
+
+
+def xml_safe(text: str) -> str:
+    """Control characters from a user's file would make the XLSX/PPTX/DOCX invalid XML: drop them."""
+    return _ILLEGAL_XML.sub("", text)
+
+
+def units_word(unit_type: str, lang: str) -> str:
+    return i18n.t(UNIT_PLURAL[unit_type], lang)
+
+
+def unescape(text: str) -> str:
+    """Our strings may carry Markdown escapes for the page (``\\*``); files show the plain text."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$])", r"\1", text)
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "x"
+
+
+def file_base(round_name: str, region: str = "", kommun: str = "", name: str = "") -> str:
+    """File names shared by the buttons and the CLI: ``tillsyn_2023_region-23_regioner-vardcentral``."""
+    scope = f"kommun-{kommun}" if kommun else (f"region-{region}" if region else "sverige")
+    parts = ["tillsyn", slug(round_name), scope] + ([slug(name)] if name else [])
+    return "_".join(parts)
+
+
+def scope_name(lang: str, region: str = "", kommun: str = "") -> str:
+    if kommun:
+        return reference.kommun_name(kommun)
+    if region:
+        return reference.region_name(region)
+    return i18n.t("sweden", lang)
+
+
+def subtitle(lang: str, round_name: str, unit_type: str, n: int, region: str = "", kommun: str = "") -> str:
+    return i18n.t("subtitle", lang, round=round_name, selection=scope_name(lang, region, kommun),
+                  n=i18n.fmt_int(n, lang), units=units_word(unit_type, lang))
+
+
+def figure_title(fig: go.Figure) -> str:
+    text = fig.layout.title.text or ""
+    return re.sub(r"<[^>]+>", "", text.split("<br>")[0])
+
+
+@dataclass(frozen=True)
+class About:
+    """Where a table or file comes from: printed in the "Om data" sheet and on the method slide."""
+
+    title: str
+    round: str
+    selection: str
+    filters: str
+    synthetic: bool
+    lang: str = "sv"
+    source: str = ""
+    # Every example round the file draws on (the selected, the compared, the previous one):
+    # ``synthetic`` is true when there is any, and the source line names them.
+    example_rounds: tuple[str, ...] = ()
+
+    def source_line(self) -> str:
+        return self.source or charts.source_line(self.lang, self.synthetic, self.round, self.example_rounds)
+
+    def rows(self) -> list[tuple[str, str]]:
+        t, lang = i18n.t, self.lang
+        example = (f"{t('example_badge', lang)}. {t('example_notice', lang)}" if self.synthetic
+                   else t("exp_not_example", lang))
+        source = re.sub(r"^(Källa|Source):\s*", "", self.source_line())
+        return [
+            (t("exp_title", lang), self.title),
+            (t("exp_source", lang), source),
+            (t("round", lang), self.round),
+            (t("exp_selection", lang), self.selection),
+            (t("exp_filters", lang), self.filters),
+            (t("example_badge", lang), example),
+            (t("exp_rule", lang), t("exp_rule_text", lang)),
+            (t("exp_created", lang), dt.date.today().isoformat()),
+            (t("exp_created_by", lang), "Tillsynskartan"),
+        ]
+
+
+def about_for(round_name: str, lang: str, synthetic: bool, region: str = "", kommun: str = "",
+              typ: str = "alla", title: str = "", example_rounds: Iterable[str] = ()) -> About:
+    """The About of a selection, as the UI and the CLI describe it."""
+    t = i18n.t
+    typ_label = t("both", lang) if typ == "alla" else t(typ, lang)
+    parts = [f"{t('unit_type', lang)}: {typ_label}",
+             f"{t('region', lang)}: {reference.region_name(region) if region else t('all_regions', lang)}"]
+    if kommun:
+        parts.append(f"{t('kommun', lang)}: {reference.kommun_name(kommun)} ({kommun})")
+    return About(title=title or t("app_title", lang), round=round_name, selection=scope_name(lang, region, kommun),
+                 filters="; ".join(parts), synthetic=synthetic or bool(tuple(example_rounds)), lang=lang,
+                 example_rounds=tuple(example_rounds))
+
+
+def example_rounds(rounds: Iterable[str], is_example: Callable[[str], bool]) -> tuple[str, ...]:
+    """The rounds in view (selected, compared, previous, every round of a trend) that are example data.
+
+    Why a set of rounds and not the selected one: a real round compared with the example round
+    draws on generated answers too, and a file of it must say so.
+    """
+    return tuple(r for r in dict.fromkeys(str(r) for r in rounds if r) if is_example(r))

@@ -1,0 +1,241 @@
+"""Images: plotly charts through kaleido and the system Chromium, maps through matplotlib.
+
+Chart images come from plotly's own static export (kaleido 1.x) driven by the system Chromium
+(never a downloaded Chrome, never a CDN: MathJax off, plotly.js from the installed package).
+Maps are drawn with geopandas/matplotlib (``maps.static_map``) with the interactive map's
+class breaks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import hashlib
+import io
+import os
+import shutil
+import threading
+from collections import OrderedDict
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import i18n, maps
+from dashboard.export.common import ExportError
+
+if TYPE_CHECKING:  # matplotlib is imported where a map is drawn: pages load faster without it
+    from matplotlib.figure import Figure
+
+# Charts are laid out at 1280×720 CSS px and rasterised at 1.5× so a PNG is 1920×1080 with text
+# large enough for a slide; the "2×" option doubles that (3840×2160).
+CHART_WIDTH, CHART_HEIGHT = 1280, 720
+PNG_SCALE = 1.5
+# static_map draws at 12.8×7.2 in; 150 dpi gives the same 1920×1080.
+MAP_DPI = 150
+EXPORT_FONT = 16
+RENDER_TIMEOUT = float(os.environ.get("TILLSYN_EXPORT_TIMEOUT", "60"))
+_GEO_TRACES = {"scattergeo", "choropleth", "choroplethmap", "choroplethmapbox", "scattermap",
+               "scattermapbox", "densitymap", "densitymapbox"}
+
+
+def browser_path() -> str:
+    """The Chromium kaleido drives: ``TILLSYN_CHROMIUM`` or ``BROWSER_PATH`` if set, else the system one.
+
+    kaleido would otherwise look for (or offer to download) its own Chrome, which needs the internet.
+    """
+    candidates = [os.environ.get("TILLSYN_CHROMIUM"), os.environ.get("BROWSER_PATH"), "/usr/bin/chromium",
+                  "/usr/bin/chromium-browser", shutil.which("chromium"), shutil.which("chromium-browser"),
+                  shutil.which("google-chrome")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise ExportError("Hittar ingen Chromium för bildexporten: installera Debian-paketet chromium "
+                      "eller ange sökvägen i miljövariabeln TILLSYN_CHROMIUM.")
+
+
+class _Renderer:
+    """One headless Chromium (through kaleido) on its own event-loop thread, shared by the process.
+
+    Why: starting Chromium takes a second or two, a render after that about 0.1 s. Every wait
+    has a timeout (kaleido's ``write_image`` is known to hang), and after a timeout or a crash
+    the browser is closed so the next export starts a fresh one.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
+        self._atexit = False
+
+    def _start(self) -> None:
+        import kaleido
+
+        path = browser_path()
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="tillsyn-kaleido", daemon=True)
+        thread.start()
+
+        async def open_browser() -> Any:
+            # --no-sandbox is choreographer's default (enable_sandbox=False): needed as root in CI.
+            k = kaleido.Kaleido(path=path, mathjax=False, timeout=RENDER_TIMEOUT, n=1)
+            await k.open()
+            return k
+
+        future = asyncio.run_coroutine_threadsafe(open_browser(), loop)
+        try:
+            self._kaleido = future.result(timeout=RENDER_TIMEOUT)
+        except BaseException as exc:
+            future.cancel()
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+            if isinstance(exc, FutureTimeout):
+                raise ExportError(f"Chromium ({path}) startade inte inom {RENDER_TIMEOUT:g} s.") from None
+            raise ExportError(f"Chromium ({path}) kunde inte startas för bildexporten: {exc}") from exc
+        self._loop, self._thread = loop, thread
+        if not self._atexit:
+            atexit.register(self.close)
+            self._atexit = True
+
+    def render(self, fig: go.Figure, opts: dict[str, Any]) -> bytes:
+        with self._lock:
+            if self._kaleido is None:
+                self._start()
+            loop, k = self._loop, self._kaleido
+        assert loop is not None
+        future = asyncio.run_coroutine_threadsafe(k.calc_fig(fig, opts=opts), loop)
+        try:
+            return future.result(timeout=RENDER_TIMEOUT + min(5.0, RENDER_TIMEOUT))
+        except FutureTimeout:
+            future.cancel()
+            self.close()
+            raise ExportError(f"Bildexporten svarade inte inom {RENDER_TIMEOUT:g} s och avbröts.") from None
+        except ExportError:
+            raise
+        except Exception as exc:  # a crashed browser: start a new one next time
+            self.close()
+            raise ExportError(f"Bildexporten misslyckades: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the browser (also at exit); a later render starts a new one."""
+        with self._lock:
+            loop, thread, k = self._loop, self._thread, self._kaleido
+            self._loop = self._thread = self._kaleido = None
+        if loop is None:
+            return
+        if k is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=10)
+            except Exception:  # noqa: BLE001 - closing must not fail; kill what is left
+                proc = getattr(k, "subprocess", None)
+                with contextlib.suppress(Exception):
+                    proc.kill()
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=5)
+
+
+_renderer = _Renderer()
+_image_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def close_renderer() -> None:
+    """Stop the shared Chromium (tests, or a long-lived process that is done exporting)."""
+    _renderer.close()
+
+
+def _export_figure(fig: go.Figure) -> go.Figure:
+    """A copy at the export size; plotly geo is refused (it fetches topojson from a CDN)."""
+    if any(getattr(trace, "type", "") in _GEO_TRACES for trace in fig.data):
+        raise ExportError("Diagrammet använder plotly geo, som hämtar kartdata från internet; "
+                          "exportera kartor med map_png/map_svg.")
+    out = go.Figure(fig)
+    # Legible on a projector: at 1920×1080 the body text is 24 px and the title 33 px.
+    out.update_layout(width=CHART_WIDTH, height=CHART_HEIGHT, autosize=False, font={"size": EXPORT_FONT})
+    out.update_layout(title_font={"size": EXPORT_FONT + 6})
+    for note in out.layout.annotations or ():  # the source line and the country label
+        if note.font is not None and note.font.size is not None and note.font.size < EXPORT_FONT - 2:
+            note.font.size = EXPORT_FONT - 2
+    return out
+
+
+def _render(fig: go.Figure, fmt: str, scale: float) -> bytes:
+    spec = _export_figure(fig)
+    opts = {"format": fmt, "width": CHART_WIDTH, "height": CHART_HEIGHT, "scale": scale}
+    key = hashlib.sha256((spec.to_json() + repr(sorted(opts.items()))).encode()).hexdigest()
+    with _cache_lock:
+        if key in _image_cache:
+            _image_cache.move_to_end(key)
+            return _image_cache[key]
+    data = _renderer.render(spec, opts)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with _cache_lock:
+        _image_cache[key] = data
+        while len(_image_cache) > _CACHE_SIZE:
+            _image_cache.popitem(last=False)
+    return data
+
+
+def chart_png(fig: go.Figure, scale: float = 1) -> bytes:
+    """A 16:9 PNG of a plotly chart: 1920×1080 at scale 1, 3840×2160 at scale 2."""
+    return _render(fig, "png", PNG_SCALE * scale)
+
+
+def chart_svg(fig: go.Figure) -> bytes:
+    """The chart as SVG (1280×720 user units, text kept as text so it stays searchable)."""
+    return _render(fig, "svg", 1)
+
+
+# matplotlib is not thread-safe, and Streamlit runs download callables on threads of their own.
+mpl_lock = threading.RLock()
+
+
+def map_png(figure: Figure, scale: float = 1) -> bytes:
+    """A PNG of a ``maps.static_map`` figure: 1920×1080 at scale 1 (its 12.8×7.2 in at 150 dpi)."""
+    buf = io.BytesIO()
+    with mpl_lock:
+        figure.savefig(buf, format="png", dpi=MAP_DPI * scale, facecolor="white",
+                       metadata={"Software": "Tillsynskartan"})
+    return buf.getvalue()
+
+
+def map_svg(figure: Figure) -> bytes:
+    """The map as SVG with text as text (not outlines), so the title is searchable and readable."""
+    import matplotlib
+
+    buf = io.BytesIO()
+    with mpl_lock, matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "tillsyn"}):
+        figure.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, source: str, lang: str = "sv",
+               points: pd.DataFrame | None = None, legend_title: str = "") -> Figure:
+    """A north-up static map from the committed geometry and the interactive map's classes.
+
+    ``table`` is ``by_region``/``by_kommun`` output; ``points`` (optional) a status frame of units
+    with lat/lon drawn with the status symbols.
+    """
+    from dashboard import geo
+
+    code = "region_kod" if level == "region" else "kommun_kod"
+    shapes = geo.load_regions() if level == "region" else geo.load_kommun()
+    shapes = shapes[shapes[code].isin(set(table[code].astype(str)))]
+    values = table[[code, "share_not_all"]].assign(**{code: table[code].astype(str)})
+    gdf = shapes.merge(values, on=code, how="left")
+    gdf["share"] = gdf["share_not_all"].astype(float) * 100
+    labels = {"legend_title": legend_title, "no_data": i18n.t("no_data", lang)}
+    for status in maps.STATUS_ORDER:
+        labels[status] = i18n.t(status, lang)
+    records = None
+    if points is not None:
+        records = [{"lat": r.lat, "lon": r.lon, "status": r.status, "name": r.name}
+                   for r in points.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
+    return maps.static_map(gdf, title, subtitle, source, labels, records, lang=lang)
