@@ -42,8 +42,7 @@ PAGES: dict[str, str] = {
 def data_version() -> str:
     from dashboard import store
 
-    path = store.db_path()
-    return f"{path}:{path.stat().st_mtime_ns if path.exists() else 0}"
+    return store.data_version()  # DuckDB: file and mtime; PostgreSQL: the import log's last row
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
