@@ -228,7 +228,7 @@ def measure(name: str, label: str, app: Path, pages: list[tuple[str, str]], repl
                                "warmup_errors": [v.error for v in warm if not v.ok],
                                "idle_rss_bytes": sum(_proc_rss(p) for p in pids)}
         for users in steps:
-            cpu0 = sum(_proc_cpu_s(p) for p in pids)
+            cpu0, load0 = sum(_proc_cpu_s(p) for p in pids), os.getloadavg()[0]
             visits, elapsed = asyncio.run(step(url, pages, users, window, think, timeout, seed=users))
             cpu = sum(_proc_cpu_s(p) for p in pids) - cpu0
             secs = sorted(v.seconds for v in visits)
@@ -239,6 +239,8 @@ def measure(name: str, label: str, app: Path, pages: list[tuple[str, str]], repl
                 "p50_s": _pct(secs, 50), "p95_s": _pct(secs, 95),
                 "cpu_s": cpu, "cpu_s_per_visit": cpu / max(1, len(visits)),
                 "rss_bytes": sum(_proc_rss(p) for p in pids),
+                # The machine's 1-minute load before and after: other work on the cores shows here.
+                "loadavg_before": load0, "loadavg_after": os.getloadavg()[0],
                 "error_samples": sorted({v.error for v in visits if not v.ok})[:5],
                 "per_page_median_s": {
                     page: statistics.median(v.seconds for v in visits if v.page == page)
