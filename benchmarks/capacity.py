@@ -223,7 +223,8 @@ def measure(name: str, label: str, app: Path, pages: list[tuple[str, str]], repl
     print(f"capacity: {label}", file=sys.stderr, flush=True)
     with cluster(app, replicas, tmp / name, db=str(tmp / f"{name}.duckdb")) as info:
         url, pids = info["url"], [r["pid"] for r in info["replicas"]]
-        warm = [asyncio.run(visit(url, p, q, timeout)) for _ in range(replicas) for p, q in pages]
+        # Each page once per replica: consecutive visits go round-robin to the replicas.
+        warm = [asyncio.run(visit(url, p, q, timeout)) for p, q in pages for _ in range(replicas)]
         out: dict[str, Any] = {"label": label, "replicas": replicas, "steps": [],
                                "warmup_errors": [v.error for v in warm if not v.ok],
                                "idle_rss_bytes": sum(_proc_rss(p) for p in pids)}
@@ -255,6 +256,13 @@ def measure(name: str, label: str, app: Path, pages: list[tuple[str, str]], repl
         best = max(good, key=lambda s: s["users"]) if good else None
         out["capacity_users"] = best["users"] if best else 0
         out["capacity_visits_per_s"] = best["visits_per_s"] if best else 0.0
+        # What the target pushes through at all (any latency), without errors: the saturation point.
+        clean = [s for s in out["steps"] if s["errors"] == 0] or out["steps"]
+        out["max_visits_per_s"] = max(s["visits_per_s"] for s in clean)
+        # Users one core carries at 70 % load, from the CPU per page open at one user and the time
+        # between a user's visits (think time + the visit): finer than the coarse steps.
+        first = out["steps"][0]
+        out["users_per_core_cpu"] = (0.7 / max(first["cpu_s_per_visit"], 1e-9)) * (think + first["p50_s"])
         return out
 
 

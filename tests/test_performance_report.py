@@ -28,6 +28,13 @@ def test_committed_report_is_the_template_rendered_from_the_committed_json():
     )
 
 
+def test_deploy_guide_sizing_table_is_generated_from_the_same_json():
+    text = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert _report().with_sizing(text, _data()) == text, (
+        "docs/deploy.md's sizing table differs from docs/performance.json: run `python benchmarks/report.py`"
+    )
+
+
 def test_every_figure_follows_the_data_and_a_kilobyte_is_1000_bytes():
     report = _report()
     data = copy.deepcopy(_data())
@@ -41,8 +48,7 @@ def test_every_figure_follows_the_data_and_a_kilobyte_is_1000_bytes():
 
 def test_capacity_section_comes_from_the_capacity_figures():
     data = _data()
-    if "capacity" not in data:
-        return
+    assert "capacity" in data, "run benchmarks/capacity.py: docs/performance.json has no capacity figures"
     text = _report().render(data)
     for target in data["capacity"]["targets"].values():
         last = target["steps"][-1]
