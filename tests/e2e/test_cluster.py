@@ -28,6 +28,7 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 COOKIE = "TILLSYN_REPLICA"
+ADMIN_PASSWORD = "cluster-test-admin"  # web import needs an administrator (signed in per session)
 LOG_LINE = re.compile(r"\] web app/(?P<server>\S+) .*\"(?P<method>[A-Z]+) (?P<path>\S+)")
 
 
@@ -43,13 +44,12 @@ class Cluster:
         self.url, self.state = url, state
         self.log = state / "haproxy.log"
 
-    def mark(self) -> int:
-        return self.log.stat().st_size
-
-    def lines_since(self, offset: int) -> list[dict[str, str]]:
-        """Proxy log lines (one per finished request or websocket) written after ``offset``."""
-        text = self.log.read_bytes()[offset:].decode("utf-8", "replace")
-        return [m.groupdict() for m in map(LOG_LINE.search, text.splitlines()) if m]
+    def lines_with(self, cookie: str) -> list[dict[str, str]]:
+        """Proxy log lines (one per finished request or websocket) of the user with this stick cookie:
+        the cookie is captured in every line, sent by the browser or set by the proxy."""
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return [m.groupdict() for line in text.splitlines() if f"{COOKIE}={cookie}" in line
+                if (m := LOG_LINE.search(line))]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,8 @@ def cluster(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "local-cluster"), "--replicas", "2", "--port", str(port),
          "--state-dir", str(state)],
-        stdout=subprocess.PIPE, text=True, env=os.environ | {"TILLSYN_DB": str(state / "shared.duckdb")},
+        stdout=subprocess.PIPE, text=True,
+        env=os.environ | {"TILLSYN_DB": str(state / "shared.duckdb"), "TILLSYN_ADMIN_PASSWORD": ADMIN_PASSWORD},
     )
     try:
         assert proc.stdout is not None
@@ -80,7 +81,6 @@ def cluster(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 @pytest.fixture
 def sticky(browser: object, cluster: Cluster) -> Iterator[object]:
     """A fresh browser context on the proxy; after the test, it must have stayed on one replica."""
-    offset = cluster.mark()
     v = _visit(browser, cluster.url)
     served: list[str] = []
     v.page.on("response", lambda r: served.append(r.headers.get("x-tillsyn-replica", "")))
@@ -90,9 +90,9 @@ def sticky(browser: object, cluster: Cluster) -> Iterator[object]:
     assert len(cookies) == 1, "the proxy set no stick cookie"
     replicas = set(filter(None, served))
     assert len(replicas) == 1, f"HTTP responses came from several replicas: {replicas}"
-    deadline = time.monotonic() + 10  # the websocket's log line is written when it closes
+    deadline = time.monotonic() + 15  # the websocket's log line is written when it closes
     while True:
-        lines = cluster.lines_since(offset)
+        lines = cluster.lines_with(cookies[0])
         if any(x["path"].startswith("/_stcore/stream") for x in lines) or time.monotonic() > deadline:
             break
         time.sleep(0.2)
@@ -111,19 +111,24 @@ def test_deep_link_and_drill_down_stay_on_one_replica(sticky):
     assert "enhet" in seen["unit_url"]
 
 
-def test_upload_on_the_import_page_stays_on_one_replica(sticky):
+def test_sign_in_and_upload_on_the_import_page_stay_on_one_replica(sticky):
+    """The admin sign-in lives in the session, the upload goes over HTTP to the session's replica."""
     page = sticky.page
-    sticky.open("/import", i18n.t("rounds_stored", "sv"))
+    sticky.open("/import", i18n.t("admin_password", "sv"))
+    page.get_by_label(i18n.t("admin_password", "sv")).fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name=i18n.t("sign_in", "sv")).click()
+    sticky.settle(i18n.t("rounds_stored", "sv"))
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(demo.EXAMPLE_FILE))
-    sticky.settle(re.compile(r"rader lästes"))
+    sticky.settle(page.get_by_text(re.compile(r"rader lästes")).first)
     assert "godkända" in sticky.text()
 
 
 def test_download_stays_on_one_replica(sticky):
     page = sticky.page
-    sticky.open("/risk", i18n.t("risk_download_csv", "sv"))
+    button = page.get_by_role("button", name=re.compile(r"\(CSV\)"))  # the risk list's CSV download
+    sticky.open("/risk", button.first)
     with page.expect_download() as info:
-        page.get_by_role("button", name=i18n.t("risk_download_csv", "sv")).click()
+        button.first.click()
     assert info.value.path().stat().st_size > 100
 
 
