@@ -20,8 +20,7 @@ def test_demo_writes_the_example_file(tmp_path):
     assert out.read_bytes() == demo.EXAMPLE_FILE.read_bytes()
 
 
-def test_import_exit_codes_and_json_report(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "db.duckdb"))
+def test_import_exit_codes_and_json_report(tmp_path, store_target, capsys):
     good = _write(tmp_path / "good.csv", "Vårdcentral;1880;VC A;Ja;Ja;Ja;Ja;Ja;Ja;Ja;Ja\n")
     assert cli.main(["import", good, "--round", "2025", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -36,8 +36,7 @@ def second_round_file() -> tuple[bytes, dict]:
 
 
 @pytest.fixture()
-def two_rounds(tmp_path, monkeypatch):
-    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "rounds.duckdb"))
+def two_rounds(store_target):
     data, facts = second_round_file()
     result = importer.read_survey(data, filename="omgang-2025.csv")
     assert result.ok, result.report()
@@ -92,8 +91,7 @@ def test_trend_has_both_rounds(two_rounds, example):
     assert orebro["round"].tolist() == ["2023", "2025"] and orebro["n_not_all"].tolist() == [20, 22]
 
 
-def test_deleting_a_round_restores_the_previous_state_exactly(tmp_path, monkeypatch):
-    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "del.duckdb"))
+def test_deleting_a_round_restores_the_previous_state_exactly(store_target):
     s = store.Store()
     store.import_file(demo.EXAMPLE_FILE, round_name="2023", store=s)
     before_units, before_answers = s.load_all()
@@ -106,8 +104,7 @@ def test_deleting_a_round_restores_the_previous_state_exactly(tmp_path, monkeypa
     pd.testing.assert_frame_equal(before_answers, after_answers)
 
 
-def test_backup_and_restore(tmp_path, monkeypatch):
-    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "live.duckdb"))
+def test_backup_and_restore(tmp_path, store_target):
     s = store.Store()
     data, _ = second_round_file()
     s.save_round(importer.read_survey(data, filename="omgang-2025.csv"))
@@ -125,10 +122,9 @@ def test_backup_and_restore(tmp_path, monkeypatch):
     assert s.import_log()["action"].tolist() == ["import"]  # the log is restored too
 
 
-def test_cli_backup_and_restore(tmp_path, monkeypatch, capsys):
+def test_cli_backup_and_restore(tmp_path, store_target, capsys):
     from dashboard import cli
 
-    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "live.duckdb"))
     store.import_file(demo.EXAMPLE_FILE, round_name="2023")
     assert cli.main(["backup", "--out", str(tmp_path / "b.duckdb")]) == 0
     store.Store().delete_round("2023")

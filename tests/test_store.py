@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+import sqlalchemy.exc
 
 from dashboard import schema, store
 from dashboard.importer import read_survey
@@ -28,8 +29,18 @@ ROUND_2025 = HEADER + (
 )
 
 
+# Every test taking ``db`` runs on DuckDB and on PostgreSQL (``store_target`` in conftest.py).
+DB_ERRORS = (duckdb.Error, sqlalchemy.exc.DBAPIError)
+
+
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def db(store_target: Path | str) -> Path | str:
+    return store_target
+
+
+@pytest.fixture
+def duck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """DuckDB only: for what only a file has (its path, its lock)."""
     path = tmp_path / "db" / "tillsyn.duckdb"
     monkeypatch.setenv("TILLSYN_DB", str(path))
     return path
@@ -41,8 +52,8 @@ def survey(tmp_path: Path, text: str, name: str) -> Path:
     return path
 
 
-def test_db_path(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert db_path() == db and db.parent.is_dir()
+def test_db_path(duck: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert db_path() == duck and duck.parent.is_dir()
     monkeypatch.delenv("TILLSYN_DB")
     default = db_path()
     assert default == Path(store.__file__).resolve().parents[2] / "data" / "tillsyn.duckdb"
@@ -50,7 +61,10 @@ def test_db_path(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_empty_store(db: Path) -> None:
     with Store() as s:
-        assert s.path == db and db.exists()
+        if isinstance(db, Path):
+            assert type(s) is Store and s.path == db and db.exists()
+        else:
+            assert type(s) is store.PostgresStore and s.url == db and s.path is None
         assert s.rounds().empty
         assert list(s.rounds().columns) == [
             "round", "n_units", "n_vardcentral", "n_socialnamnd", "imported_at", "synthetic",
@@ -137,7 +151,7 @@ def test_delete_round_is_atomic_and_leaves_others(db: Path, tmp_path: Path, monk
 
     # a failure half-way (answers deleted, then an error) must leave the round whole
     monkeypatch.setattr(store, "_DELETE_SQL", [*store._DELETE_SQL, "DELETE FROM no_such_table WHERE round = ?"])
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(DB_ERRORS):
         s.delete_round("2024")
     for a, b in zip(before, s.load_all(), strict=True):
         pd.testing.assert_frame_equal(a, b)
@@ -159,7 +173,7 @@ def test_failed_save_leaves_the_old_round(db: Path, tmp_path: Path, monkeypatch:
     import_file(survey(tmp_path, ROUND_2024, "a.csv"), store=s)
     before = s.load_all()
     monkeypatch.setattr(store, "_DELETE_SQL", [*store._DELETE_SQL, "SELECT * FROM no_such_table WHERE round = ?"])
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(DB_ERRORS):
         import_file(survey(tmp_path, ROUND_2024.replace("Gripen", "Gripen 2"), "b.csv"), store=s)
     for a, b in zip(before, s.load_all(), strict=True):
         pd.testing.assert_frame_equal(a, b)
@@ -232,13 +246,13 @@ def test_threads_read_and_write_without_lock_errors(db: Path, tmp_path: Path) ->
     assert len(s.import_log()) == 12
 
 
-def test_other_process_holding_the_file_gives_store_busy(db: Path) -> None:
+def test_other_process_holding_the_file_gives_store_busy(duck: Path) -> None:
     s = Store(timeout=0.3)
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn")
     ready, release = ctx.Event(), ctx.Event()
-    proc = ctx.Process(target=_hold_write_lock, args=(str(db), ready, release))
+    proc = ctx.Process(target=_hold_write_lock, args=(str(duck), ready, release))
     proc.start()
     try:
         assert ready.wait(30)
@@ -257,10 +271,8 @@ def _hold_write_lock(path: str, ready: object, release: object) -> None:
     con.close()
 
 
-def test_documents_are_kept_replaced_listed_and_removed(tmp_path):
-    from dashboard.store import Store
-
-    store = Store(tmp_path / "d.duckdb")
+def test_documents_are_kept_replaced_listed_and_removed(db, tmp_path):
+    store = Store(db)
     assert store.get_document("profile", "vc") is None
     store.put_document("profile", "vc", b"[columns]\n")
     store.put_document("profile", "vc", b"[columns]\nEnhet = 'Namn'\n")
@@ -273,3 +285,64 @@ def test_documents_are_kept_replaced_listed_and_removed(tmp_path):
     assert store.get_document("profile", "vc") is None
     store.restore(backup)
     assert store.get_document("template", "ivo") == b"PK\x03\x04"
+
+
+def test_store_kind_follows_tillsyn_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert store.is_url("postgresql+psycopg://u@h/db") and store.is_url("postgresql://u@h/db")
+    assert not store.is_url(str(tmp_path / "postgresql.duckdb")) and not store.is_url(tmp_path)
+    monkeypatch.setenv("TILLSYN_DB", "postgresql+psycopg://u:secret@127.0.0.1:1/db")
+    assert store.db_target() == "postgresql+psycopg://u:secret@127.0.0.1:1/db"
+    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "x.duckdb"))
+    assert store.db_target() == tmp_path / "x.duckdb" and type(Store()) is Store
+
+
+def test_data_version_changes_with_every_write(db: Path | str, tmp_path: Path) -> None:
+    s = Store()
+    seen = {store.data_version()}
+    import_file(survey(tmp_path, ROUND_2024, "a.csv"), store=s)
+    seen.add(store.data_version())
+    import_file(survey(tmp_path, ROUND_2024, "a.csv"), store=s)
+    seen.add(store.data_version())
+    s.delete_round("2024")
+    seen.add(store.data_version())
+    assert len(seen) == 4
+    assert "secret" not in store.data_version()
+
+
+def test_a_backup_moves_between_duckdb_and_postgresql(tmp_path: Path, pg_admin_url: str) -> None:
+    """One backup format: a DuckDB file restores into PostgreSQL and back, exactly."""
+    import pgserver
+
+    duck_store = Store(tmp_path / "a.duckdb")
+    import_file(survey(tmp_path, ROUND_2024, "a.csv"), store=duck_store)
+    import_file(survey(tmp_path, ROUND_2025, "b.csv"), store=duck_store)
+    duck_store.put_document("profile", "vc", b"\x00bytes\xff")
+    first = duck_store.backup(tmp_path / "from-duck.duckdb")
+    with pgserver.fresh_database(pg_admin_url) as url:
+        pg = Store(url)
+        assert type(pg) is store.PostgresStore
+        assert pg.restore(first) == {"units": 5, "answers": 38, "import_log": 2, "documents": 1}
+        for a, b in zip(duck_store.load_all(), pg.load_all(), strict=True):
+            pd.testing.assert_frame_equal(a, b)
+        pd.testing.assert_frame_equal(duck_store.import_log(), pg.import_log())
+        pd.testing.assert_frame_equal(duck_store.rounds(), pg.rounds())
+        second = pg.backup(tmp_path / "from-pg.duckdb")
+    back = Store(tmp_path / "b.duckdb")
+    back.restore(second)
+    for a, b in zip(duck_store.load_all(), back.load_all(), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert back.get_document("profile", "vc") == b"\x00bytes\xff"
+
+
+def test_postgresql_writer_waiting_too_long_is_busy(pg_admin_url: str) -> None:
+    """Writers from all hosts queue on one advisory lock; past ``timeout`` the caller hears 'busy'."""
+    import pgserver
+    import psycopg
+
+    with pgserver.fresh_database(pg_admin_url) as url:
+        s = Store(url, timeout=0.3)
+        with psycopg.connect(url.replace("+psycopg", "", 1)) as other:
+            other.execute(f"SELECT pg_advisory_xact_lock({store._PG_WRITER_LOCK})")
+            with pytest.raises(store.StoreBusyError):
+                s.delete_round("x")
+        assert s.delete_round("x") == 0  # free again once the other transaction ended

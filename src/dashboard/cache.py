@@ -1,6 +1,7 @@
 """The cache boundary: the only module that caches data for the pages (``st.cache_data``).
 
-Every cached table is keyed on ``data_version()``: the database file and its modification time.
+Every cached table is keyed on ``data_version()`` (``store.data_version``): the database file and its
+modification time, or for PostgreSQL the import log's last row.
 An import (in the app or from the CLI) changes the key, so nothing stale is shown, and two
 databases (tests, or a moved TILLSYN_DB) never share a cache entry. Everything returned is
 computed by the pure modules (``datasets``, ``aggregate``, ``rounds``); this module only caches.
@@ -30,8 +31,7 @@ class RoundTables(NamedTuple):
 def data_version() -> str:
     from dashboard import store
 
-    path = store.db_path()
-    return f"{path}:{path.stat().st_mtime_ns if path.exists() else 0}"
+    return store.data_version()  # DuckDB: file and mtime; PostgreSQL: the import log's last row
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -1,20 +1,33 @@
-"""The embedded database (DuckDB) of imported rounds and the import log.
+"""The rounds database: embedded DuckDB (default) or PostgreSQL for several hosts.
 
-One file (``db_path()``) holds three tables: ``units`` and ``answers`` (the canonical tables,
-plus a ``pos`` column that keeps the file's row order) and ``import_log``.
+Four tables: ``units`` and ``answers`` (the canonical tables, plus a ``pos`` column that keeps
+the file's row order), ``import_log`` and ``documents`` (files kept with the data).
 
-Concurrency. DuckDB lets one process write a database file, or several processes read it;
-inside one process every connection to a file must use the same configuration (mixing a
+Which database. ``$TILLSYN_DB`` (or the ``path`` argument) is either a file path, which keeps
+the embedded DuckDB file, or a URL ``postgresql+psycopg://user:pw@host/db``, which selects
+PostgreSQL through SQLAlchemy 2 and psycopg 3. ``Store(...)`` returns the right class; both
+have the same methods, the same SQL for the shared logic and the same backup format, so a
+backup from one restores into the other. A DuckDB file must never be shared between hosts
+(file locks over network file systems are not reliable): several replicas use PostgreSQL.
+
+Concurrency, DuckDB. DuckDB lets one process write a database file, or several processes read
+it; inside one process every connection to a file must use the same configuration (mixing a
 read-only and a read-write connection raises). So ``Store`` holds no connection: each call
 opens a short-lived one and closes it, under a process-wide lock, reads ``read_only`` and writes
 read-write. Streamlit sessions (threads of one process) therefore never collide, and a second
 process (the ``tillsyn`` CLI importing while the app runs) waits and retries for up to
 ``timeout`` seconds before ``StoreBusyError``. Only this module should open the database file.
 
+Concurrency, PostgreSQL. One connection pool per URL and process. Every write transaction takes
+one advisory lock first, so writers from all hosts run one after another (the import log's ids
+stay dense and a replace never interleaves with another); a writer that waits longer than
+``timeout`` gets ``StoreBusyError``. Readers never wait.
+
 Replacing a round is one transaction: delete its units and answers, insert the new ones, log.
 Importing the same file into the same round again leaves the data identical; the log gets a
 row each time, with ``repeated = True`` when the same bytes (sha256) were imported into that
-round before.
+round before. New write methods are written once, on ``_Tx`` (``scalar``/``run``/
+``insert_frame``), inside ``self._transaction()``, and work on both databases.
 """
 
 from __future__ import annotations
@@ -23,9 +36,10 @@ import datetime as dt
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import pandas as pd
@@ -33,10 +47,14 @@ import pandas as pd
 from dashboard import schema
 from dashboard.importer import ImportResult, read_survey
 
-__all__ = ["Store", "StoreBusyError", "db_path", "import_file"]
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a PostgreSQL URL is used
+    from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["Store", "StoreBusyError", "PostgresStore", "db_path", "db_target", "data_version",
+           "import_file", "is_url"]
 
 _LOCK = threading.RLock()  # one connection at a time per process: no configuration clashes
-_READY: set[Path] = set()  # database files whose tables exist (created once per process)
+_READY: set[Path | str] = set()  # databases whose tables exist (created once per process)
 
 _DDL = (
     """CREATE TABLE IF NOT EXISTS units (
@@ -65,12 +83,45 @@ _LOG_COLUMNS = [
     "rows_in", "accepted", "rejected", "repeated", "removed",
 ]
 _TABLES = ("units", "answers", "import_log", "documents")
+_TABLE_COLUMNS = {
+    "units": ["round", "pos", *[c for c in schema.UNITS_COLUMNS if c != "round"]],
+    "answers": ["round", "pos", *[c for c in schema.ANSWERS_COLUMNS if c != "round"]],
+    "import_log": _LOG_COLUMNS,
+    "documents": ["kind", "name", "content", "updated_at"],
+}
 _UNIT_COLS = ", ".join(schema.UNITS_COLUMNS)
 _ANSWER_COLS = ", ".join(schema.ANSWERS_COLUMNS)
+_ROUNDS_SQL = """
+    SELECT u.round,
+           count(*) AS n_units,
+           count(*) FILTER (WHERE u.unit_type = 'vardcentral') AS n_vardcentral,
+           count(*) FILTER (WHERE u.unit_type = 'socialnamnd') AS n_socialnamnd,
+           max(l.imported_at) AS imported_at,
+           bool_or(u.synthetic) AS synthetic
+    FROM units u
+    LEFT JOIN (
+        SELECT round, max(imported_at) AS imported_at
+        FROM import_log WHERE action = 'import' GROUP BY round
+    ) l USING (round)
+    GROUP BY u.round
+    ORDER BY u.round
+"""
+_PG_WRITER_LOCK = 7_201_422  # pg_advisory_xact_lock key: one writer at a time across hosts
 
 
 class StoreBusyError(RuntimeError):
     """Another process holds the database (for example a long import); try again shortly."""
+
+
+def is_url(target: str | Path) -> bool:
+    """True for a database URL (``postgresql+psycopg://...``), False for a file path."""
+    return isinstance(target, str) and target.split("://", 1)[0].startswith("postgresql") and "://" in target
+
+
+def db_target() -> str | Path:
+    """``$TILLSYN_DB`` as a URL (PostgreSQL) or a path (DuckDB, see ``db_path``)."""
+    env = os.environ.get("TILLSYN_DB", "")
+    return env if is_url(env) else db_path()
 
 
 def db_path() -> Path:
@@ -84,12 +135,80 @@ def db_path() -> Path:
     return path
 
 
+def data_version() -> str:
+    """A key that changes whenever the stored rounds change (caches are keyed on it).
+
+    DuckDB: the file and its modification time, read without opening the database (cheap on
+    every page run). PostgreSQL: the import log's last id, row count and time, one small query.
+    """
+    target = db_target()
+    if isinstance(target, str):
+        return Store(target).version()
+    return f"{target}:{target.stat().st_mtime_ns if target.exists() else 0}"
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+class _Tx(Protocol):
+    """What the shared write logic needs from an open transaction (``?`` placeholders)."""
+
+    def scalar(self, sql: str, params: Sequence[object] = ()) -> Any: ...
+    def run(self, sql: str, params: Sequence[object] = ()) -> None: ...
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> None: ...
+
+
+class _DuckTx:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
+        return self.con.execute(sql, list(params)).fetchone()[0]
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> None:
+        self.con.execute(sql, list(params))
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
+        cols = ", ".join(frame.columns)
+        self.con.register("new_rows", frame)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM new_rows")
+        finally:
+            self.con.unregister("new_rows")
+
+
+def _log(tx: _Tx, **row: object) -> None:
+    next_id = tx.scalar("SELECT coalesce(max(id), 0) + 1 FROM import_log")
+    values = {c: row.get(c) for c in _LOG_COLUMNS} | {"id": int(next_id), "imported_at": _now()}
+    tx.run(
+        f"INSERT INTO import_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' * len(_LOG_COLUMNS))})",
+        [values[c] for c in _LOG_COLUMNS],
+    )
+
+
+def _log_frame(df: pd.DataFrame) -> pd.DataFrame:
+    return df.astype({
+        "id": "int64", "action": "string", "round": "string", "filename": "string",
+        "sha256": "string", "imported_at": "string", "rows_in": "Int64", "accepted": "Int64",
+        "rejected": "Int64", "repeated": "boolean", "removed": "Int64",
+    })
+
+
 class Store:
-    """The rounds database. Cheap to create and safe to share between threads (see module doc)."""
+    """The rounds database. Cheap to create and safe to share between threads (see module doc).
+
+    ``Store(url)`` (or ``TILLSYN_DB=url``) with a ``postgresql...://`` URL returns a
+    ``PostgresStore``; anything else is a DuckDB file.
+    """
+
+    path: Path | None
+
+    def __new__(cls, path: str | Path | None = None, timeout: float = 10.0) -> Store:
+        target = db_target() if path is None else path
+        if cls is Store and is_url(target):
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | Path | None = None, timeout: float = 10.0) -> None:
         self.path = Path(path) if path is not None else db_path()
@@ -103,6 +222,11 @@ class Store:
                         con.execute(ddl)
                 _READY.add(key)
 
+    @property
+    def location(self) -> str:
+        """Where the data is, for messages (a path, or a URL without its password)."""
+        return str(self.path)
+
     def __enter__(self) -> Store:
         return self
 
@@ -111,6 +235,7 @@ class Store:
 
     @contextmanager
     def _connect(self, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        assert self.path is not None
         with _LOCK:
             deadline = time.monotonic() + self.timeout
             delay = 0.05
@@ -133,25 +258,21 @@ class Store:
                 con.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write connection in one transaction: all of it is committed, or none of it."""
+    def _transaction(self) -> Iterator[_Tx]:
+        """A write transaction: all of it is committed, or none of it."""
         with self._connect(write=True) as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                yield con
+                yield _DuckTx(con)
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
 
-    @staticmethod
-    def _log(con: duckdb.DuckDBPyConnection, **row: object) -> None:
-        next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM import_log").fetchone()[0]
-        values = {c: row.get(c) for c in _LOG_COLUMNS} | {"id": next_id, "imported_at": _now()}
-        con.execute(
-            f"INSERT INTO import_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' * len(_LOG_COLUMNS))})",
-            [values[c] for c in _LOG_COLUMNS],
-        )
+    def version(self) -> str:
+        """See ``data_version``."""
+        assert self.path is not None
+        return f"{self.path}:{self.path.stat().st_mtime_ns if self.path.exists() else 0}"
 
     # ------------------------------------------------------------------ writing
 
@@ -174,24 +295,18 @@ class Store:
         units.insert(1, "pos", range(len(units)))
         answers.insert(1, "pos", range(len(answers)))
 
-        with self._transaction() as con:
-            repeated = con.execute(
+        with self._transaction() as tx:
+            repeated = tx.scalar(
                 "SELECT count(*) > 0 FROM import_log WHERE action = 'import' AND round = ? AND sha256 = ?",
                 [result.round, result.sha256],
-            ).fetchone()[0]
-            removed = con.execute("SELECT count(*) FROM units WHERE round = ?", [result.round]).fetchone()[0]
-            for sql in _DELETE_SQL:
-                con.execute(sql, [result.round])
-            con.register("new_units", units)
-            con.register("new_answers", answers)
-            con.execute(f"INSERT INTO units (pos, {_UNIT_COLS}) SELECT pos, {_UNIT_COLS} FROM new_units")
-            con.execute(
-                f"INSERT INTO answers (pos, {_ANSWER_COLS}) SELECT pos, {_ANSWER_COLS} FROM new_answers"
             )
-            con.unregister("new_units")
-            con.unregister("new_answers")
-            self._log(
-                con,
+            removed = tx.scalar("SELECT count(*) FROM units WHERE round = ?", [result.round])
+            for sql in _DELETE_SQL:
+                tx.run(sql, [result.round])
+            tx.insert_frame("units", units)
+            tx.insert_frame("answers", answers)
+            _log(
+                tx,
                 action="import",
                 round=result.round,
                 filename=result.filename,
@@ -205,13 +320,13 @@ class Store:
 
     def delete_round(self, round_name: str) -> int:
         """Remove a round atomically; returns the number of units removed (0 if it did not exist)."""
-        with self._transaction() as con:
-            n_units = con.execute("SELECT count(*) FROM units WHERE round = ?", [round_name]).fetchone()[0]
+        with self._transaction() as tx:
+            n_units = int(tx.scalar("SELECT count(*) FROM units WHERE round = ?", [round_name]))
             for sql in _DELETE_SQL:
-                con.execute(sql, [round_name])
+                tx.run(sql, [round_name])
             if n_units:
-                self._log(con, action="delete", round=round_name, removed=int(n_units))
-        return int(n_units)
+                _log(tx, action="delete", round=round_name, removed=n_units)
+        return n_units
 
     # ------------------------------------------------------------------ backup
 
@@ -220,11 +335,9 @@ class Store:
 
         Safe while the app runs: the copy is taken inside one transaction under the store's
         lock, so it never holds half an import. ``dest`` must not exist (no silent overwrite).
+        The same file format comes from both databases, and restores into either.
         """
-        dest = Path(dest)
-        if dest.exists():
-            raise FileExistsError(f"{dest} finns redan; välj ett nytt filnamn för säkerhetskopian.")
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest = _new_backup_path(dest)
         with self._connect(write=True) as con:
             con.execute("ATTACH ? AS backup_db", [str(dest)])
             try:
@@ -241,9 +354,7 @@ class Store:
     def restore(self, src: str | Path) -> dict[str, int]:
         """Replace every table with the contents of a backup made by ``backup`` (one transaction:
         all of it or none of it). Returns the number of rows restored per table."""
-        src = Path(src)
-        if not src.is_file():
-            raise FileNotFoundError(f"Säkerhetskopian {src} finns inte.")
+        src = _existing_backup(src)
         counts: dict[str, int] = {}
         with self._connect(write=True) as con:
             con.execute("ATTACH ? AS restore_db (READ_ONLY)", [str(src)])
@@ -256,7 +367,8 @@ class Store:
                     for table in _TABLES:
                         con.execute(f"DELETE FROM {table}")
                         if table in present:  # a backup from before a table existed restores it empty
-                            con.execute(f"INSERT INTO {table} SELECT * FROM restore_db.{table}")
+                            cols = ", ".join(_TABLE_COLUMNS[table])
+                            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM restore_db.{table}")
                         counts[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                 except BaseException:
                     con.execute("ROLLBACK")
@@ -270,20 +382,17 @@ class Store:
 
     def put_document(self, kind: str, name: str, content: bytes) -> None:
         """Store a named file kept with the data (an import profile, a slide template); replaces."""
-        with self._transaction() as con:
-            con.execute("DELETE FROM documents WHERE kind = ? AND name = ?", [kind, name])
-            con.execute(
+        with self._transaction() as tx:
+            tx.run("DELETE FROM documents WHERE kind = ? AND name = ?", [kind, name])
+            tx.run(
                 "INSERT INTO documents (kind, name, content, updated_at) VALUES (?, ?, ?, ?)",
                 [kind, name, bytes(content), _now()],
             )
 
     def get_document(self, kind: str, name: str) -> bytes | None:
         """The stored file, or None when there is none of that kind and name."""
-        with self._connect(write=False) as con:
-            row = con.execute(
-                "SELECT content FROM documents WHERE kind = ? AND name = ?", [kind, name]
-            ).fetchone()
-        return bytes(row[0]) if row else None
+        df = self._query("SELECT content FROM documents WHERE kind = ? AND name = ?", [kind, name])
+        return bytes(df.iloc[0, 0]) if len(df) else None
 
     def documents(self, kind: str) -> pd.DataFrame:
         """Name and time of every stored file of one kind, newest first."""
@@ -294,18 +403,16 @@ class Store:
 
     def delete_document(self, kind: str, name: str) -> bool:
         """Remove one stored file; True when there was one."""
-        with self._transaction() as con:
-            n = con.execute(
-                "SELECT count(*) FROM documents WHERE kind = ? AND name = ?", [kind, name]
-            ).fetchone()[0]
-            con.execute("DELETE FROM documents WHERE kind = ? AND name = ?", [kind, name])
+        with self._transaction() as tx:
+            n = tx.scalar("SELECT count(*) FROM documents WHERE kind = ? AND name = ?", [kind, name])
+            tx.run("DELETE FROM documents WHERE kind = ? AND name = ?", [kind, name])
         return bool(n)
 
     # ------------------------------------------------------------------ reading
 
-    def _query(self, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+    def _query(self, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame:
         with self._connect(write=False) as con:
-            return con.execute(sql, params or []).df()
+            return con.execute(sql, list(params or [])).df()
 
     def load_round(self, round_name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The round's (units, answers) as canonical frames in file order; empty if unknown."""
@@ -323,23 +430,7 @@ class Store:
 
     def rounds(self) -> pd.DataFrame:
         """One row per stored round: round, n_units, n_vardcentral, n_socialnamnd, imported_at, synthetic."""
-        df = self._query(
-            """
-            SELECT u.round,
-                   count(*) AS n_units,
-                   count(*) FILTER (WHERE u.unit_type = 'vardcentral') AS n_vardcentral,
-                   count(*) FILTER (WHERE u.unit_type = 'socialnamnd') AS n_socialnamnd,
-                   max(l.imported_at) AS imported_at,
-                   bool_or(u.synthetic) AS synthetic
-            FROM units u
-            LEFT JOIN (
-                SELECT round, max(imported_at) AS imported_at
-                FROM import_log WHERE action = 'import' GROUP BY round
-            ) l USING (round)
-            GROUP BY u.round
-            ORDER BY u.round
-            """
-        )
+        df = self._query(_ROUNDS_SQL)
         return df.astype(
             {
                 "round": "string",
@@ -359,22 +450,161 @@ class Store:
         the round before), removed (units of the round that the action replaced or deleted).
         A deletion row has no file and no counts except ``removed``.
         """
-        df = self._query(f"SELECT {', '.join(_LOG_COLUMNS)} FROM import_log ORDER BY id")
-        return df.astype(
-            {
-                "id": "int64",
-                "action": "string",
-                "round": "string",
-                "filename": "string",
-                "sha256": "string",
-                "imported_at": "string",
-                "rows_in": "Int64",
-                "accepted": "Int64",
-                "rejected": "Int64",
-                "repeated": "boolean",
-                "removed": "Int64",
+        return _log_frame(self._query(f"SELECT {', '.join(_LOG_COLUMNS)} FROM import_log ORDER BY id"))
+
+
+def _new_backup_path(dest: str | Path) -> Path:
+    dest = Path(dest)
+    if dest.exists():
+        raise FileExistsError(f"{dest} finns redan; välj ett nytt filnamn för säkerhetskopian.")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return dest
+
+
+def _existing_backup(src: str | Path) -> Path:
+    src = Path(src)
+    if not src.is_file():
+        raise FileNotFoundError(f"Säkerhetskopian {src} finns inte.")
+    return src
+
+
+# ---------------------------------------------------------------------- PostgreSQL
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def _engine(url: str) -> Engine:
+    """One pool per URL and process (Streamlit sessions are threads and share it)."""
+    from sqlalchemy import create_engine
+
+    with _LOCK:
+        if url not in _ENGINES:
+            driver_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+            _ENGINES[url] = create_engine(driver_url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        return _ENGINES[url]
+
+
+def _pg_sql(sql: str) -> str:
+    """The shared SQL (DuckDB's ``?`` placeholders and type names) in PostgreSQL's dialect."""
+    return (sql.replace("?", "%s").replace(" DOUBLE,", " DOUBLE PRECISION,")
+            .replace(" BLOB ", " BYTEA "))
+
+
+def _plain(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    """Rows as Python values with None for missing (psycopg adapts no numpy or pandas types)."""
+    obj = frame.astype(object).where(frame.notna(), None)
+    return list(obj.itertuples(index=False, name=None))
+
+
+class _PgTx:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
+        return self.conn.exec_driver_sql(_pg_sql(sql), tuple(params)).scalar()
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> None:
+        self.conn.exec_driver_sql(_pg_sql(sql), tuple(params))
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
+        """COPY: one round (1 500 units, 12 000 answers) in well under a second."""
+        raw = self.conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN") as copy:
+            for row in _plain(frame):
+                copy.write_row(row)
+
+
+class PostgresStore(Store):
+    """The same store on PostgreSQL, for several app hosts (see module doc)."""
+
+    def __init__(self, path: str | Path | None = None, timeout: float = 10.0) -> None:
+        target = db_target() if path is None else path
+        assert isinstance(target, str) and is_url(target)
+        self.url = target
+        self.path = None
+        self.timeout = timeout
+        self._engine = _engine(target)
+        with _LOCK:
+            if target not in _READY:
+                with self._transaction() as tx:
+                    for ddl in _DDL:
+                        tx.run(ddl)
+                _READY.add(target)
+
+    @property
+    def location(self) -> str:
+        return self._engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[_Tx]:
+        """One transaction behind the writers' advisory lock; waiting past ``timeout`` is busy."""
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with self._engine.begin() as conn:
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(self.timeout * 1000))}")
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_WRITER_LOCK})")
+                yield _PgTx(conn)
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                raise StoreBusyError(
+                    "Databasen används av en annan process; försök igen om en stund."
+                ) from exc
+            raise
+
+    def _query(self, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame:
+        with self._engine.connect() as conn:
+            res = conn.exec_driver_sql(_pg_sql(sql), tuple(params or ()))
+            return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+
+    def version(self) -> str:
+        df = self._query("SELECT coalesce(max(id), 0), count(*), coalesce(max(imported_at), '') FROM import_log")
+        return f"{self.location}:{':'.join(str(v) for v in df.iloc[0])}"
+
+    def backup(self, dest: str | Path) -> Path:
+        """The same DuckDB backup file as the embedded store writes, from one snapshot of
+        PostgreSQL (REPEATABLE READ), so it restores into either database."""
+        dest = _new_backup_path(dest)
+        frames: dict[str, pd.DataFrame] = {}
+        with self._engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                for table in _TABLES:
+                    res = conn.exec_driver_sql(f"SELECT {', '.join(_TABLE_COLUMNS[table])} FROM {table}")
+                    frames[table] = pd.DataFrame(res.fetchall(), columns=_TABLE_COLUMNS[table])
+        frames["documents"]["content"] = frames["documents"]["content"].map(bytes)
+        tmp = dest.with_name(dest.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        con = duckdb.connect(str(tmp))
+        try:
+            for ddl in _DDL:
+                con.execute(ddl)
+            for table, frame in frames.items():
+                if len(frame):
+                    _DuckTx(con).insert_frame(table, frame)
+        finally:
+            con.close()
+        tmp.rename(dest)
+        return dest
+
+    def restore(self, src: str | Path) -> dict[str, int]:
+        src = _existing_backup(src)
+        con = duckdb.connect(str(src), read_only=True)
+        try:
+            present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            frames = {
+                t: con.execute(f"SELECT {', '.join(_TABLE_COLUMNS[t])} FROM {t}").df() for t in _TABLES if t in present
             }
-        )
+        finally:
+            con.close()
+        counts: dict[str, int] = {}
+        with self._transaction() as tx:
+            for table in _TABLES:
+                tx.run(f"DELETE FROM {table}")
+                if table in frames and len(frames[table]):
+                    tx.insert_frame(table, frames[table])
+                counts[table] = int(tx.scalar(f"SELECT count(*) FROM {table}"))
+        return counts
 
 
 def import_file(
