@@ -447,7 +447,11 @@ def test_report(tmp_path: Path) -> None:
         "accepted": 1,
         "rejected_rows": 1,
         "rejected": [{"row": 3, "column": "Kommunkod", "value": "0999", "reason": "Okänd kommunkod 0999."}],
+        "replaced_rows": 0,
+        "replaced": [],
         "ignored_columns": ["Anteckning"],
+        "dropped_columns": [],
+        "personal_columns": [],
         "error": None,
     }
     assert not result.ok
