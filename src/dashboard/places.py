@@ -111,16 +111,24 @@ def kommun_name(code: str) -> str:
     return _display().get(code, code)
 
 
+def exact_code(value: str) -> str | None:
+    """The code when ``value`` is a municipality's name in one of its usual spellings (no fuzz)."""
+    for accents in (True, False):
+        names, k = _names(accents), _key(value, accents)
+        for candidate in (k, _SUFFIX.sub("", k)):
+            if candidate in names:
+                return names[candidate]
+    return None
+
+
 def kommun_from_name(value: str) -> PlaceMatch:
     """The code of a municipality written as people write it; fuzzy only above the cut-off."""
     key = _key(value)
     if not key:
         return PlaceMatch(None, (), "none")
-    for accents in (True, False):
-        names, k = _names(accents), _key(value, accents)
-        for candidate in (k, _SUFFIX.sub("", k)):
-            if candidate in names:
-                return PlaceMatch(names[candidate], how="exact")
+    code = exact_code(value)
+    if code:
+        return PlaceMatch(code, how="exact")
     bare = _SUFFIX.sub("", key)
     if re.fullmatch(r"\d{3,4}", key) and key.zfill(4) in _display():
         return PlaceMatch(key.zfill(4), how="exact")
