@@ -36,12 +36,23 @@ def cmd_geo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from dashboard import store
+    from dashboard import profiles, store
 
     path = Path(args.file)
     if not path.is_file():
         return _fail(f"Filen {path} finns inte.")
-    result = store.import_file(path, round_name=args.round, dry_run=args.dry_run)
+    profile = None
+    if args.mapping:
+        try:
+            profile = profiles.parse(Path(args.mapping).read_bytes())
+        except OSError as exc:
+            return _fail(f"Profilen {args.mapping} kunde inte läsas ({exc.strerror}).")
+        except profiles.ProfileError as exc:
+            return _fail(f"{args.mapping}: {exc}")
+    try:
+        result = store.import_file(path, round_name=args.round, dry_run=args.dry_run, profile=profile, add=args.add)
+    except (store.StoreBusyError, ValueError) as exc:
+        return _fail(str(exc))
     report = result.report()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -50,13 +61,50 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(result.error, file=sys.stderr)
         else:
             verb = "skulle importeras (provkörning)" if args.dry_run else "importerades"
-            print(f"{path.name}: {report['rows_in']} rader, {report['accepted']} {verb} till omgång "
-                  f"{result.round}, {len({r.row for r in result.rejected})} avvisades.")
+            how = " (tillagda)" if args.add else ""
+            print(f"{path.name}: {report['rows_in']} rader, {report['accepted']} {verb}{how} till omgång "
+                  f"{result.round}, {report['rejected_rows']} avvisades, {report['replaced_rows']} ersattes "
+                  "av en senare inskickning.")
             for r in result.rejected:
                 print(f"  rad {r.row}, kolumn {r.column!r}, värde {r.value!r}: {r.reason}")
+            for rep in result.replaced:
+                print(f"  rad {rep.row} ({rep.submitted or 'utan tid'}) ersattes av rad {rep.by_row} "
+                      f"({rep.by_submitted or 'utan tid'}): {rep.name}")
+            if result.dropped_columns:
+                print("Lästes inte (profilens [drop]): " + ", ".join(result.dropped_columns))
+            if result.personal_columns:
+                print("Lästes inte (ser ut som personuppgifter): " + ", ".join(result.personal_columns))
     if result.error:
         return 2
     return 1 if result.rejected else 0
+
+
+def cmd_mapping_suggest(args: argparse.Namespace) -> int:
+    from dashboard import importer, mapping
+
+    path = Path(args.file)
+    try:
+        header, rows = importer.read_table(path.read_bytes())
+    except OSError as exc:
+        return _fail(f"Filen {path} kunde inte läsas ({exc.strerror}).")
+    except ValueError as exc:
+        return _fail(str(exc))
+    suggestion = mapping.suggest(header, rows)
+    text = suggestion.toml(path.name)
+    if args.out:
+        out = Path(args.out)
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"Profilen kunde inte skrivas till {out} ({exc.strerror}).")
+        print(f"Profilförslaget skrevs till {out}.")
+    else:
+        sys.stdout.write(text)
+    if not suggestion.complete:
+        print("Att bestämma: " + "; ".join(suggestion.missing + [f"{u[0]} {u[1]} ({u[3]})" for u in suggestion.undecided]),
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 def _summary_rows(round_name: str | None) -> dict[str, object]:
@@ -143,9 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="validera och importera en enkätomgång (CSV eller XLSX)")
     i.add_argument("file")
     i.add_argument("--round", help="omgångens namn (annars kolumnen Omgång eller filnamnet)")
+    i.add_argument("--mapping", help="importprofil (TOML) för en enkätexport, se docs/import-profile.md")
+    i.add_argument("--add", action="store_true",
+                   help="lägg till enheterna i en befintlig omgång (en enhet som redan finns avvisas)")
     i.add_argument("--dry-run", action="store_true", help="validera bara, spara inget")
     i.add_argument("--json", action="store_true", help="skriv valideringsrapporten som JSON")
     i.set_defaults(func=cmd_import)
+
+    m = sub.add_parser("mapping", help="importprofiler för enkätexporter")
+    msub = m.add_subparsers(dest="mapping_command", required=True)
+    ms = msub.add_parser("suggest", help="föreslå en importprofil för en enkätexport (CSV eller XLSX)")
+    ms.add_argument("file")
+    ms.add_argument("--out", help="skriv profilen till en fil (annars till skärmen)")
+    ms.set_defaults(func=cmd_mapping_suggest)
 
     s = sub.add_parser("summary", help="nationella siffror och siffror per region")
     s.add_argument("--round")

@@ -30,6 +30,7 @@ Excel versions) is not a row. Blank rows between data rows are counted and rejec
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -49,7 +50,8 @@ from dashboard import profiles as _profiles
 from dashboard.provisions import catalogue
 from dashboard.reference import municipalities, normalise_text, region_lookup
 
-__all__ = ["ImportResult", "Rejection", "normalise_header", "read_survey"]
+__all__ = ["ImportResult", "Rejection", "Replacement", "exclude_existing", "normalise_header", "read_survey",
+           "read_table", "unit_type_of"]
 
 DEFAULT_UPLOAD_NAME = "uppladdad-fil"
 
@@ -974,3 +976,34 @@ def _read_survey(
         personal_columns=personal,
         unit_rows=[e[0] for e in good],
     )
+
+
+def _unit_key(unit_type: object, kommun_kod: object, name: object) -> tuple[str, str, str]:
+    return str(unit_type), str(kommun_kod), normalise_text(name)
+
+
+def exclude_existing(result: ImportResult, existing: pd.DataFrame) -> ImportResult:
+    """For ``--add``: a unit already in the round (same id, or same type, municipality and name)
+    becomes a rejected row naming the round; it is never overwritten."""
+    if result.error is not None or existing.empty or result.units.empty:
+        return result
+    ids = set(existing["unit_id"].astype(str))
+    keys = {_unit_key(t, k, n) for t, k, n in zip(existing["unit_type"], existing["kommun_kod"], existing["name"],
+                                                  strict=True)}
+    rows = result.unit_rows or list(range(len(result.units)))
+    keep: list[int] = []
+    rejected = list(result.rejected)
+    for pos, unit in enumerate(result.units.itertuples(index=False)):
+        if str(unit.unit_id) in ids or _unit_key(unit.unit_type, unit.kommun_kod, unit.name) in keys:
+            rejected.append(Rejection(rows[pos], schema.COL_NAME, str(unit.name),
+                                      f"Enheten finns redan i omgång {result.round}; en tillagd fil ersätter "
+                                      "aldrig en enhet (importera utan --add för att ersätta hela omgången)."))
+        else:
+            keep.append(pos)
+    if len(keep) == len(result.units):
+        return result
+    units = result.units.iloc[keep].reset_index(drop=True)
+    answers = result.answers[result.answers["unit_id"].isin(set(units["unit_id"]))].reset_index(drop=True)
+    rejected.sort(key=lambda r: r.row)
+    return dataclasses.replace(result, units=units, answers=answers, rejected=rejected,
+                               unit_rows=[rows[p] for p in keep])

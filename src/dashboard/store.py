@@ -31,7 +31,8 @@ import duckdb
 import pandas as pd
 
 from dashboard import schema
-from dashboard.importer import ImportResult, read_survey
+from dashboard.importer import ImportResult, exclude_existing, read_survey
+from dashboard.profiles import Profile
 
 __all__ = ["Store", "StoreBusyError", "db_path", "import_file"]
 
@@ -152,9 +153,12 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def save_round(self, result: ImportResult) -> None:
+    def save_round(self, result: ImportResult, add: bool = False) -> None:
         """Replace the whole round with the accepted rows of ``result``, atomically, and log it.
 
+        With ``add`` the rows are appended to the round instead (one transaction); a unit id
+        already in the round raises ``ValueError`` and nothing is written (the importer reports
+        such rows as rejected before this, see ``importer.exclude_existing``).
         Refuses a result with an ``error`` or with no accepted rows: replacing a round with
         nothing would silently delete it (use ``delete_round`` for that).
         """
@@ -177,8 +181,21 @@ class Store:
                 [result.round, result.sha256],
             ).fetchone()[0]
             removed = con.execute("SELECT count(*) FROM units WHERE round = ?", [result.round]).fetchone()[0]
-            for sql in _DELETE_SQL:
-                con.execute(sql, [result.round])
+            if add:
+                removed = 0
+                clash = con.execute(
+                    "SELECT count(*) FROM units WHERE round = ? AND unit_id IN (SELECT unnest(?))",
+                    [result.round, units["unit_id"].tolist()],
+                ).fetchall()[0][0]
+                if clash:
+                    raise ValueError(f"{clash} enheter finns redan i omgång {result.round}; inget lades till")
+                for table, frame in (("units", units), ("answers", answers)):
+                    offset = con.execute(f"SELECT coalesce(max(pos) + 1, 0) FROM {table} WHERE round = ?",
+                                         [result.round]).fetchall()[0][0]
+                    frame["pos"] += int(offset)
+            else:
+                for sql in _DELETE_SQL:
+                    con.execute(sql, [result.round])
             con.register("new_units", units)
             con.register("new_answers", answers)
             con.execute(f"INSERT INTO units (pos, {_UNIT_COLS}) SELECT pos, {_UNIT_COLS} FROM new_units")
@@ -379,6 +396,8 @@ def import_file(
     round_name: str | None = None,
     dry_run: bool = False,
     store: Store | None = None,
+    profile: Profile | None = None,
+    add: bool = False,
 ) -> ImportResult:
     """Read, validate and (unless ``dry_run``) store one file; returns the result with its report.
 
@@ -386,8 +405,11 @@ def import_file(
     when the file cannot be read (``error``), or when no row was accepted (which would otherwise
     replace the round with nothing).
     """
-    result = read_survey(path, round_name=round_name)
+    result = read_survey(path, round_name=round_name, profile=profile)
+    if add and result.error is None:
+        existing, _ = (store or Store()).load_round(result.round)
+        result = exclude_existing(result, existing)
     if dry_run or result.error is not None or result.accepted == 0:
         return result
-    (store or Store()).save_round(result)
+    (store or Store()).save_round(result, add=add)
     return result
