@@ -349,11 +349,33 @@ def _check_xlsx_archive(data: bytes) -> None:
         )
 
 
+@lru_cache(maxsize=1)
+def _bound_openpyxl_dimension_scan() -> None:
+    """openpyxl (3.1) looks for a sheet's ``<dimension>`` with 'end' events, so a sheet without
+    one is parsed whole (3 million rows: 25 s and 400 MB) before the first row is read. The
+    element comes before ``<sheetData>`` when present, so stop at the start of ``<sheetData>``."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, WorkSheetParser
+    from openpyxl.worksheet.dimensions import SheetDimension
+
+    def parse_dimensions(self: WorkSheetParser) -> tuple[int, int, int, int] | None:
+        for _event, element in iterparse(self.source, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                return SheetDimension(ref=element.get("ref")).boundaries
+            if element.tag == DATA_TAG:
+                return None
+        return None
+
+    WorkSheetParser.parse_dimensions = parse_dimensions  # type: ignore[method-assign]
+
+
 def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
     """The first sheet, streamed (openpyxl read-only), stopping at the row and column limits."""
     import openpyxl
 
     _check_xlsx_archive(data)
+    _bound_openpyxl_dimension_scan()
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken or non-Excel zip
@@ -367,7 +389,10 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
         out: list[tuple[int, list[str]]] = []
         cells = 0
         try:
-            for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            # a declared width beyond the limit: read one column more than allowed, to tell
+            wide = ws.max_column is not None and ws.max_column > MAX_COLUMNS
+            rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1 if wide else None)
+            for i, row in enumerate(rows, start=1):
                 if i > MAX_ROWS + 1:
                     raise _too_many_rows(i)
                 values = list(row)
@@ -463,7 +488,7 @@ def _read_csv(data: bytes, known: frozenset[str] = frozenset()) -> list[tuple[in
     tables: dict[str, list[list[str]]] = {}
     first_line = text.split("\n", 1)[0]
     widths = {d: first_line.count(d) + 1 for d in (";", ",")}
-    if min(widths.values()) > MAX_COLUMNS:
+    if max(widths.values()) > MAX_COLUMNS:  # by either separator: no survey has that many columns
         raise _too_wide(max(widths.values()))
     for priority, delimiter in enumerate((";", ",")):
         if widths[delimiter] > MAX_COLUMNS:
