@@ -66,6 +66,7 @@ _UNIT_TYPE_WORDS: dict[str, str] = {
     "individ- och familjenamnd": "socialnamnd",
     "individ- och familjenamnden": "socialnamnd",
     "individ och familjenamnd": "socialnamnd",
+    "individ och familjenamnden": "socialnamnd",
     "individ- och familjeomsorg": "socialnamnd",
     "individ- och familjeomsorgen": "socialnamnd",
     "ifo": "socialnamnd",

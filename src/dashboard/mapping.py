@@ -9,6 +9,7 @@ commented out for the person to decide. Personal-data columns go under ``[drop]`
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from dashboard.reference import normalise_text
 
 __all__ = ["CUTOFF", "Suggestion", "suggest"]
 
-CUTOFF = 70.0  # provision score (0-100) taken without asking
+CUTOFF = 15.0  # provision score (0-100, see provision_scores) taken without asking
 FIELD_CUTOFF = 85.0
 _SAMPLE = 500  # rows looked at for content
 
@@ -99,8 +100,50 @@ def _norm(text: str) -> str:
     return " ".join(_STOP.sub(" ", utils.default_process(normalise_text(text))).split())
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[dict[str, list[str]], int]:
+    """provision id -> the distinct words of its title, text and phrasings; and the number of provisions."""
+    texts, pids = _choices()
+    vocab: dict[str, set[str]] = {}
+    for text, pid in zip(texts, pids, strict=True):
+        vocab.setdefault(pid, set()).update(w for w in text.split() if len(w) >= 3)
+    return {pid: sorted(words) for pid, words in vocab.items()}, len(vocab)
+
+
+def _word_similarity(word: str, words: list[str]) -> float:
+    """0-1: how well one word of a question matches the closest word of a provision (rapidfuzz;
+    a shared stem of five letters counts, so "våldsutsatthet" meets "våldsutsatta")."""
+    found = process.extractOne(word, words, scorer=fuzz.ratio)
+    best = found[1] / 100 if found and found[1] >= 80 else 0.0
+    if best < 0.9 and len(word) >= 5 and any(w[:5] == word[:5] for w in words):
+        best = max(best, 0.85)
+    return best
+
+
+def _weighted_scores(query: str) -> dict[str, float]:
+    """Score (0-100) per provision: the question's words, weighted by how few provisions share
+    them (a word every provision has, like "våld", says nothing), matched with rapidfuzz."""
+    vocab, n = _vocabulary()
+    words = [w for w in dict.fromkeys(query.split()) if len(w) >= 3]
+    if not words:
+        return {}
+    sims = {w: {pid: _word_similarity(w, vw) for pid, vw in vocab.items()} for w in words}
+    weights = {w: math.log((n + 1) / (sum(v > 0 for v in sims[w].values()) + 0.5)) for w in words}
+    total = sum(weights.values()) or 1.0
+    out: dict[str, float] = {}
+    for pid in vocab:
+        # one shared word is chance ("anställda" is not "ställa frågor"): two informative words at least
+        informative = sum(sims[w][pid] > 0 and weights[w] > 0.5 for w in words)
+        out[pid] = 100 * sum(weights[w] * sims[w][pid] for w in words) / total if informative >= 2 else 0.0
+    return out
+
+
 def provision_scores(header: str) -> list[tuple[str, float]]:
-    """Best score per provision for one question text, best first."""
+    """Best score per provision for one question text, best first.
+
+    The score is the larger of a whole-text fuzzy match against the titles, texts and known
+    phrasings (near-identical wording scores ~100) and the word-weighted match (paraphrases).
+    """
     m = re.match(r"\s*([SsVv]\d)(?![0-9])", header)
     ids = set(catalogue()["provision_id"].astype(str))
     if m and m.group(1).upper() in ids:
@@ -112,7 +155,9 @@ def provision_scores(header: str) -> list[tuple[str, float]]:
     best: dict[str, float] = {}
     for _, score, i in process.extract(query, texts, scorer=fuzz.token_set_ratio, limit=None):
         s = (score + fuzz.WRatio(query, texts[i])) / 2
-        best[pids[i]] = max(best.get(pids[i], 0.0), s)
+        best[pids[i]] = max(best.get(pids[i], 0.0), s if s >= 90 else 0.0)
+    for pid, s in _weighted_scores(query).items():
+        best[pid] = max(best.get(pid, 0.0), s)
     return sorted(best.items(), key=lambda kv: -kv[1])
 
 
