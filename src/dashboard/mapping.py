@@ -333,7 +333,7 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
     for raw in sorted(seen):
         key = normalise_text(raw)
         if key in _KNOWN_ANSWERS and _KNOWN_ANSWERS[key]:
-            prof.answers[raw] = _KNOWN_ANSWERS[key]
+            prof.answers[profiles.answer_key(raw)] = _KNOWN_ANSWERS[key]
         elif raw in _CODED:
             out.undecided.append(("answers", raw, _CODED[raw],
                                   "kodat svar: vanlig ordning 1 = ja, 2 = nej, 3 = vet ej; kontrollera"))

@@ -149,7 +149,7 @@ def parse(text: str | bytes) -> Profile:
             raise ProfileError(
                 f"Svaret {key!r} under [answers] ska bli ja, nej, vet_ej eller saknas (står {value!r})."
             )
-        prof.answers[_answer_key(key)] = value.strip().lower()
+        prof.answers[answer_key(key)] = value.strip().lower()
     drop = _table(data, "drop")
     extra = [k for k in drop if k != "columns"]
     if extra:
@@ -169,7 +169,8 @@ def _table(data: Mapping[str, Any], name: str) -> dict[str, Any]:
     return value
 
 
-def _answer_key(value: object) -> str:
+def answer_key(value: object) -> str:
+    """An answer as matched: case, accents, spacing and a trailing full stop do not matter."""
     return normalise_text(value).rstrip(".!").strip()
 
 
@@ -370,7 +371,7 @@ def apply(prof: Profile, header: list[str], rows: list[tuple[int, list[str]]]) -
             new.append(value.value if isinstance(value, Constant) and not blank else cell(src.get(key)))
         for idx in prov_idx.values():
             raw = cell(idx)
-            mapped = answers.get(_answer_key(raw))
+            mapped = answers.get(answer_key(raw))
             new.append(mapped if mapped is not None else raw)
         out_rows.append((rownum, new))
     return Applied(out_header, out_rows, faults, kommun_faulted, dropped, personal, unused)
