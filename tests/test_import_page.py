@@ -188,3 +188,25 @@ def test_hostile_round_name_is_escaped_where_markdown_renders_it(tmp_path: Path,
     msgs = [s.value for s in at.success] + [w.value for w in at.warning]
     assert msgs and all("](" not in m and "<b>" not in m and "**x**" not in m for m in msgs)
     assert os.environ["TILLSYN_DB"]
+
+
+def test_hostile_round_name_is_escaped_on_the_compare_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stored round named like Markdown and HTML is shown literally where views compare rounds."""
+    import streamlit as st
+
+    from dashboard.store import Store, import_file
+
+    hostile = "**x** [a](javascript:alert(1)) <b>"
+    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "cmp.duckdb"))
+    import_file(se.EXAMPLE, round_name=hostile, store=Store(tmp_path / "cmp.duckdb"))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["jamfor"] = hostile
+    at.switch_page("pages/oversikt.py")
+    at.run()
+    st.cache_data.clear()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [m.value for m in at.markdown] + [h.value for h in at.header] + [i.value for i in at.info]
+    with_name = [s for s in shown if "javascript" in s]
+    assert with_name, shown  # the compare views did show the name
+    assert all("](" not in s and "<b>" not in s and "**x**" not in s for s in with_name), with_name

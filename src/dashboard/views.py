@@ -80,7 +80,7 @@ def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
                         f"{i18n.t('responded_of', lang, k=i18n.fmt_int(row['n_responded'], lang), n=i18n.fmt_int(row['n_units'], lang), p=i18n.fmt_pct(row['response_rate'], lang))}")
             if previous is not None:
                 st.markdown(i18n.t(
-                    "change_line", lang, round=f.jamfor,
+                    "change_line", lang, round=ui.plain(f.jamfor),
                     pp=i18n.fmt_pp((row["share_not_all"] - previous["share_not_all"]) * 100, lang),
                     n=f"{int(row['n_not_all'] - previous['n_not_all']):+d}".replace("-", "−"),
                     prev=i18n.fmt_share(int(previous["n_not_all"]), int(previous["n_responded"]), lang)))
@@ -588,13 +588,13 @@ def change_section(f: Filters, region: str = "", kommun: str = "") -> None:
         changes = changes[changes["region_kod"] == region]
     if kommun:
         changes = changes[changes["kommun_kod"] == kommun]
-    st.header(i18n.t("changes_heading", lang, round=f.jamfor))
+    st.header(i18n.t("changes_heading", lang, round=ui.plain(f.jamfor)))
     st.caption(i18n.t("match_rule", lang))
     groups = [
         ("units_worse", changes["worse"]), ("units_better", changes["better"]),
         ("units_new", changes["presence"] == "new"), ("units_gone", changes["presence"] == "gone"),
     ]
-    tabs = st.tabs([f"{i18n.t(key, lang, round=f.jamfor)} ({int(mask.sum())})" for key, mask in groups])
+    tabs = st.tabs([f"{i18n.t(key, lang, round=ui.plain(f.jamfor))} ({int(mask.sum())})" for key, mask in groups])
     for tab, (key, mask) in zip(tabs, groups, strict=True):
         with tab:
             part = changes[mask]
@@ -646,9 +646,9 @@ def unit_previous(f: Filters, unit: pd.Series) -> None:
     changes = ui.unit_changes(f.round, f.jamfor)
     hit = changes[changes["unit_id_cur"] == unit["unit_id"]]
     if hit.empty or hit.iloc[0]["presence"] != "both":
-        st.info(i18n.t("unit_new_in_round", lang, round=f.jamfor))
+        st.info(i18n.t("unit_new_in_round", lang, round=ui.plain(f.jamfor)))
         return
     prev_status = ui.round_tables(f.jamfor)[2]
     prev = prev_status[prev_status["unit_id"] == hit.iloc[0]["unit_id_prev"]].iloc[0]
-    st.markdown(i18n.t("unit_prev", lang, round=f.jamfor, status=i18n.t(prev["status"], lang),
+    st.markdown(i18n.t("unit_prev", lang, round=ui.plain(f.jamfor), status=i18n.t(prev["status"], lang),
                        ja=int(prev["n_ja"]), n=int(prev["n_rules"])))
