@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pandas as pd
 from rapidfuzz import fuzz, process
 
 from dashboard.reference import municipalities, normalise_text
@@ -176,3 +177,33 @@ def kommun_in_unit_name(name: str) -> PlaceMatch:
     if len(distinct) > 1:
         return PlaceMatch(None, tuple(kommun_name(c) for c in distinct), "ambiguous")
     return PlaceMatch(None, (), "none")
+
+
+# --------------------------------------------------------------------------- units without coordinates
+
+
+@lru_cache(maxsize=1)
+def kommun_centres() -> dict[str, tuple[float, float]]:
+    """code -> (lat, lon) of a point inside each municipality (its representative point, which
+    unlike a centroid always lies inside the area), from the committed boundaries."""
+    from dashboard import geo  # geometry only when a map needs it
+
+    gdf = geo.load_kommun()
+    points = gdf.geometry.representative_point()
+    return {str(c): (round(float(p.y), 4), round(float(p.x), 4)) for c, p in zip(gdf["kommun_kod"], points,
+                                                                                   strict=True)}
+
+
+def approximate_positions(units: pd.DataFrame) -> pd.DataFrame:
+    """Units without coordinates get their municipality's centre and ``approx`` True, so a map can
+    draw them with "placering ungefärlig" instead of leaving them out (survey exports carry no
+    coordinates). Units with coordinates keep them (``approx`` False)."""
+    out = units.copy()
+    missing = out["lat"].isna() | out["lon"].isna()
+    out["approx"] = missing.astype(bool)
+    if missing.any():
+        centres = kommun_centres()
+        codes = out.loc[missing, "kommun_kod"].astype(str)
+        out.loc[missing, "lat"] = [centres.get(c, (float("nan"), float("nan")))[0] for c in codes]
+        out.loc[missing, "lon"] = [centres.get(c, (float("nan"), float("nan")))[1] for c in codes]
+    return out

@@ -314,12 +314,15 @@ def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str, cha
 
 def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
     """One record per unit with a position: the map's short status names keep 1 136 tooltips small."""
-    from dashboard import maps
+    from dashboard import maps, places
 
     short = maps.STATUS_LABEL[f.lang]
     yes = i18n.t("ja", f.lang).lower()
+    approx = i18n.t("imp_map_approx", f.lang)
+    status = places.approximate_positions(status)  # no coordinates: the municipality's centre, labelled
     return [{"lat": r.lat, "lon": r.lon, "status": r.status, "unit_id": r.unit_id,
-             "tooltip": f"{r.name}\n{r.kommun}\n{short[r.status]} ({r.n_ja}/{r.n_rules} {yes})"}
+             "tooltip": f"{r.name}\n{r.kommun}\n{short[r.status]} ({r.n_ja}/{r.n_rules} {yes})"
+                        + (f"\n{approx}" if r.approx else "")}
             for r in status.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
 
 
@@ -343,7 +346,7 @@ def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False) 
         shapes = {"o": "●", "D": "◆", "^": "▲"}
         items = " · ".join(f"{shapes.get(r['marker'], '○') if r['status'] != 'no_answer' else '○'} {i18n.t(r['status'], lang)}"
                            for r in maps.status_legend_rows(lang))
-        st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items}")
+        st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items} · {i18n.t('imp_map_approx_legend', lang)}")
 
 
 def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str = "", height: int = 560) -> None:
