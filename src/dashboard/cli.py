@@ -38,15 +38,16 @@ def cmd_geo(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from dashboard import profiles, store
 
+    t = i18n.t
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"Filen {path} finns inte.")
+        return _fail(t("cli_imp_no_file", path=path))
     profile = None
     if args.mapping:
         try:
             profile = profiles.parse(Path(args.mapping).read_bytes())
         except OSError as exc:
-            return _fail(f"Profilen {args.mapping} kunde inte läsas ({exc.strerror}).")
+            return _fail(t("cli_map_unreadable", path=args.mapping, why=exc.strerror))
         except profiles.ProfileError as exc:
             return _fail(f"{args.mapping}: {exc}")
     try:
@@ -60,20 +61,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         if result.error:
             print(result.error, file=sys.stderr)
         else:
-            verb = "skulle importeras (provkörning)" if args.dry_run else "importerades"
-            how = " (tillagda)" if args.add else ""
-            print(f"{path.name}: {report['rows_in']} rader, {report['accepted']} {verb}{how} till omgång "
-                  f"{result.round}, {report['rejected_rows']} avvisades, {report['replaced_rows']} ersattes "
-                  "av en senare inskickning.")
+            verb = t("cli_imp_dry" if args.dry_run else "cli_imp_done") + (t("cli_imp_added") if args.add else "")
+            print(t("cli_imp_summary", file=path.name, rows_in=report["rows_in"], accepted=report["accepted"],
+                    verb=verb, round=result.round, rejected=report["rejected_rows"], replaced=report["replaced_rows"]))
             for r in result.rejected:
-                print(f"  rad {r.row}, kolumn {r.column!r}, värde {r.value!r}: {r.reason}")
+                print(t("cli_imp_rejected", row=r.row, column=repr(r.column), value=repr(r.value), reason=r.reason))
+            no_time = t("cli_imp_no_time")
             for rep in result.replaced:
-                print(f"  rad {rep.row} ({rep.submitted or 'utan tid'}) ersattes av rad {rep.by_row} "
-                      f"({rep.by_submitted or 'utan tid'}): {rep.name}")
+                print(t("cli_imp_replaced", row=rep.row, at=rep.submitted or no_time, by=rep.by_row,
+                        by_at=rep.by_submitted or no_time, name=rep.name))
             if result.dropped_columns:
-                print("Lästes inte (profilens [drop]): " + ", ".join(result.dropped_columns))
+                print(t("cli_imp_dropped", columns=", ".join(result.dropped_columns)))
             if result.personal_columns:
-                print("Lästes inte (ser ut som personuppgifter): " + ", ".join(result.personal_columns))
+                print(t("cli_imp_personal", columns=", ".join(result.personal_columns)))
     if result.error:
         return 2
     return 1 if result.rejected else 0
@@ -82,11 +82,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_mapping_suggest(args: argparse.Namespace) -> int:
     from dashboard import importer, mapping
 
+    t = i18n.t
     path = Path(args.file)
     try:
         header, rows = importer.read_table(path.read_bytes())
     except OSError as exc:
-        return _fail(f"Filen {path} kunde inte läsas ({exc.strerror}).")
+        return _fail(t("cli_map_file_unreadable", path=path, why=exc.strerror))
     except ValueError as exc:
         return _fail(str(exc))
     suggestion = mapping.suggest(header, rows)
@@ -96,13 +97,13 @@ def cmd_mapping_suggest(args: argparse.Namespace) -> int:
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            return _fail(f"Profilen kunde inte skrivas till {out} ({exc.strerror}).")
-        print(f"Profilförslaget skrevs till {out}.")
+            return _fail(t("cli_map_unwritable", path=out, why=exc.strerror))
+        print(t("cli_map_written", path=out))
     else:
         sys.stdout.write(text)
     if not suggestion.complete:
-        print("Att bestämma: " + "; ".join(suggestion.missing + [f"{u[0]} {u[1]} ({u[3]})" for u in suggestion.undecided]),
-              file=sys.stderr)
+        left = suggestion.missing + [f"{u[0]} {u[1]} ({u[3]})" for u in suggestion.undecided]
+        print(t("cli_map_to_decide", items="; ".join(left)), file=sys.stderr)
         return 1
     return 0
 
