@@ -164,22 +164,28 @@ def render(lang: str) -> None:
         render_file(upload.getvalue(), upload.name, lang)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _analyse(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]], mapping.Suggestion, bool]:
+    """Read, suggest and check for the standard format once per file, not on every rerun."""
+    header, rows = importer.read_table(data)
+    canonical = importer.read_survey(data, filename=filename).error is None
+    return header, rows, mapping.suggest(header, rows), canonical
+
+
 def render_file(data: bytes, filename: str, lang: str) -> None:
     """Steps 2-5 for one file's bytes."""
     t = i18n.t
     try:
-        header, rows = importer.read_table(data)
+        header, rows, suggestion, canonical = _analyse(data, filename)
     except ValueError as exc:
         st.error(str(exc))
         return
-    suggestion = mapping.suggest(header, rows)
     st.subheader(t("imp_preview", lang))
     hidden = [h for h in header if profiles.looks_personal(h, [c[header.index(h)] for _, c in rows[:200]
                                                                if header.index(h) < len(c)])]
     st.dataframe(preview_frame(header, rows, hidden=hidden), hide_index=True, width="stretch")
     st.caption(t("imp_preview_note", lang, n=min(PREVIEW_ROWS, len(rows)), total=len(rows)))
 
-    canonical = importer.read_survey(data, filename=filename).error is None
     sources = ([t("imp_standard", lang)] if canonical else []) + [t("imp_suggested", lang)]
     stored = matching_profiles(store.Store(), header)
     sources += [t("imp_stored", lang, name=name) for name, _ in stored]
