@@ -196,3 +196,9 @@ def test_units_without_coordinates_are_on_the_map_at_their_municipality_labelled
     canon_units, canon_answers = imported["store"].load_round("canon")
     canon_points = views.unit_points(Filters(lang="sv"), aggregate.unit_status(canon_units, canon_answers))
     assert not any("ungefärlig" in p["tooltip"] for p in canon_points)
+
+
+def test_an_export_without_a_profile_points_to_mapping_suggest() -> None:
+    result = importer.read_survey(se.forms_xlsx()[0], filename="vc.xlsx")
+    assert result.error and "saknar de obligatoriska kolumnerna" in result.error
+    assert "tillsyn mapping suggest" in result.error

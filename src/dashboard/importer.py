@@ -568,7 +568,8 @@ def _map_columns(header: list[str], data_rows: list[list[str]]) -> _Columns:
         found = (", ".join(named[:8]) + (", …" if len(named) > 8 else "")) or "inga"
         raise _Unreadable(
             f"Filen saknar {'den obligatoriska kolumnen' if len(missing) == 1 else 'de obligatoriska kolumnerna'} "
-            f"{_and(missing)} (rubrikraden har: {found})."
+            f"{_and(missing)} (rubrikraden har: {found}). Är filen en export från ett enkätverktyg: "
+            "skapa en importprofil med tillsyn mapping suggest (se docs/import-profile.md)."
         )
     return _Columns(fields, provision_cols, headers, ignored)
 
