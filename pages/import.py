@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import cache, downloads, i18n, importer, store, ui
+from dashboard import cache, downloads, i18n, import_view, store, ui
 
 f = ui.filters()
 lang = f.lang
@@ -16,29 +15,7 @@ if not ui.require_admin(lang):
 if "import_flash" in st.session_state:
     st.success(st.session_state.pop("import_flash"))
 st.caption(i18n.t("format_help", lang))
-upload = st.file_uploader(i18n.t("upload", lang), type=["csv", "xlsx", "txt"], key="import_file")
-round_name = st.text_input(i18n.t("round_name", lang), key="import_round").strip() or None
-if upload is not None:
-    result = importer.read_survey(upload.getvalue(), filename=upload.name, round_name=round_name)
-    if result.error:
-        st.error(result.error)
-    else:
-        stored = store.Store().rounds().set_index("round")
-        if result.round in stored.index:
-            st.warning(i18n.t("replace_warning", lang, round=result.round, n=int(stored.loc[result.round, "n_units"])))
-        st.markdown(i18n.t("report_summary", lang, rows_in=result.rows_in, accepted=result.accepted,
-                           rejected=result.rejected_rows))
-        if result.rejected:
-            st.header(i18n.t("rejected_rows", lang))
-            st.dataframe(pd.DataFrame([{
-                i18n.t("row", lang): r.row, i18n.t("column", lang): r.column,
-                i18n.t("value", lang): r.value, i18n.t("reason", lang): r.reason,
-            } for r in result.rejected]), hide_index=True, width="stretch")
-        if result.accepted and st.button(i18n.t("do_import", lang, n=result.accepted, round=result.round),
-                                         type="primary"):
-            store.Store().save_round(result)
-            cache.clear_caches()
-            st.success(i18n.t("imported", lang, round=result.round, n=result.accepted))
+import_view.render(lang)
 
 st.header(i18n.t("rounds_stored", lang))
 stored = store.Store().rounds()

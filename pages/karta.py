@@ -11,7 +11,7 @@ if not f.region:
     sidebar.select("niva", i18n.t("map_level", f.lang), ["region", "kommun"],
                    {"region": i18n.t("regions_heading", f.lang), "kommun": i18n.t("kommuner", f.lang)}.get, f)
 if f.jamfor:
-    sidebar.select("visa", i18n.t("show_change", f.lang, round=f.jamfor), ["", "forandring"],
+    sidebar.select("visa", i18n.t("show_change", f.lang, round=ui.plain(f.jamfor)), ["", "forandring"],
                    {"": i18n.t("share_not_all", f.lang),
                     "forandring": i18n.t("change_legend", f.lang)}.get, f)
 views.map_section(f, level, key="map", region=f.region, kommun=f.kommun)

@@ -77,7 +77,8 @@ def rejected_rows(result: ImportResult) -> set[int]:
 
 
 def check_invariant(result: ImportResult) -> None:
-    assert result.rows_in == result.accepted + len(rejected_rows(result))
+    assert result.rows_in == result.accepted + len(rejected_rows(result)) + len(result.replaced)
+    assert not {r.row for r in result.replaced} & rejected_rows(result)
     assert result.rejected_rows == len(rejected_rows(result))
     assert len(result.answers) == sum(
         len(S_IDS) if t == "socialnamnd" else len(V_IDS) for t in result.units["unit_type"]
@@ -447,7 +448,11 @@ def test_report(tmp_path: Path) -> None:
         "accepted": 1,
         "rejected_rows": 1,
         "rejected": [{"row": 3, "column": "Kommunkod", "value": "0999", "reason": "Okänd kommunkod 0999."}],
+        "replaced_rows": 0,
+        "replaced": [],
         "ignored_columns": ["Anteckning"],
+        "dropped_columns": [],
+        "personal_columns": [],
         "error": None,
     }
     assert not result.ok
@@ -620,3 +625,75 @@ def test_property_never_raises(data: bytes) -> None:
     result = read_survey(data, filename="slump.csv")
     assert result.rows_in == result.accepted + result.rejected_rows
     assert (result.error is None) or (result.accepted == 0 and not result.rejected)
+
+
+# --------------------------------------------------------------------------- repeated submissions, profiles
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(survey(), st.data())
+def test_property_repeated_submissions_latest_wins(case: tuple[list[dict[str, str]], list[int], str, str],
+                                                   data: st.DataObject) -> None:
+    """With an Inskickad column, repeats of a unit are replaced (not rejected) and the latest wins."""
+    rows, valid, sep, encoding = case
+    rows = [dict(r) for r in rows]
+    times = data.draw(st.lists(st.integers(0, 5), min_size=len(rows), max_size=len(rows)))
+    for r, minute in zip(rows, times, strict=True):
+        if r:
+            r["Inskickad"] = f"2025-03-01 10:0{minute}"
+    result = read_survey(to_csv(rows, header=[*HEADER, "Inskickad"], sep=sep).encode(encoding), filename="p.csv")
+    if result.error:
+        assert not any(any(r.values()) for r in rows)
+        return
+    check_invariant(result)
+    # among the valid rows of one unit, the accepted one has the latest time (a tie: the later row)
+    by_name: dict[str, list[int]] = {}
+    for i in valid:
+        by_name.setdefault(rows[i]["Enhet"], []).append(i)
+    # duplicates were generated as copies of valid rows (differing only in Inskickad): valid too
+    accepted = dict(zip(result.units["name"], result.unit_rows, strict=True))
+    for name, idxs in by_name.items():
+        copies = [j for j, r in enumerate(rows) if r.get("Enhet") == name and j not in valid and r == rows[idxs[0]]
+                  | {"Inskickad": r.get("Inskickad", "")}]
+        candidates = idxs + copies
+        want = max(candidates, key=lambda j: (rows[j]["Inskickad"], j))
+        assert accepted[name] == want + 2
+    for rep in result.replaced:
+        assert rep.by_submitted >= rep.submitted
+
+
+_CANON = {"Enhetstyp": "unit_type", "Kommunkod": "kommun_kod", "Enhet": "name", "Region": "region",
+          "Latitud": "lat", "Longitud": "lon", "Kommun": "kommun"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(survey(), st.data())
+def test_property_renamed_and_reordered_columns_with_a_profile_store_identical_rows(
+    case: tuple[list[dict[str, str]], list[int], str, str], data: st.DataObject
+) -> None:
+    """Any renaming and reordering of the canonical columns, with a profile that says so, gives
+    exactly the units and answers of the canonical file."""
+    from dashboard import profiles
+
+    rows, _valid, sep, encoding = case
+    canonical = read_survey(to_csv(rows, sep=sep).encode(encoding), filename="p.csv", round_name="r")
+    order = data.draw(st.permutations(HEADER))
+    names = data.draw(st.lists(st.text(alphabet="abcdefghåäö XYZ?-,.0123456789", min_size=1, max_size=30)
+                               .map(str.strip).filter(bool),
+                               min_size=len(HEADER), max_size=len(HEADER), unique_by=normalise_text))
+    rename = dict(zip(HEADER, names, strict=True))
+    prof_lines = ["[columns]"]
+    prof_lines += [f"{k} = {profiles.toml_string(rename[k])}" for k in BASE]
+    prof_lines += ["[provisions]"]
+    prof_lines += [f"{p} = {profiles.toml_string(rename[PROVISION_HEADERS.get(p, p)])}" for p in V_IDS + S_IDS]
+    prof = profiles.parse("\n".join(prof_lines))
+    renamed_rows = [{rename[k]: v for k, v in r.items()} for r in rows]
+    exported = to_csv(renamed_rows, header=[rename[h] for h in order], sep=sep).encode(encoding)
+    mapped = read_survey(exported, filename="p.csv", round_name="r", profile=prof)
+    if canonical.error:
+        assert mapped.error
+        return
+    assert mapped.error is None, mapped.error
+    pd.testing.assert_frame_equal(mapped.units, canonical.units)
+    pd.testing.assert_frame_equal(mapped.answers, canonical.answers)
+    assert rejected_rows(mapped) == rejected_rows(canonical)

@@ -36,12 +36,24 @@ def cmd_geo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from dashboard import store
+    from dashboard import profiles, store
 
+    t = i18n.t
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"Filen {path} finns inte.")
-    result = store.import_file(path, round_name=args.round, dry_run=args.dry_run)
+        return _fail(t("cli_imp_no_file", path=path))
+    profile = None
+    if args.mapping:
+        try:
+            profile = profiles.parse(Path(args.mapping).read_bytes())
+        except OSError as exc:
+            return _fail(t("cli_map_unreadable", path=args.mapping, why=exc.strerror))
+        except profiles.ProfileError as exc:
+            return _fail(f"{args.mapping}: {exc}")
+    try:
+        result = store.import_file(path, round_name=args.round, dry_run=args.dry_run, profile=profile, add=args.add)
+    except (store.StoreBusyError, ValueError) as exc:
+        return _fail(str(exc))
     report = result.report()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -49,14 +61,51 @@ def cmd_import(args: argparse.Namespace) -> int:
         if result.error:
             print(result.error, file=sys.stderr)
         else:
-            verb = "skulle importeras (provkörning)" if args.dry_run else "importerades"
-            print(f"{path.name}: {report['rows_in']} rader, {report['accepted']} {verb} till omgång "
-                  f"{result.round}, {len({r.row for r in result.rejected})} avvisades.")
+            verb = t("cli_imp_dry" if args.dry_run else "cli_imp_done") + (t("cli_imp_added") if args.add else "")
+            print(t("cli_imp_summary", file=path.name, rows_in=report["rows_in"], accepted=report["accepted"],
+                    verb=verb, round=result.round, rejected=report["rejected_rows"], replaced=report["replaced_rows"]))
             for r in result.rejected:
-                print(f"  rad {r.row}, kolumn {r.column!r}, värde {r.value!r}: {r.reason}")
+                print(t("cli_imp_rejected", row=r.row, column=repr(r.column), value=repr(r.value), reason=r.reason))
+            no_time = t("cli_imp_no_time")
+            for rep in result.replaced:
+                print(t("cli_imp_replaced", row=rep.row, at=rep.submitted or no_time, by=rep.by_row,
+                        by_at=rep.by_submitted or no_time, name=rep.name))
+            if result.dropped_columns:
+                print(t("cli_imp_dropped", columns=", ".join(result.dropped_columns)))
+            if result.personal_columns:
+                print(t("cli_imp_personal", columns=", ".join(result.personal_columns)))
     if result.error:
         return 2
     return 1 if result.rejected else 0
+
+
+def cmd_mapping_suggest(args: argparse.Namespace) -> int:
+    from dashboard import importer, mapping
+
+    t = i18n.t
+    path = Path(args.file)
+    try:
+        header, rows = importer.read_table(path.read_bytes())
+    except OSError as exc:
+        return _fail(t("cli_map_file_unreadable", path=path, why=exc.strerror))
+    except ValueError as exc:
+        return _fail(str(exc))
+    suggestion = mapping.suggest(header, rows)
+    text = suggestion.toml(path.name)
+    if args.out:
+        out = Path(args.out)
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _fail(t("cli_map_unwritable", path=out, why=exc.strerror))
+        print(t("cli_map_written", path=out))
+    else:
+        sys.stdout.write(text)
+    if not suggestion.complete:
+        left = suggestion.missing + [f"{u[0]} {u[1]} ({u[3]})" for u in suggestion.undecided]
+        print(t("cli_map_to_decide", items="; ".join(left)), file=sys.stderr)
+        return 1
+    return 0
 
 
 def _summary_rows(round_name: str | None) -> dict[str, object]:
@@ -144,9 +193,19 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="validera och importera en enkätomgång (CSV eller XLSX)")
     i.add_argument("file")
     i.add_argument("--round", help="omgångens namn (annars kolumnen Omgång eller filnamnet)")
+    i.add_argument("--mapping", help="importprofil (TOML) för en enkätexport, se docs/import-profile.md")
+    i.add_argument("--add", action="store_true",
+                   help="lägg till enheterna i en befintlig omgång (en enhet som redan finns avvisas)")
     i.add_argument("--dry-run", action="store_true", help="validera bara, spara inget")
     i.add_argument("--json", action="store_true", help="skriv valideringsrapporten som JSON")
     i.set_defaults(func=cmd_import)
+
+    m = sub.add_parser("mapping", help="importprofiler för enkätexporter")
+    msub = m.add_subparsers(dest="mapping_command", required=True)
+    ms = msub.add_parser("suggest", help="föreslå en importprofil för en enkätexport (CSV eller XLSX)")
+    ms.add_argument("file")
+    ms.add_argument("--out", help="skriv profilen till en fil (annars till skärmen)")
+    ms.set_defaults(func=cmd_mapping_suggest)
 
     s = sub.add_parser("summary", help=i18n.t("cli_help_summary"))
     s.add_argument("--round")

@@ -30,6 +30,7 @@ Excel versions) is not a row. Blank rows between data rows are counted and rejec
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -43,11 +44,13 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import schema
+from dashboard import places, schema
+from dashboard import profiles as _profiles
 from dashboard.provisions import catalogue
 from dashboard.reference import municipalities, normalise_text, region_lookup
 
-__all__ = ["ImportResult", "Rejection", "normalise_header", "read_survey"]
+__all__ = ["ImportResult", "Rejection", "Replacement", "exclude_existing", "normalise_header", "read_survey",
+           "read_table", "unit_type_of"]
 
 DEFAULT_UPLOAD_NAME = "uppladdad-fil"
 # An unexpected error in the reader becomes a sentence for the user; the tests set this to True so
@@ -56,11 +59,61 @@ STRICT = False
 
 _UNIT_TYPE_WORDS: dict[str, str] = {
     "socialnamnd": "socialnamnd",
+    "socialnamnden": "socialnamnd",
     "kommun": "socialnamnd",
     "socialtjanst": "socialnamnd",
+    "socialtjansten": "socialnamnd",
+    "socialforvaltning": "socialnamnd",
+    "socialforvaltningen": "socialnamnd",
+    "individ- och familjenamnd": "socialnamnd",
+    "individ- och familjenamnden": "socialnamnd",
+    "individ och familjenamnd": "socialnamnd",
+    "individ och familjenamnden": "socialnamnd",
+    "individ- och familjeomsorg": "socialnamnd",
+    "individ- och familjeomsorgen": "socialnamnd",
+    "ifo": "socialnamnd",
+    "ifn": "socialnamnd",
+    "socialutskott": "socialnamnd",
+    "socialutskottet": "socialnamnd",
+    "omsorgsnamnd": "socialnamnd",
+    "vard- och omsorgsnamnd": "socialnamnd",
+    "social- och omsorgsnamnd": "socialnamnd",
     "vardcentral": "vardcentral",
+    "vardcentralen": "vardcentral",
     "halsocentral": "vardcentral",
+    "halsocentralen": "vardcentral",
+    "huslakarmottagning": "vardcentral",
+    "huslakarmottagningen": "vardcentral",
+    "familjelakarmottagning": "vardcentral",
+    "familjelakarmottagningen": "vardcentral",
+    "familjelakarenhet": "vardcentral",
+    "lakarmottagning": "vardcentral",
+    "narvard": "vardcentral",
+    "narvarden": "vardcentral",
+    "narhalsan": "vardcentral",
+    "narakut": "vardcentral",
+    "primarvard": "vardcentral",
+    "primarvarden": "vardcentral",
+    "primarvardsenhet": "vardcentral",
+    "halsorum": "vardcentral",
 }
+# A unit-type cell that starts with one of these words ("Socialnämnden i Krokom", "Närhälsan
+# Lerum", "IFO Vallentuna") names that type; checked after the exact words above.
+_UNIT_TYPE_PREFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(((w, t) for w, t in _UNIT_TYPE_WORDS.items() if w != "kommun"), key=lambda wt: -len(wt[0]))
+)
+
+
+def unit_type_of(text: str) -> str | None:
+    """``socialnamnd``/``vardcentral`` for the words people write, or None when unknown."""
+    key = normalise_text(text).rstrip(".")
+    key = re.sub(r"\s*-\s*och\b", "- och", key)
+    if key in _UNIT_TYPE_WORDS:
+        return _UNIT_TYPE_WORDS[key]
+    for word, unit_type in _UNIT_TYPE_PREFIXES:
+        if key.startswith(word) and (len(key) == len(word) or not key[len(word)].isalnum()):
+            return unit_type
+    return None
 _UNIT_TYPE_LABEL: dict[str, str] = {"socialnamnd": "socialnämnd", "vardcentral": "vårdcentral"}
 _ID_PREFIX: dict[str, str] = {"socialnamnd": "SN", "vardcentral": "VC"}
 _ANSWER_WORDS: dict[str, str] = {
@@ -86,6 +139,7 @@ _FIELD_LABEL: dict[str, str] = {
     "lat": schema.COL_LAT,
     "lon": schema.COL_LON,
     "synthetic": schema.COL_SYNTHETIC,
+    "submitted": "Inskickad",
 }
 _REQUIRED_FIELDS = ("unit_type", "kommun_kod", "name")
 
@@ -111,6 +165,8 @@ _HEADER_FIELDS.update(
         "lon": "lon",
         "lng": "lon",
         "longitude": "lon",
+        "sluttid": "submitted",
+        "tidpunkt": "submitted",
     }
 )
 
@@ -123,6 +179,17 @@ class Rejection:
     column: str
     value: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """An earlier submission of a unit, replaced by a later one of the same file."""
+
+    row: int
+    submitted: str
+    by_row: int
+    by_submitted: str
+    name: str
 
 
 @dataclass
@@ -138,6 +205,10 @@ class ImportResult:
     rejected: list[Rejection]
     error: str | None
     ignored_columns: list[str] = field(default_factory=list)
+    replaced: list[Replacement] = field(default_factory=list)
+    dropped_columns: list[str] = field(default_factory=list)  # the profile's [drop]
+    personal_columns: list[str] = field(default_factory=list)  # found to look like personal data
+    unit_rows: list[int] = field(default_factory=list)  # the file row of each accepted unit
 
     @property
     def accepted(self) -> int:
@@ -164,7 +235,15 @@ class ImportResult:
                 {"row": r.row, "column": r.column, "value": r.value, "reason": r.reason}
                 for r in self.rejected
             ],
+            "replaced_rows": len(self.replaced),
+            "replaced": [
+                {"row": r.row, "submitted": r.submitted, "by_row": r.by_row, "by_submitted": r.by_submitted,
+                 "name": r.name}
+                for r in self.replaced
+            ],
             "ignored_columns": list(self.ignored_columns),
+            "dropped_columns": list(self.dropped_columns),
+            "personal_columns": list(self.personal_columns),
             "error": self.error,
         }
 
@@ -230,11 +309,78 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+# Limits that refuse a hostile or huge file before the work grows with it. A national round is
+# about 1 500 rows and 30 columns; the limits leave room for 50 000-row files and no more.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 4_000_000
+MAX_XLSX_UNPACKED = 300_000_000  # bytes the archive says it unpacks to, all parts together
+MAX_XLSX_PARTS = 2_000
+
+
+def _too_many_rows(n: int) -> _Unreadable:
+    return _Unreadable(
+        f"Filen har fler än {MAX_ROWS:,} rader".replace(",", " ")
+        + "; dela upp den eller kontrollera att den inte innehåller tomma rader långt ner."
+    )
+
+
+def _too_wide(n: int) -> _Unreadable:
+    return _Unreadable(
+        f"Filen är för bred: {n:,} kolumner".replace(",", " ")
+        + f" (högst {MAX_COLUMNS:,} går att läsa)".replace(",", " ")
+        + "; kontrollera skiljetecknet eller spara om filen med bara enkätens kolumner."
+    )
+
+
+def _check_xlsx_archive(data: bytes) -> None:
+    """Refuse by what the zip's directory declares, before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _Unreadable(
+            "Filen är en zip-fil men inte en Excel-fil (.xlsx) som går att läsa; spara den som .xlsx eller CSV."
+        ) from exc
+    if len(infos) > MAX_XLSX_PARTS:
+        raise _Unreadable("Excel-filen består av orimligt många delar och läses inte.")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise _Unreadable(
+            f"Excel-filen packas upp till {unpacked / 1e6:,.0f} MB".replace(",", " ")
+            + f", mer än de {MAX_XLSX_UNPACKED / 1e6:.0f} MB som läses; den är för stor eller inte en vanlig enkätexport."
+        )
+
+
+@lru_cache(maxsize=1)
+def _bound_openpyxl_dimension_scan() -> None:
+    """openpyxl (3.1) looks for a sheet's ``<dimension>`` with 'end' events, so a sheet without
+    one is parsed whole (3 million rows: 25 s and 400 MB) before the first row is read. The
+    element comes before ``<sheetData>`` when present, so stop at the start of ``<sheetData>``."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, WorkSheetParser
+    from openpyxl.worksheet.dimensions import SheetDimension
+
+    def parse_dimensions(self: WorkSheetParser) -> tuple[int, int, int, int] | None:
+        for _event, element in iterparse(self.source, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                return SheetDimension(ref=element.get("ref")).boundaries
+            if element.tag == DATA_TAG:
+                return None
+        return None
+
+    WorkSheetParser.parse_dimensions = parse_dimensions  # type: ignore[method-assign]
+
+
 def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    """The first sheet, streamed (openpyxl read-only), stopping at the row and column limits."""
     import openpyxl
 
+    _check_xlsx_archive(data)
+    _bound_openpyxl_dimension_scan()
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken or non-Excel zip
         raise _Unreadable(
             "Filen är en zip-fil men inte en Excel-fil (.xlsx) som går att läsa; spara den som .xlsx eller CSV."
@@ -243,10 +389,31 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
         if not wb.worksheets:
             raise _Unreadable("Excel-filen har inga blad med data.")
         ws = wb.worksheets[0]
-        return [
-            (i, [_cell_text(v) for v in row])
-            for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
-        ]
+        out: list[tuple[int, list[str]]] = []
+        cells = 0
+        try:
+            # a declared width beyond the limit: read one column more than allowed, to tell
+            wide = ws.max_column is not None and ws.max_column > MAX_COLUMNS
+            rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1 if wide else None)
+            for i, row in enumerate(rows, start=1):
+                if i > MAX_ROWS + 1:
+                    raise _too_many_rows(i)
+                values = list(row)
+                while values and values[-1] is None:
+                    values.pop()
+                if len(values) > MAX_COLUMNS:
+                    raise _too_wide(len(values))
+                cells += len(values)
+                if cells > MAX_CELLS:
+                    raise _Unreadable("Filen har för många celler för att läsas; dela upp den.")
+                out.append((i, [_cell_text(v) for v in values]))
+        except _Unreadable:
+            raise
+        except Exception as exc:  # a broken sheet inside a valid zip (or a refused XML entity)
+            raise _Unreadable(
+                "Excel-filens blad går inte att läsa (skadad fil eller otillåtet innehåll); spara om den som .xlsx eller CSV."
+            ) from exc
+        return out
     finally:
         wb.close()
 
@@ -270,18 +437,33 @@ def _decode(data: bytes) -> str:
 
 
 def _parse_csv(text: str, delimiter: str) -> list[list[str]]:
+    first = text.split("\n", 1)[0]
+    if first.count(delimiter) + 1 > MAX_COLUMNS:
+        raise _too_wide(first.count(delimiter) + 1)
+    out: list[list[str]] = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(out) > MAX_ROWS:
+                raise _too_many_rows(len(out))
+            if len(row) > MAX_COLUMNS:
+                raise _too_wide(len(row))
+            out.append(row)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _Unreadable(
+                f"Ett fält i CSV-filen är längre än {csv.field_size_limit():,} tecken".replace(",", " ")
+                + "; kontrollera skiljetecknet och citattecknen."
+            ) from exc
         raise _Unreadable(f"CSV-filen går inte att tolka ({exc}).") from exc
+    return out
 
 
-def _header_score(cells: Sequence[str]) -> int:
+def _header_score(cells: Sequence[str], known: frozenset[str] = frozenset()) -> int:
     """How many cells are columns we know: used to tell a ';' file from a ',' file."""
     provisions = _provisions()
     score = 0
     for cell in cells:
-        if normalise_header(cell) in _HEADER_FIELDS:
+        if normalise_header(cell) in _HEADER_FIELDS or normalise_text(cell) in known:
             score += 1
         else:
             m = _PROVISION_RE.match(normalise_text(cell))
@@ -289,11 +471,13 @@ def _header_score(cells: Sequence[str]) -> int:
     return score
 
 
-def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+def _read_csv(data: bytes, known: frozenset[str] = frozenset()) -> list[tuple[int, list[str]]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _Unreadable("Filen är sparad som UTF-16 (Unicode-text); spara den som CSV UTF-8 eller .xlsx.")
     if _CONTROL_RE.search(data):  # control bytes are the same in UTF-8 and Windows-1252: not text
         raise _Unreadable("Filen är varken en textfil (CSV) eller en Excel-fil (.xlsx).")
+    if data.count(b"\n") > 2 * MAX_ROWS + 10:  # many blank lines count too: refuse before parsing
+        raise _too_many_rows(data.count(b"\n"))
     text = _decode(data)
     if not re.sub(r"[\s;,\"]", "", text):  # only separators and space
         raise _Unreadable("Filen är tom.")
@@ -305,18 +489,26 @@ def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
     best: tuple[int, int, int] | None = None
     chosen = ";"
     tables: dict[str, list[list[str]]] = {}
+    first_line = text.split("\n", 1)[0]
+    widths = {d: first_line.count(d) + 1 for d in (";", ",")}
+    if max(widths.values()) > MAX_COLUMNS:  # by either separator: no survey has that many columns
+        raise _too_wide(max(widths.values()))
     for priority, delimiter in enumerate((";", ",")):
+        if widths[delimiter] > MAX_COLUMNS:
+            continue
         table = _parse_csv(text, delimiter)
         tables[delimiter] = table
         header = next((r for r in table if any(c.strip() for c in r)), [])
-        key = (_header_score(header), len(header), -priority)
+        sample = [r for r in table[1:200] if any(c.strip() for c in r)]
+        consistent = sum(len(r) == len(header) for r in sample)  # question texts often hold commas
+        key = (_header_score(header, known), consistent, len(header), -priority)
         if best is None or key > best:
             best = key
             chosen = delimiter
     return list(enumerate(tables[chosen], start=1))
 
 
-def _read_rows(data: bytes) -> list[tuple[int, list[str]]]:
+def _read_rows(data: bytes, known: frozenset[str] = frozenset()) -> list[tuple[int, list[str]]]:
     """(row number as a person sees it, cells as text) for every row of the file or first sheet."""
     if not data.strip():
         raise _Unreadable("Filen är tom.")
@@ -326,7 +518,7 @@ def _read_rows(data: bytes) -> list[tuple[int, list[str]]]:
         raise _Unreadable("Filen är i det gamla Excel-formatet (.xls); spara den som .xlsx eller CSV.")
     if data.startswith(b"PK\x03\x04") or zipfile.is_zipfile(io.BytesIO(data)):
         return _read_xlsx(data)
-    return _read_csv(data)
+    return _read_csv(data, known)
 
 
 # --------------------------------------------------------------------------- validating rows
@@ -378,7 +570,8 @@ def _map_columns(header: list[str], data_rows: list[list[str]]) -> _Columns:
         found = (", ".join(named[:8]) + (", …" if len(named) > 8 else "")) or "inga"
         raise _Unreadable(
             f"Filen saknar {'den obligatoriska kolumnen' if len(missing) == 1 else 'de obligatoriska kolumnerna'} "
-            f"{_and(missing)} (rubrikraden har: {found})."
+            f"{_and(missing)} (rubrikraden har: {found}). Är filen en export från ett enkätverktyg: "
+            "skapa en importprofil med tillsyn mapping suggest (se docs/import-profile.md)."
         )
     return _Columns(fields, provision_cols, headers, ignored)
 
@@ -436,7 +629,7 @@ def _validate_row(
 
     # unit type
     raw_type = get("unit_type")
-    unit_type = _UNIT_TYPE_WORDS.get(normalise_text(raw_type))
+    unit_type = unit_type_of(raw_type)
     if not raw_type:
         fault("unit_type", raw_type, "Enhetstyp saknas; ange Socialnämnd eller Vårdcentral.")
     elif unit_type is None:
@@ -481,14 +674,8 @@ def _validate_row(
 
     # municipality name (optional; must agree with the code)
     raw_kommun = get("kommun")
-    if raw_kommun and ref is not None:
-        expected = normalise_text(ref[0])
-        if normalise_text(raw_kommun) not in {expected, f"{expected} kommun", f"{expected}s kommun"}:
-            fault(
-                "kommun",
-                raw_kommun,
-                f"Kommunnamnet stämmer inte med kommunkoden {kommun_kod}, som är {ref[0]}.",
-            )
+    if raw_kommun and ref is not None and places.kommun_from_name(raw_kommun).code != kommun_kod:
+        fault("kommun", raw_kommun, f"Kommunnamnet stämmer inte med kommunkoden {kommun_kod}, som är {ref[0]}.")
 
     # coordinates (optional; both or neither, inside Sweden)
     raw_lat, raw_lon = get("lat"), get("lon")
@@ -617,12 +804,14 @@ def read_survey(
     source: str | Path | bytes,
     filename: str | None = None,
     round_name: str | None = None,
+    profile: _profiles.Profile | None = None,
 ) -> ImportResult:
     """Read and validate one survey file; never raises for bad input (see ``ImportResult.error``).
 
     ``source`` is a path or the file's bytes (an upload). ``filename`` names it in the report
     (default: the path's name). The round is ``round_name`` if given, else the file's ``Omgång``
-    column, else the file name without extension.
+    column, else the file name without extension. With a ``profile`` the file is a survey
+    tool's export, mapped onto the canonical format first (see ``profiles``).
     """
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
@@ -639,8 +828,10 @@ def read_survey(
     given_round = (round_name or "").strip() or None
     fallback_round = given_round or Path(filename).stem or DEFAULT_UPLOAD_NAME
     try:
-        return _read_survey(data, filename, sha, given_round, fallback_round)
+        return _read_survey(data, filename, sha, given_round, fallback_round, profile)
     except _Unreadable as exc:
+        return _empty(fallback_round, filename, sha, str(exc))
+    except _profiles.ProfileError as exc:
         return _empty(fallback_round, filename, sha, str(exc))
     except Exception as exc:  # the boundary: a bad file must give a sentence, not a traceback
         if STRICT:  # the tests turn this on: a bug here must fail loudly there
@@ -653,17 +844,73 @@ def read_survey(
         )
 
 
-def _read_survey(
-    data: bytes, filename: str, sha: str, given_round: str | None, fallback_round: str
-) -> ImportResult:
-    rows = _read_rows(data)
+def read_table(data: bytes, known_headers: Sequence[str] = ()) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the data rows (with the row numbers a person sees) of a file's bytes.
+
+    Raises ``ValueError`` with one Swedish sentence when the file cannot be read. Used by the
+    mapping suggestion and the Import page's preview; ``known_headers`` help tell a ';' file
+    from a ',' file when the headers are a survey tool's question texts.
+    """
+    try:
+        return _table(data, known_headers)
+    except _Unreadable as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _table(data: bytes, known_headers: Sequence[str] = ()) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    rows = _read_rows(data, frozenset(normalise_text(h) for h in known_headers))
     non_blank = [i for i, (_, cells) in enumerate(rows) if any(c.strip() for c in cells)]
     if not non_blank:
         raise _Unreadable("Filen är tom.")
     header_at, last = non_blank[0], non_blank[-1]
     header = rows[header_at][1]
-    data_rows = rows[header_at + 1 : last + 1]  # blank rows after the last data row are not rows
+    return header, rows[header_at + 1 : last + 1]  # blank rows after the last data row are not rows
+
+
+def _parse_time(value: str) -> dt.datetime | None:
+    """A submission time as survey tools write it (ISO, or day/month/year), or None."""
+    v = value.strip()
+    try:
+        return dt.datetime.fromisoformat(v.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        pass
+    for fmt in ("%Y-%m-%d %H.%M.%S", "%Y-%m-%d %H.%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S",
+                "%d.%m.%Y %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+        try:
+            return dt.datetime.strptime(v, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _read_survey(
+    data: bytes,
+    filename: str,
+    sha: str,
+    given_round: str | None,
+    fallback_round: str,
+    profile: _profiles.Profile | None = None,
+) -> ImportResult:
+    header, data_rows = _table(data, profile.source_headers() if profile else ())
+    pre_faults: dict[int, list[tuple[str, str, str]]] = {}
+    kommun_faulted: set[int] = set()
+    dropped: list[str] = []
+    personal: list[str] = []
+    if profile is not None:
+        applied = _profiles.apply(profile, header, data_rows)
+        header, data_rows = applied.header, applied.rows
+        pre_faults, kommun_faulted = applied.faults, applied.kommun_faulted
+        dropped, personal = applied.dropped, applied.personal
     cols = _map_columns(header, [cells for _, cells in data_rows])
+    if profile is not None:
+        cols.ignored = applied.unused
+    else:
+        idx_of = {h.strip(): i for i, h in enumerate(header)}
+        personal = [
+            h for h in cols.ignored
+            if h in idx_of and _profiles.looks_personal(h, (c[idx_of[h]] for _, c in data_rows if idx_of[h] < len(c)))
+        ]
+        cols.ignored = [h for h in cols.ignored if h not in personal]
     if not data_rows:
         raise _Unreadable("Filen har en rubrikrad men inga rader med enheter.")
 
@@ -676,10 +923,10 @@ def _read_survey(
                 break
     round_name = given_round or (round_from_column[0] if round_from_column else fallback_round)
 
-    units: list[dict[str, Any]] = []
-    answers: list[dict[str, str]] = []
     rejected: list[Rejection] = []
     first_seen: dict[str, int] = {}
+    by_time = "submitted" in cols.fields
+    good: list[tuple[int, dict[str, Any], dict[str, str], dt.datetime | None, str]] = []
     for rownum, cells in data_rows:
         if not any(c.strip() for c in cells):
             rejected.append(Rejection(rownum, "", "", "tom rad"))
@@ -687,7 +934,22 @@ def _read_survey(
         unit, unit_answers, faults, unit_id = _validate_row(
             rownum, cells, cols, round_name, round_from_column
         )
-        if unit_id is not None and unit_id in first_seen:
+        if rownum in pre_faults:
+            if rownum in kommun_faulted:  # the name's fault says it better than "Kommunkod saknas"
+                faults = [f for f in faults if f.column != cols.label("kommun_kod")]
+            faults = [Rejection(rownum, c, v, r) for c, v, r in pre_faults[rownum]] + faults
+        submitted: dt.datetime | None = None
+        raw_time = ""
+        if by_time:
+            idx = cols.fields["submitted"]
+            raw_time = cells[idx].strip() if idx < len(cells) else ""
+            submitted = _parse_time(raw_time) if raw_time else None
+            if raw_time and submitted is None:
+                faults.append(Rejection(rownum, cols.label("submitted"), raw_time,
+                                        "Tidpunkten går inte att tolka; skriv till exempel 2025-03-14 09:30."))
+        if by_time:
+            pass  # repeated submissions are resolved below: the latest wins
+        elif unit_id is not None and unit_id in first_seen:
             id_idx = cols.fields.get("unit_id")
             if id_idx is not None and id_idx < len(cells) and cells[id_idx].strip():
                 col, value, same = cols.label("unit_id"), unit_id, "samma Enhets-id"
@@ -703,11 +965,28 @@ def _read_survey(
         if faults or unit is None:
             rejected.extend(faults)
             continue
-        units.append(unit)
-        answers.extend(
-            {"round": round_name, "unit_id": unit["unit_id"], "provision_id": pid, "answer": a}
-            for pid, a in unit_answers.items()
-        )
+        good.append((rownum, unit, unit_answers, submitted, raw_time))
+
+    replaced: list[Replacement] = []
+    if by_time:  # the latest submission of a unit wins (a blank time is the earliest; a tie: the later row)
+        latest: dict[str, tuple[int, dict[str, Any], dict[str, str], dt.datetime | None, str]] = {}
+        for entry in good:
+            uid = entry[1]["unit_id"]
+            if uid not in latest or (entry[3] or dt.datetime.min) >= (latest[uid][3] or dt.datetime.min):
+                latest[uid] = entry
+        winners = {id(e) for e in latest.values()}
+        for entry in good:
+            if id(entry) not in winners:
+                win = latest[entry[1]["unit_id"]]
+                replaced.append(Replacement(entry[0], entry[4], win[0], win[4], entry[1]["name"]))
+        good = [e for e in good if id(e) in winners]
+
+    units = [e[1] for e in good]
+    answers = [
+        {"round": round_name, "unit_id": e[1]["unit_id"], "provision_id": pid, "answer": a}
+        for e in good
+        for pid, a in e[2].items()
+    ]
 
     units_df = schema.units_frame(pd.DataFrame(units)) if units else schema.empty_units()
     answers_df = schema.answers_frame(pd.DataFrame(answers)) if answers else schema.empty_answers()
@@ -721,4 +1000,39 @@ def _read_survey(
         rejected=rejected,
         error=None,
         ignored_columns=cols.ignored,
+        replaced=replaced,
+        dropped_columns=dropped,
+        personal_columns=personal,
+        unit_rows=[e[0] for e in good],
     )
+
+
+def _unit_key(unit_type: object, kommun_kod: object, name: object) -> tuple[str, str, str]:
+    return str(unit_type), str(kommun_kod), normalise_text(name)
+
+
+def exclude_existing(result: ImportResult, existing: pd.DataFrame) -> ImportResult:
+    """For ``--add``: a unit already in the round (same id, or same type, municipality and name)
+    becomes a rejected row naming the round; it is never overwritten."""
+    if result.error is not None or existing.empty or result.units.empty:
+        return result
+    ids = set(existing["unit_id"].astype(str))
+    keys = {_unit_key(t, k, n) for t, k, n in zip(existing["unit_type"], existing["kommun_kod"], existing["name"],
+                                                  strict=True)}
+    rows = result.unit_rows or list(range(len(result.units)))
+    keep: list[int] = []
+    rejected = list(result.rejected)
+    for pos, unit in enumerate(result.units.itertuples(index=False)):
+        if str(unit.unit_id) in ids or _unit_key(unit.unit_type, unit.kommun_kod, unit.name) in keys:
+            rejected.append(Rejection(rows[pos], schema.COL_NAME, str(unit.name),
+                                      f"Enheten finns redan i omgång {result.round}; en tillagd fil ersätter "
+                                      "aldrig en enhet (importera utan --add för att ersätta hela omgången)."))
+        else:
+            keep.append(pos)
+    if len(keep) == len(result.units):
+        return result
+    units = result.units.iloc[keep].reset_index(drop=True)
+    answers = result.answers[result.answers["unit_id"].isin(set(units["unit_id"]))].reset_index(drop=True)
+    rejected.sort(key=lambda r: r.row)
+    return dataclasses.replace(result, units=units, answers=answers, rejected=rejected,
+                               unit_rows=[rows[p] for p in keep])

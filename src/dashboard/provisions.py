@@ -175,6 +175,88 @@ _P = [
 ]
 
 
+# How survey tools and people phrase each provision as a question: the mapping suggestion
+# (``mapping.py``) matches a file's question texts against these, the titles and the texts.
+# One list, kept here beside the catalogue; add a phrasing when a real export is not matched.
+PHRASINGS: dict[str, tuple[str, ...]] = {
+    "S1": (
+        "Har socialnämnden rutiner för när och hur personalen ska ställa frågor om våld?",
+        "Finns rutiner för att fråga om våld i nära relationer för att upptäcka våldsutsatta?",
+        "Rutiner för att upptäcka våldsutsatta och barn som bevittnat våld",
+    ),
+    "S2": (
+        "Utreder socialnämnden den våldsutsattas behov av stöd och hjälp?",
+        "Görs en utredning av den våldsutsattas behov av stöd på kort och lång sikt?",
+        "Utredning av behov av stöd och hjälp för den som utsatts för våld",
+    ),
+    "S3": (
+        "Gör socialnämnden en riskbedömning av risken för fortsatt våld?",
+        "Bedöms risken för att den våldsutsatta utsätts för fortsatt våld?",
+        "Används strukturerade riskbedömningar vid våld i nära relationer?",
+    ),
+    "S4": (
+        "Utreder socialnämnden behovet av stöd för barn som utsatts för eller bevittnat våld?",
+        "Barn som bevittnat våld eller utsatts för våld: utreds barnets behov av stöd och hjälp?",
+        "Stöd till barn som upplevt våld",
+    ),
+    "S5": (
+        "Har socialnämnden rutiner för handläggning när den enskilde har skyddade personuppgifter?",
+        "Rutiner för dokumentation vid skyddad identitet eller sekretessmarkering",
+        "Skyddade personuppgifter i handläggningen",
+    ),
+    "S6": (
+        "Samverkar socialnämnden med andra verksamheter, myndigheter och organisationer?",
+        "Samverkan med andra aktörer så att insatserna inte motverkar varandra",
+        "Samarbete med polis, hälso- och sjukvård och andra myndigheter",
+    ),
+    "S7": (
+        "Har personalen kunskap om våld i nära relationer och kan tillämpa den?",
+        "Får personalen utbildning och kompetens om våld?",
+        "Personalens kompetens om våld och förtryck",
+    ),
+    "V1": (
+        "Har vårdcentralen rutiner för när och hur personalen ska fråga patienter om våld?",
+        "Finns rutiner för att ställa frågor om våld till patienter?",
+        "Rutiner för att upptäcka våldsutsatta patienter genom att fråga om våld",
+    ),
+    "V2": (
+        "Tillfrågas en patient som visar tecken på våld enskilt om orsaken till symtomen?",
+        "Frågar personalen patienten enskilt, utan medföljande, vid tecken på att patienten utsatts för våld?",
+        "Enskilt samtal med patienten vid misstanke om våld",
+    ),
+    "V3": (
+        "Har vårdgivaren rutiner för att utveckla och säkra kvaliteten i arbetet med våldsutsatta?",
+        "Kvalitetssäkring och uppföljning av arbetet med våld i nära relationer",
+        "Rutiner för kvalitetsarbete och egenkontroll i arbetet mot våld",
+    ),
+    "V4": (
+        "Har vårdcentralen rutiner för hur barns behov av information, råd och stöd beaktas?",
+        "Beaktas barnets behov av information, råd och stöd när en förälder utsatts för våld?",
+        "Barn som anhöriga: information, råd och stöd till barn",
+    ),
+    "V5": (
+        "Har vårdcentralen rutiner för hur anmälningsskyldigheten till socialtjänsten fullgörs?",
+        "Rutiner för orosanmälan till socialnämnden när barn far illa",
+        "Anmälan till socialtjänsten enligt 14 kap. 1 § socialtjänstlagen",
+    ),
+    "V6": (
+        "Har vårdcentralen rutiner för journalföring för patienter med skyddade personuppgifter?",
+        "Rutiner för dokumentation och journal vid skyddad identitet",
+        "Skyddade personuppgifter i journalen",
+    ),
+    "V7": (
+        "Samverkar vårdcentralen med andra verksamheter, myndigheter och organisationer?",
+        "Samverkan med socialtjänsten, polisen och andra aktörer så att insatserna inte motverkar varandra",
+        "Extern samverkan kring våldsutsatta patienter",
+    ),
+    "V8": (
+        "Har personalen på vårdcentralen kunskap om våld i nära relationer och kan tillämpa den?",
+        "Får vårdpersonalen utbildning om våld och dess konsekvenser?",
+        "Personalens kompetens om våld",
+    ),
+}
+
+
 def catalogue() -> pd.DataFrame:
     """The provisions catalogue as a canonical ``provisions`` table."""
     cols = ["provision_id", "unit_type", "title_sv", "title_en", "text_sv", "reference", "general_advice"]

@@ -105,7 +105,7 @@ def explanation(f: Filters, previous: str) -> None:
         for factor in risk.FACTORS:
             st.markdown(f"- **{risk.factor_label(factor, lang)}**: {i18n.t(f'risk_x_{factor}', lang)}")
         st.markdown(i18n.t("risk_small_n", lang))
-    st.caption(i18n.t("risk_prev", lang, round=previous) if previous else i18n.t("risk_no_prev", lang))
+    st.caption(i18n.t("risk_prev", lang, round=ui.plain(previous)) if previous else i18n.t("risk_no_prev", lang))
     if f.regel or f.svar:
         st.caption(i18n.t("risk_filters_note", lang))
 

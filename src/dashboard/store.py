@@ -45,7 +45,8 @@ import duckdb
 import pandas as pd
 
 from dashboard import schema
-from dashboard.importer import ImportResult, read_survey
+from dashboard.importer import ImportResult, exclude_existing, read_survey
+from dashboard.profiles import Profile
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when a PostgreSQL URL is used
     from sqlalchemy.engine import Connection, Engine
@@ -155,6 +156,7 @@ class _Tx(Protocol):
     """What the shared write logic needs from an open transaction (``?`` placeholders)."""
 
     def scalar(self, sql: str, params: Sequence[object] = ()) -> Any: ...
+    def column(self, sql: str, params: Sequence[object] = ()) -> list[Any]: ...
     def run(self, sql: str, params: Sequence[object] = ()) -> None: ...
     def insert_frame(self, table: str, frame: pd.DataFrame) -> None: ...
 
@@ -164,7 +166,11 @@ class _DuckTx:
         self.con = con
 
     def scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
-        return self.con.execute(sql, list(params)).fetchone()[0]
+        # fetchall, not fetchone: DuckDB refuses register() while a result is left unfinished
+        return self.con.execute(sql, list(params)).fetchall()[0][0]
+
+    def column(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        return [row[0] for row in self.con.execute(sql, list(params)).fetchall()]
 
     def run(self, sql: str, params: Sequence[object] = ()) -> None:
         self.con.execute(sql, list(params))
@@ -276,9 +282,12 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def save_round(self, result: ImportResult) -> None:
+    def save_round(self, result: ImportResult, add: bool = False) -> None:
         """Replace the whole round with the accepted rows of ``result``, atomically, and log it.
 
+        With ``add`` the rows are appended to the round instead (one transaction); a unit id
+        already in the round raises ``ValueError`` and nothing is written (the importer reports
+        such rows as rejected before this, see ``importer.exclude_existing``).
         Refuses a result with an ``error`` or with no accepted rows: replacing a round with
         nothing would silently delete it (use ``delete_round`` for that).
         """
@@ -300,9 +309,20 @@ class Store:
                 "SELECT count(*) > 0 FROM import_log WHERE action = 'import' AND round = ? AND sha256 = ?",
                 [result.round, result.sha256],
             )
-            removed = tx.scalar("SELECT count(*) FROM units WHERE round = ?", [result.round])
-            for sql in _DELETE_SQL:
-                tx.run(sql, [result.round])
+            if add:
+                removed = 0
+                existing = set(tx.column("SELECT unit_id FROM units WHERE round = ?", [result.round]))
+                clash = len(existing & set(units["unit_id"]))
+                if clash:
+                    raise ValueError(f"{clash} enheter finns redan i omgång {result.round}; inget lades till")
+                for table, frame in (("units", units), ("answers", answers)):
+                    offset = tx.scalar(f"SELECT coalesce(max(pos) + 1, 0) FROM {table} WHERE round = ?",
+                                       [result.round])
+                    frame["pos"] += int(offset)
+            else:
+                removed = tx.scalar("SELECT count(*) FROM units WHERE round = ?", [result.round])
+                for sql in _DELETE_SQL:
+                    tx.run(sql, [result.round])
             tx.insert_frame("units", units)
             tx.insert_frame("answers", answers)
             _log(
@@ -503,6 +523,9 @@ class _PgTx:
     def scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
         return self.conn.exec_driver_sql(_pg_sql(sql), tuple(params)).scalar()
 
+    def column(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        return list(self.conn.exec_driver_sql(_pg_sql(sql), tuple(params)).scalars())
+
     def run(self, sql: str, params: Sequence[object] = ()) -> None:
         self.conn.exec_driver_sql(_pg_sql(sql), tuple(params))
 
@@ -612,6 +635,8 @@ def import_file(
     round_name: str | None = None,
     dry_run: bool = False,
     store: Store | None = None,
+    profile: Profile | None = None,
+    add: bool = False,
 ) -> ImportResult:
     """Read, validate and (unless ``dry_run``) store one file; returns the result with its report.
 
@@ -619,8 +644,11 @@ def import_file(
     when the file cannot be read (``error``), or when no row was accepted (which would otherwise
     replace the round with nothing).
     """
-    result = read_survey(path, round_name=round_name)
+    result = read_survey(path, round_name=round_name, profile=profile)
+    if add and result.error is None:
+        existing, _ = (store or Store()).load_round(result.round)
+        result = exclude_existing(result, existing)
     if dry_run or result.error is not None or result.accepted == 0:
         return result
-    (store or Store()).save_round(result)
+    (store or Store()).save_round(result, add=add)
     return result

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, cache, i18n, links, state
+from dashboard import cache, i18n, links, state
 from dashboard.rounds import RoundsInView
 from dashboard.state import Filters
 
@@ -176,39 +176,7 @@ def chart(fig, caption: str, key: str) -> None:
 
 
 def require_admin(lang: str) -> bool:
-    """True when the visitor may change data; otherwise draws the sign-in or the 'off' notice."""
-    secrets = _secrets()
-    how = auth.mode(secrets)
-    if how is None:
-        st.info(i18n.t("import_off", lang))
-        return False
-    if how == "oidc":
-        if not st.user.is_logged_in:
-            st.button(i18n.t("sign_in", lang), on_click=st.login)
-            return False
-        if not auth.is_admin_email(st.user.get("email"), secrets):
-            st.warning(i18n.t("not_admin", lang))
-            st.button(i18n.t("sign_out", lang), on_click=st.logout)
-            return False
-        return True
-    if st.session_state.get("is_admin"):
-        return True
-    box = st.empty()
-    with box.form("admin_login"):
-        given = st.text_input(i18n.t("admin_password", lang), type="password")
-        submitted = st.form_submit_button(i18n.t("sign_in", lang))
-    if submitted and auth.password_ok(given):
-        st.session_state["is_admin"] = True
-        box.empty()
-        return True
-    if submitted:
-        st.error(i18n.t("wrong_password", lang))
-    return False
+    """True when the visitor may change data (the gate lives in ``admin_view``)."""
+    from dashboard import admin_view
 
-
-def _secrets() -> dict:
-    """st.secrets as a plain dict; an absent secrets file means no OIDC configured."""
-    try:
-        return st.secrets.to_dict()
-    except Exception:  # noqa: BLE001 - no secrets.toml, or unreadable: treat as not configured
-        return {}
+    return admin_view.require_admin(lang)

@@ -107,7 +107,7 @@ def _headline(f: Filters, unit_type: str, row: pd.Series, previous: pd.Series | 
                 f"{i18n.t('responded_of', lang, k=i18n.fmt_int(row['n_responded'], lang), n=i18n.fmt_int(row['n_units'], lang), p=i18n.fmt_pct(row['response_rate'], lang))}")
     if previous is not None:
         st.markdown(i18n.t(
-            "change_line", lang, round=f.jamfor,
+            "change_line", lang, round=ui.plain(f.jamfor),
             pp=i18n.fmt_pp((row["share_not_all"] - previous["share_not_all"]) * 100, lang),
             n=f"{int(row['n_not_all'] - previous['n_not_all']):+d}".replace("-", "−"),
             prev=i18n.fmt_share(int(previous["n_not_all"]), int(previous["n_responded"]), lang)))
@@ -363,12 +363,15 @@ def has_small_areas(table: pd.DataFrame, change: bool) -> bool:
 
 def unit_points(f: Filters, status: pd.DataFrame) -> list[dict]:
     """One record per unit with a position: the map's short status names keep 1 136 tooltips small."""
-    from dashboard import maps
+    from dashboard import maps, places
 
     short = maps.STATUS_LABEL[f.lang]
     yes = i18n.t("ja", f.lang).lower()
+    approx = i18n.t("imp_map_approx", f.lang)
+    status = places.approximate_positions(status)  # no coordinates: the municipality's centre, labelled
     return [{"lat": r.lat, "lon": r.lon, "status": r.status, "unit_id": r.unit_id,
-             "tooltip": f"{r.name}\n{r.kommun}\n{short[r.status]} ({r.n_ja}/{r.n_rules} {yes})"}
+             "tooltip": f"{r.name}\n{r.kommun}\n{short[r.status]} ({r.n_ja}/{r.n_rules} {yes})"
+                        + (f"\n{approx}" if r.approx else "")}
             for r in status.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
 
 
@@ -404,7 +407,7 @@ def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False, 
         shapes = {"o": "●", "D": "◆", "^": "▲"}
         items = " · ".join(f"{shapes.get(r['marker'], '○') if r['status'] != 'no_answer' else '○'} {i18n.t(r['status'], lang)}"
                            for r in maps.status_legend_rows(lang))
-        st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items}")
+        st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items} · {i18n.t('imp_map_approx_legend', lang)}")
 
 
 def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str = "", height: int = 560) -> None:
@@ -660,14 +663,14 @@ def change_section(f: Filters, region: str = "", kommun: str = "") -> None:
         changes = changes[changes["region_kod"] == region]
     if kommun:
         changes = changes[changes["kommun_kod"] == kommun]
-    st.header(i18n.t("changes_heading", lang, round=f.jamfor))
+    st.header(i18n.t("changes_heading", lang, round=ui.plain(f.jamfor)))
     st.caption(i18n.t("match_rule", lang))
     example_caption(f)
     groups = [
         ("units_worse", changes["worse"]), ("units_better", changes["better"]),
         ("units_new", changes["presence"] == "new"), ("units_gone", changes["presence"] == "gone"),
     ]
-    tabs = st.tabs([f"{i18n.t(key, lang, round=f.jamfor)} ({int(mask.sum())})" for key, mask in groups])
+    tabs = st.tabs([f"{i18n.t(key, lang, round=ui.plain(f.jamfor))} ({int(mask.sum())})" for key, mask in groups])
     for tab, (key, mask) in zip(tabs, groups, strict=True):
         with tab:
             part = changes[mask]
@@ -721,9 +724,9 @@ def unit_previous(f: Filters, unit: pd.Series) -> None:
     changes = cache.unit_changes(f.round, f.jamfor)
     hit = changes[changes["unit_id_cur"] == unit["unit_id"]]
     if hit.empty or hit.iloc[0]["presence"] != "both":
-        st.info(i18n.t("unit_new_in_round", lang, round=f.jamfor))
+        st.info(i18n.t("unit_new_in_round", lang, round=ui.plain(f.jamfor)))
         return
     prev_status = cache.round_tables(f.jamfor).status
     prev = prev_status[prev_status["unit_id"] == hit.iloc[0]["unit_id_prev"]].iloc[0]
-    st.markdown(i18n.t("unit_prev", lang, round=f.jamfor, status=i18n.t(prev["status"], lang),
+    st.markdown(i18n.t("unit_prev", lang, round=ui.plain(f.jamfor), status=i18n.t(prev["status"], lang),
                        ja=int(prev["n_ja"]), n=int(prev["n_rules"])))
