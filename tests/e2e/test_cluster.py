@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import bench, demo, i18n
+from benchmarks import bench
+from dashboard import demo, i18n
 
 pytestmark = pytest.mark.e2e
 

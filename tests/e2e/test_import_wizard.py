@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import bench
+from benchmarks import bench
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the export helper
 import survey_exports as se  # noqa: E402
