@@ -18,6 +18,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _run(coro):
+    """``asyncio.run`` on a thread of its own: an open Playwright session (the e2e tests' browser)
+    keeps an event loop running on this thread, and asyncio.run refuses to start inside one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _capacity():
     spec = importlib.util.spec_from_file_location("capacity", ROOT / "benchmarks" / "capacity.py")
     module = importlib.util.module_from_spec(spec)
@@ -41,15 +50,15 @@ def test_hello_world_visit_finishes_and_a_raising_page_is_an_error(capacity, tmp
     hello = tmp_path / "hello.py"
     hello.write_text(capacity.HELLO_SCRIPT, encoding="utf-8")
     with capacity.cluster(hello, 1, tmp_path / "state") as info:
-        ok = asyncio.run(capacity.visit(info["url"], "", ""))
-        boom = asyncio.run(capacity.visit(info["url"], "", "boom=1"))
+        ok = _run(capacity.visit(info["url"], "", ""))
+        boom = _run(capacity.visit(info["url"], "", "boom=1"))
     assert ok.ok and ok.runs >= 1 and ok.error == "", ok
     assert not boom.ok and boom.error.startswith("exception"), boom
 
 
 def test_app_visit_finishes_and_an_unknown_page_is_an_error(capacity, tmp_path):
     with capacity.cluster(capacity.APP, 1, tmp_path / "state", db=str(tmp_path / "db.duckdb")) as info:
-        ok = asyncio.run(capacity.visit(info["url"], "karta", "niva=kommun", timeout=60))
-        missing = asyncio.run(capacity.visit(info["url"], "no-such-page", "", timeout=60))
+        ok = _run(capacity.visit(info["url"], "karta", "niva=kommun", timeout=60))
+        missing = _run(capacity.visit(info["url"], "no-such-page", "", timeout=60))
     assert ok.ok and ok.runs >= 1, ok
     assert not missing.ok and "page_not_found" in missing.error, missing

@@ -3,10 +3,17 @@ developer machine but FAILS in CI, so CI can never pass by skipping the export c
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from types import SimpleNamespace
 
-import conftest
 import pytest
+
+# tests/conftest.py itself: ``import conftest`` would find tests/e2e/conftest.py once the e2e tests
+# have been collected (pytest registers both under the name "conftest").
+_spec = importlib.util.spec_from_file_location("tests_conftest", Path(__file__).with_name("conftest.py"))
+conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(conftest)
 
 
 def _item(*tools: str) -> SimpleNamespace:

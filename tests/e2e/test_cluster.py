@@ -119,14 +119,14 @@ def test_sign_in_and_upload_on_the_import_page_stay_on_one_replica(sticky):
     page.get_by_label(i18n.t("admin_password", "sv")).fill(ADMIN_PASSWORD)
     page.get_by_role("button", name=i18n.t("sign_in", "sv")).click()
     sticky.settle(i18n.t("rounds_stored", "sv"))
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(demo.EXAMPLE_FILE))
+    page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.csv']").set_input_files(str(demo.EXAMPLE_FILE))
     sticky.settle(page.get_by_text(re.compile(r"rader lästes")).first)
     assert "godkända" in sticky.text()
 
 
 def test_download_stays_on_one_replica(sticky):
     page = sticky.page
-    button = page.get_by_role("button", name=re.compile(r"\(CSV\)"))  # the risk list's CSV download
+    button = page.get_by_role("button", name=re.compile(r"^CSV$|download\s*CSV$"))  # the risk list's CSV download
     sticky.open("/risk", button.first)
     with page.expect_download() as info:
         button.first.click()

@@ -30,7 +30,7 @@ def test_wizard_imports_a_survey_export(browser, artifacts, tmp_path: Path) -> N
             v.page.get_by_label("Administratörslösenord").fill("e2e-lösen")
             v.page.get_by_role("button", name="Logga in").click()
             v.settle(v.page.locator('[data-testid="stFileUploaderDropzone"]'))
-            v.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(export))
+            v.page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".csv"]').set_input_files(str(export))
             v.settle("Förhandsvisning", "1137 rader lästes")
             body = v.text()
             assert "1136 godkända, 0 avvisade, 1 ersatta av en senare inskickning" in body
