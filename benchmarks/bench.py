@@ -17,6 +17,11 @@ Measured:
 * memory: server RSS with 1 and with N browser sessions (Linux: /proc), vs hello world;
 * load: N concurrent browser sessions each drilling country -> region -> unit: errors and p95.
 
+``tillsyn bench`` also runs the other benchmarks beside this file into the same JSON, each under
+its own key (``--only all|browser|importing|capacity`` or single browser parts): ``importing.py``
+(mapping suggest and import of survey exports, issue 11's limits) and ``capacity.py`` (concurrent
+users at the protocol level); then ``report.py`` generates docs/performance.md from the JSON.
+
 The server/browser harness here (``Server``, ``launch_browser``, ``PageWatch``, ``settle``) is
 shared with the end-to-end tests (tests/e2e). It lives in the checkout's ``benchmarks/``, not in
 the installed package: ``tillsyn bench`` loads it from the checkout. Playwright is imported
