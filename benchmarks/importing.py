@@ -162,10 +162,11 @@ def lines(result: dict[str, Any], lang: str = "sv") -> list[str]:
     from dashboard import i18n
 
     c = result["cold"]
-    out = [i18n.t("bench_imp_cold", lang, suggest=i18n.fmt_num(c["suggest_s"], lang),
+    out = [i18n.t("bench_imp_cold", lang, rows=i18n.plural("bench_rows", c["rows"], lang),
+                  suggest=i18n.fmt_num(c["suggest_s"], lang),
                   imp=i18n.fmt_num(c["import_s"], lang))]
     for r in result["files"]:
-        out.append(i18n.t("bench_imp_line", lang, file=r["file"], rows=i18n.fmt_int(r["rows"], lang),
+        out.append(i18n.t("bench_imp_line", lang, file=r["file"], rows=i18n.plural("bench_rows", r["rows"], lang),
                           suggest=i18n.fmt_num(r["suggest_s"], lang), suggest_cpu=i18n.fmt_num(r["suggest_cpu_s"], lang),
                           imp=i18n.fmt_num(r["import_s"], lang), imp_cpu=i18n.fmt_num(r["import_cpu_s"], lang),
                           limit=i18n.fmt_num(r["limit_s"], lang, 0) if r["limit_s"] is not None else "–",
