@@ -17,6 +17,11 @@ Measured:
 * memory: server RSS with 1 and with N browser sessions (Linux: /proc), vs hello world;
 * load: N concurrent browser sessions each drilling country -> region -> unit: errors and p95.
 
+``tillsyn bench`` also runs the other benchmarks beside this file into the same JSON, each under
+its own key (``--only all|browser|importing|capacity`` or single browser parts): ``importing.py``
+(mapping suggest and import of survey exports, issue 11's limits) and ``capacity.py`` (concurrent
+users at the protocol level); then ``report.py`` generates docs/performance.md from the JSON.
+
 The server/browser harness here (``Server``, ``launch_browser``, ``PageWatch``, ``settle``) is
 shared with the end-to-end tests (tests/e2e). It lives in the checkout's ``benchmarks/``, not in
 the installed package: ``tillsyn bench`` loads it from the checkout. Playwright is imported
@@ -852,23 +857,48 @@ def _json_safe(obj: Any) -> Any:
 
 
 PARTS = ("cold_start", "rerun_server", "rerun_browser", "payload", "aggregation", "memory", "load")
+# The other benchmarks in benchmarks/, each writing its own key of the same JSON file.
+OTHERS = ("importing", "capacity")
+GROUPS = {"browser": PARTS, "all": (*PARTS, *OTHERS)}
+
+
+def selection(only: str) -> tuple[list[str], list[str]]:
+    """``--only`` as (browser parts, other benchmarks), in their order of running. Accepts the groups
+    ``all`` and ``browser``, the benchmarks ``importing`` and ``capacity``, and single browser parts."""
+    from dashboard import i18n
+
+    names = [x.strip() for x in only.split(",") if x.strip()] or ["all"]
+    chosen: set[str] = set()
+    for name in names:
+        chosen.update(GROUPS.get(name, (name,)))
+    unknown = sorted(chosen - set(GROUPS["all"]))
+    if unknown:
+        raise BenchError(i18n.t("bench_unknown_parts", "sv", parts=", ".join(unknown),
+                                known=", ".join([*GROUPS, *OTHERS, *PARTS])))
+    return [x for x in PARTS if x in chosen], [x for x in OTHERS if x in chosen]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", default=str(ROOT / "docs" / "performance.json"), help="JSON-fil (docs/performance.json)")
-    p.add_argument("--runs", type=int, default=5, help="upprepningar per mätning (median)")
-    p.add_argument("--sessions", type=int, default=10, help="samtidiga webbläsarsessioner (minne, last)")
-    p.add_argument("--big-rounds", type=int, default=10)
-    p.add_argument("--big-units", type=int, default=10_000)
-    p.add_argument("--only", default=",".join(PARTS), help=f"kommaseparerat urval av {','.join(PARTS)}")
-    p.add_argument("--quick", action="store_true", help="en liten konfiguration (röktest): 1 körning, 2 sessioner")
+    from dashboard import i18n
+
+    t = i18n.t
+    p.description = t("cli_desc_bench", parts=", ".join(PARTS))
+    p.add_argument("--only", default="all", help=t("cli_help_bench_only", parts=", ".join(PARTS)))
+    p.add_argument("--out", default=str(ROOT / "docs" / "performance.json"), help=t("cli_help_bench_out"))
+    p.add_argument("--runs", type=int, default=5, help=t("cli_help_bench_runs"))
+    p.add_argument("--sessions", type=int, default=10, help=t("cli_help_bench_sessions"))
+    p.add_argument("--big-rounds", type=int, default=10, help=t("cli_help_bench_big_rounds"))
+    p.add_argument("--big-units", type=int, default=10_000, help=t("cli_help_bench_big_units"))
+    p.add_argument("--rows", type=int, nargs="+", default=[1_500, 50_000], help=t("cli_help_bench_rows"))
+    p.add_argument("--quick", action="store_true", help=t("cli_help_bench_quick"))
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    parts = [x.strip() for x in args.only.split(",") if x.strip()]
-    unknown = set(parts) - set(PARTS)
-    if unknown:
-        raise BenchError(f"okända delar: {sorted(unknown)}")
+def run(args: argparse.Namespace, parts: list[str] | None = None) -> dict[str, Any]:
+    """The browser benchmark's parts (``parts``, else those ``args.only`` selects)."""
+    from dashboard import i18n
+
+    if parts is None:
+        parts = selection(args.only)[0]
     runs, sessions, big_rounds, big_units = args.runs, args.sessions, args.big_rounds, args.big_units
     if args.quick:
         runs, sessions, big_rounds, big_units = 1, 2, 2, 2_000
@@ -877,7 +907,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                           "big_units": big_units, "quick": bool(args.quick), "parts": parts}}
     needs_browser = bool(set(parts) & {"cold_start", "rerun_browser", "payload", "memory", "load"})
     if needs_browser and not chromium_available():
-        raise BenchError(f"Chromium saknas ({CHROMIUM}); sätt TILLSYN_CHROMIUM eller installera chromium")
+        raise BenchError(i18n.t("bench_no_chromium", "sv", path=CHROMIUM))
     saved_db = os.environ.get("TILLSYN_DB")
     with tempfile.TemporaryDirectory(prefix="tillsyn-bench-") as tmpdir:
         tmp = Path(tmpdir)
@@ -933,28 +963,75 @@ def _run_parts(results: dict[str, Any], parts: list[str], tmp: Path, runs: int, 
             results["load"] = load(tmp, sessions, solo_runs=1 if quick else 3)
 
 
-def main(args: argparse.Namespace | None = None) -> int:
-    if args is None or not hasattr(args, "only"):
-        p = argparse.ArgumentParser(prog="tillsyn bench", description=__doc__.splitlines()[0])
-        add_arguments(p)
-        args = p.parse_args(None if args is None else [])
-    try:
-        results = run(args)
-    except BenchError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+def _load(name: str) -> Any:
+    """A sibling benchmark (benchmarks/NAME.py; not a package: loaded by path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"tillsyn_bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _browser(args: argparse.Namespace, parts: list[str], out: Path) -> None:
+    """The browser parts, merged into ``out`` (keeping what the other benchmarks wrote)."""
+    from dashboard import i18n
+
+    results = run(args, parts)
     m = results["machine"]
     print(f"Tillsynskartan benchmark, {results['date']}: {m['nproc']} CPU ({m['cpu_model']}), "
           f"{m['ram_gb']} GB RAM, Python {m['python']}, Streamlit {m['streamlit']}, {m['chromium']}")
     print(table(results["gates"]))
-    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists():  # keep what other benchmarks (capacity) wrote into the same file
+    if out.exists():  # keep what other benchmarks (importing, capacity) wrote into the same file
         with contextlib.suppress(ValueError):
             results = json.loads(out.read_text(encoding="utf-8")) | results
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"JSON: {out}")
-    print(f"Report: {_report().write(out, out.with_suffix('.md'))}")
+    print(i18n.t("bench_json", "sv", path=out))
+
+
+def _importing(args: argparse.Namespace, out: Path) -> None:
+    """Suggest and import of survey exports (benchmarks/importing.py), under ``importing`` in ``out``."""
+    importing = _load("importing")
+    sizes = (1_500,) if args.quick else tuple(args.rows)
+    result = importing.write(out, sizes)
+    print("\n".join(importing.lines(result)))
+
+
+def _capacity(args: argparse.Namespace, out: Path) -> None:
+    """Concurrent users at the protocol level (benchmarks/capacity.py), under ``capacity`` in ``out``."""
+    argv = ["--out", str(out), "--no-report"] + (["--steps", "1,2", "--window", "3"] if args.quick else [])
+    _load("capacity").main(argv)
+
+
+def main(args: argparse.Namespace | None = None) -> int:
+    """Every selected benchmark into one JSON file, then the one report generated from it. Exit 0 when
+    they ran (a missed gate is reported, not an error), 2 when they could not run."""
+    from dashboard import i18n
+
+    if args is None or not hasattr(args, "only"):
+        p = argparse.ArgumentParser(prog="tillsyn bench", description=__doc__.splitlines()[0])
+        add_arguments(p)
+        args = p.parse_args(None if args is None else [])
+    out = Path(args.out)
+    try:
+        parts, others = selection(args.only)
+        if parts:
+            _browser(args, parts, out)
+        if "importing" in others:
+            _say(i18n.t("bench_running", "sv", name="importing"))
+            _importing(args, out)
+        if "capacity" in others:
+            _say(i18n.t("bench_running", "sv", name="capacity"))
+            _capacity(args, out)
+    except BenchError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    if {"config", "machine", "date"} <= data.keys():  # the report needs the browser run's header
+        print(i18n.t("bench_report", "sv", path=_report().write(out, out.with_suffix(".md"))))
     return 0
 
 

@@ -338,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=20.0, help="seconds before a visit counts as failed")
     p.add_argument("--target-p95", type=float, default=1.0)
     p.add_argument("--out", default=str(ROOT / "docs" / "performance.json"))
+    p.add_argument("--no-report", action="store_true", help="leave the report to the caller (tillsyn bench)")
     args = p.parse_args(argv)
     capacity = _json_safe(run(args))
     out = Path(args.out)
@@ -349,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(Path(__file__).parent))
     import report
 
-    if {"config", "machine", "date"} <= data.keys():
+    if not args.no_report and {"config", "machine", "date"} <= data.keys():
         print(f"Report: {report.write(out, out.with_suffix('.md'))}")
     return 0
 

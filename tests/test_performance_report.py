@@ -53,3 +53,15 @@ def test_capacity_section_comes_from_the_capacity_figures():
     for target in data["capacity"]["targets"].values():
         last = target["steps"][-1]
         assert f"| {target['label']} | {last['users']} | {last['visits']} |" in text
+
+
+def test_import_section_shows_each_file_against_its_gate():
+    data = copy.deepcopy(_data())
+    assert "importing" in data, "run `tillsyn bench --only importing`: docs/performance.json has no import figures"
+    assert "1,500 rows < 2 s; 50,000 rows < 20 s" in _report().render(data)
+    slow = data["importing"]["files"][0]
+    slow.update(suggest_s=0.5, import_s=2.25, ok=False)
+    text = _report().render(data)
+    assert f"| `{slow['file']}` | {slow['rows']:,} | {_report().kb(slow['bytes'])} | 0.50 s |" in text
+    assert "| 2.25 s |" in text and "| < 2 s | yes | **no** |" in text
+    assert f"* **Import of `{slow['file']}`** (1,500 rows): suggest 0.50 s, import 2.25 s against a limit of 2 s." in text

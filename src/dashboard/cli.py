@@ -49,7 +49,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _fail(t("cli_map_unreadable", path=args.mapping, why=exc.strerror))
         except profiles.ProfileError as exc:
-            return _fail(f"{args.mapping}: {exc}")
+            return _fail(t("cli_profile_error", path=args.mapping, error=exc))
     try:
         result = store.import_file(path, round_name=args.round, dry_run=args.dry_run, profile=profile, add=args.add)
     except (store.StoreBusyError, ValueError) as exc:
@@ -179,7 +179,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="tillsyn", description=i18n.t("cli_description"))
+    t = i18n.t
+    p = argparse.ArgumentParser(prog="tillsyn", description=t("cli_description"))
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help=i18n.t("cli_help_demo"))
@@ -190,21 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", help=i18n.t("cli_help_geo_out"))
     g.set_defaults(func=cmd_geo)
 
-    i = sub.add_parser("import", help="validera och importera en enkätomgång (CSV eller XLSX)")
+    i = sub.add_parser("import", help=t("cli_help_import"))
     i.add_argument("file")
-    i.add_argument("--round", help="omgångens namn (annars kolumnen Omgång eller filnamnet)")
-    i.add_argument("--mapping", help="importprofil (TOML) för en enkätexport, se docs/import-profile.md")
-    i.add_argument("--add", action="store_true",
-                   help="lägg till enheterna i en befintlig omgång (en enhet som redan finns avvisas)")
-    i.add_argument("--dry-run", action="store_true", help="validera bara, spara inget")
-    i.add_argument("--json", action="store_true", help="skriv valideringsrapporten som JSON")
+    i.add_argument("--round", help=t("cli_help_import_round"))
+    i.add_argument("--mapping", help=t("cli_help_import_mapping"))
+    i.add_argument("--add", action="store_true", help=t("cli_help_import_add"))
+    i.add_argument("--dry-run", action="store_true", help=t("cli_help_import_dry_run"))
+    i.add_argument("--json", action="store_true", help=t("cli_help_import_json"))
     i.set_defaults(func=cmd_import)
 
-    m = sub.add_parser("mapping", help="importprofiler för enkätexporter")
+    m = sub.add_parser("mapping", help=t("cli_help_mapping"))
     msub = m.add_subparsers(dest="mapping_command", required=True)
-    ms = msub.add_parser("suggest", help="föreslå en importprofil för en enkätexport (CSV eller XLSX)")
+    ms = msub.add_parser("suggest", help=t("cli_help_mapping_suggest"))
     ms.add_argument("file")
-    ms.add_argument("--out", help="skriv profilen till en fil (annars till skärmen)")
+    ms.add_argument("--out", help=t("cli_help_mapping_out"))
     ms.set_defaults(func=cmd_mapping_suggest)
 
     s = sub.add_parser("summary", help=i18n.t("cli_help_summary"))
@@ -221,23 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file")
     r.set_defaults(func=cmd_restore)
 
-    x = sub.add_parser("export", help="exportera diagram, kartor, tabeller, presentation och bilagor",
-                       description="Samma filer som knapparna i appen. --out är en katalog för chart, map, csv, "
-                                   "xlsx och bilagor (xlsx: eller en .xlsx-fil med en flik per tabell), "
-                                   "och en fil eller katalog för pptx och docx.")
+    x = sub.add_parser("export", help=t("cli_help_export"), description=t("cli_desc_export"))
     x.add_argument("kind", choices=["chart", "map", "csv", "xlsx", "pptx", "docx", "bilagor"])
-    x.add_argument("--region", default="", help="regionkod, t.ex. 23 (tomt = hela landet)")
-    x.add_argument("--kommun", default="", help="kommunkod, t.ex. 2380")
-    x.add_argument("--round", help="omgångens namn (annars den senaste)")
-    x.add_argument("--typ", default="alla", help="alla, vardcentral eller socialnamnd")
+    x.add_argument("--region", default="", help=t("cli_help_export_region"))
+    x.add_argument("--kommun", default="", help=t("cli_help_export_kommun"))
+    x.add_argument("--round", help=t("cli_help_export_round"))
+    x.add_argument("--typ", default="alla", help=t("cli_help_export_typ"))
     x.add_argument("--lang", choices=i18n.LANGS, default="sv")
-    x.add_argument("--out", required=True, help="katalog eller fil att skriva till")
-    x.add_argument("--template", default="", help="pptx: organisationens mall (.pptx); annars den som en "
-                                                   "administratör laddat upp, eller standardmallen")
+    x.add_argument("--out", required=True, help=t("cli_help_export_out"))
+    x.add_argument("--template", default="", help=t("cli_help_export_template"))
     x.set_defaults(func=cmd_export)
 
-    bn = sub.add_parser("bench", help="mät prestanda sida vid sida med en hello world-app (kräver Chromium "
-                                      "och en utcheckning av källkoden)")
+    bn = sub.add_parser("bench", help=t("cli_help_bench"))
     bench = _checkout_bench()
     if bench is None:
         bn.set_defaults(func=_no_bench)

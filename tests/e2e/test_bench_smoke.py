@@ -1,4 +1,4 @@
-"""`tillsyn bench --quick` runs every part in a tiny configuration and writes JSON with the expected
+"""`tillsyn bench --quick` runs every part (browser, importing, capacity) in a tiny configuration and writes JSON with the expected
 keys. No timing is asserted (that is what docs/performance.md is for); only that each measurement
 ran, produced numbers, and that the load run had no errors."""
 
@@ -49,3 +49,7 @@ def test_bench_quick_writes_json_with_every_part(chromium, tmp_path):
     assert set(data["payload"]["map_deck_layers_bytes"]) >= {"areas"}
     assert len(data["gates"]) >= 8 and all({"gate", "value", "target", "pass"} <= set(g) for g in data["gates"])
     assert "| Gate |" in proc.stdout
+    # the other benchmarks ran in the same command and wrote their own keys (--quick: 1 500 rows, short steps)
+    assert [f["rows"] for f in data["importing"]["files"]] == [1_500, 1_500]
+    assert {"hello", "app", "app2"} <= set(data["capacity"]["targets"])
+    assert out.with_suffix(".md").exists()

@@ -106,7 +106,7 @@ def write_kind(kind: str, b: Bundle, out: Path, template_bytes: bytes | None = N
             rb = Bundle(b.round, code, "", lang, b.typ, b.units, b.answers, b.status, b.other_example_rounds)
             written.append(_write(d / attachment_name(b.round, code), bundle_docx(rb)))
     else:
-        raise SelectionError(f"Okänd exporttyp {kind!r}.")
+        raise SelectionError(i18n.t("cli_export_unknown_kind", b.lang, kind=repr(kind)))
     return written
 
 

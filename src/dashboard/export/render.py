@@ -53,8 +53,7 @@ def browser_path() -> str:
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return candidate
-    raise ExportError("Hittar ingen Chromium för bildexporten: installera Debian-paketet chromium "
-                      "eller ange sökvägen i miljövariabeln TILLSYN_CHROMIUM.")
+    raise ExportError(i18n.t("exp_err_no_chromium"))
 
 
 class _Renderer:
@@ -94,8 +93,8 @@ class _Renderer:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=5)
             if isinstance(exc, FutureTimeout):
-                raise ExportError(f"Chromium ({path}) startade inte inom {RENDER_TIMEOUT:g} s.") from None
-            raise ExportError(f"Chromium ({path}) kunde inte startas för bildexporten: {exc}") from exc
+                raise ExportError(i18n.t("exp_err_chromium_slow", path=path, seconds=f"{RENDER_TIMEOUT:g}")) from None
+            raise ExportError(i18n.t("exp_err_chromium_start", path=path, error=exc)) from exc
         self._loop, self._thread = loop, thread
         if not self._atexit:
             atexit.register(self.close)
@@ -113,7 +112,7 @@ class _Renderer:
         except FutureTimeout:
             future.cancel()
             self.close()
-            raise ExportError(f"Bildexporten svarade inte inom {RENDER_TIMEOUT:g} s och avbröts.") from None
+            raise ExportError(i18n.t("exp_err_render_timeout", seconds=f"{RENDER_TIMEOUT:g}")) from None
         except ExportError:
             raise
         except Exception as exc:  # a crashed browser: start a new one next time
@@ -153,8 +152,7 @@ def close_renderer() -> None:
 def _export_figure(fig: go.Figure) -> go.Figure:
     """A copy at the export size; plotly geo is refused (it fetches topojson from a CDN)."""
     if any(getattr(trace, "type", "") in _GEO_TRACES for trace in fig.data):
-        raise ExportError("Diagrammet använder plotly geo, som hämtar kartdata från internet; "
-                          "exportera kartor med map_png/map_svg.")
+        raise ExportError(i18n.t("exp_err_plotly_geo"))
     out = go.Figure(fig)
     # Legible on a projector: at 1920×1080 the body text is 24 px and the title 33 px.
     out.update_layout(width=CHART_WIDTH, height=CHART_HEIGHT, autosize=False, font={"size": EXPORT_FONT})

@@ -43,7 +43,9 @@ def open_template(data: bytes | None = None) -> Any:
     try:
         prs = Presentation(io.BytesIO(data if data else default_bytes()))
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one sentence for the user
-        raise ExportError(f"Mallen kan inte läsas som PowerPoint-fil (.pptx): {exc}") from None
+        from dashboard import i18n
+
+        raise ExportError(i18n.t("exp_err_template_unreadable", error=exc)) from None
     slides = prs.slides._sldIdLst  # a template may carry example slides: start empty
     for sld in list(slides):
         prs.part.drop_rel(sld.rId)
