@@ -109,7 +109,7 @@ def test_rate_area_values_and_deck_colours(example):
 def test_people_table_shows_inhabitants_count_and_rate(example):
     table = population.rate_table(example[2], "region")
     people = population.rate_people_table(table, "sv")
-    assert list(people.columns) == ["Region", "Invånare", "Vårdcentraler", "Vårdcentraler per 10 000 invånare"]
+    assert list(people.columns) == ["Region", "Vårdcentraler per 10 000 inv.", "Vårdcentraler", "Invånare"]
     assert people["Vårdcentraler"].sum() == 1136
     assert people["Invånare"].sum() == reference.population()["befolkning"].sum()
 
@@ -154,9 +154,9 @@ def test_map_page_shows_the_rate_in_legend_table_tooltip_and_sources(example):
     assert i18n.t("pop_example_rate", "sv") in body  # the counts come from the example round
     assert f"Riket: 1,1 per 10{NB}000 (1{NB}136 vårdcentraler" in body
     table = at.dataframe[0].value
-    assert "Vårdcentraler per 10 000 invånare" in table.columns
+    assert "Vårdcentraler per 10 000 inv." in table.columns
     expected = population.rate_table(example[2], "kommun", "18")
-    assert table["Vårdcentraler per 10 000 invånare"].tolist() == expected["per_10000"].round(2).tolist()
+    assert table["Vårdcentraler per 10 000 inv."].tolist() == expected["per_10000"].round(2).tolist()
     assert table["Vårdcentraler"].tolist() == expected["n_units"].tolist()
     props = _deck_areas(at)
     orebro = expected.set_index("kommun_kod").loc["1880"]
@@ -192,7 +192,7 @@ def test_static_export_draws_the_rate(example):
     item = export.rate_map_item(example[2], "kommun", "alla", "sv", "2023", True, "18", "", ("2023",))
     assert item.kind is export.RATES and item.title == "Vårdcentraler per 10 000 invånare"
     people = item.kind.people(item.table, "sv")
-    assert "Vårdcentraler per 10 000 invånare" in people.columns and len(people) == len(item.table)
+    assert "Vårdcentraler per 10 000 inv." in people.columns and len(people) == len(item.table)
     fig = item.draw()
     words = [t.get_text() for t in fig.texts]
     assert any("Invånare: SCB, folkmängd 31 december 2024" in w and "Exempeldata" in w for w in words)

@@ -93,11 +93,12 @@ def country_rate_text(status: pd.DataFrame, lang: str = "sv") -> str:
 
 
 def rate_people_table(table: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
-    """``rate_table`` output for people (screen, CSV, XLSX): name, inhabitants, health centres, rate."""
+    """``rate_table`` output for people (screen, CSV, XLSX): name, the rate first (the narrow table
+    beside the map must show it without scrolling), then its count and inhabitants."""
     name = "kommun" if "kommun_kod" in table.columns else "region"
     return pd.DataFrame({
         i18n.t(name, lang): table[name].astype(str),
-        i18n.t("pop_inhabitants", lang): pd.to_numeric(table["befolkning"]).astype("Int64"),
+        i18n.t("popmap_rate_col", lang): pd.to_numeric(table["per_10000"]).astype(float).round(2),
         i18n.t("popmap_n_vc", lang): pd.to_numeric(table["n_units"]).astype("Int64"),
-        i18n.t("pop_vc_per_10000", lang): pd.to_numeric(table["per_10000"]).astype(float).round(2),
+        i18n.t("pop_inhabitants", lang): pd.to_numeric(table["befolkning"]).astype("Int64"),
     }).reset_index(drop=True)
