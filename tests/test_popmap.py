@@ -93,6 +93,19 @@ def test_a_region_the_round_does_not_cover_is_no_data_not_zero(example):
     assert stockholm["share"] is None and stockholm["tooltip"].endswith("Ingen data")
 
 
+def test_the_level_beside_the_breaks_is_the_country_or_says_which_regions(example):
+    status = example[2]
+    assert population.country_rate_text(status, "sv") == \
+        f"Riket: 1,1 per 10{NB}000 (1{NB}136 vårdcentraler, 10{NB}587{NB}710 invånare)"
+    jamtland = status[status["kommun_kod"].str[:2] == "23"]
+    text = population.country_rate_text(jamtland, "sv")
+    assert text.startswith("Den enda region omgången har vårdcentraler i: ") and "Riket" not in text
+    two = status[status["kommun_kod"].str[:2].isin(["23", "18"])]
+    assert population.country_rate_text(two, "en").startswith("The 2 regions where the round has health centres: ")
+    pop = int(reference.population().query("region_kod == '23'")["befolkning"].sum())
+    assert f"{i18n.fmt_int(pop, 'sv')} invånare" in text
+
+
 def test_rate_area_values_and_deck_colours(example):
     table = population.rate_table(example[2], "kommun", "18")
     values = views.rate_area_values(Filters(round="2023"), table, "kommun")

@@ -86,10 +86,18 @@ def rate_text(n_units: int, befolkning: int, rate: float, lang: str = "sv") -> s
 
 
 def country_rate_text(status: pd.DataFrame, lang: str = "sv") -> str:
-    """The whole country's rate, the level the fixed class breaks sit around."""
-    per = aggregate.units_per_inhabitants(status, "region", RATE_UNIT_TYPE)
-    n, pop = int(per["n_units"].sum()), int(per["befolkning"].sum())
-    return rate_text(n, pop, n / pop * aggregate.PER_INHABITANTS, lang)
+    """The level the fixed class breaks sit around: the whole country's rate, or, when the round
+    covers only some regions, the rate over those regions, said so (never a country figure
+    diluted by regions the round did not visit)."""
+    per = rate_table(status, "region")
+    covered = per[per["per_10000"].notna()]
+    if covered.empty:
+        return i18n.t("no_data", lang)
+    n, pop = int(covered["n_units"].sum()), int(covered["befolkning"].sum())
+    text = rate_text(n, pop, n / pop * aggregate.PER_INHABITANTS, lang)
+    if len(covered) == len(per):
+        return i18n.t("popmap_country", lang, rate=text)
+    return i18n.plural("popmap_covered", len(covered), lang, rate=text)
 
 
 def rate_people_table(table: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
