@@ -233,3 +233,13 @@ def test_the_map_page_exports_the_measure_it_shows():
     share = keys(run("karta", region="18"))
     assert any("karta-kommuner-per10000" in k for k in rate)
     assert not any("karta-kommuner-per10000" in k for k in share)
+
+
+@pytest.mark.parametrize(("page", "params"), [("region", {"region": "18"}), ("kommun", {"kommun": "1880"})])
+def test_the_choice_follows_the_url_to_the_region_and_municipality_maps(page, params):
+    """Like the change map, the measure travels in the URL: the region and municipality pages'
+    maps draw it too, with the same legend and sources."""
+    at = run(page, visa="per10000", **params)
+    legends = [m.value for m in at.markdown if "aria-label='legend'" in m.value]
+    assert any("Vårdcentraler per 10 000 invånare" in v for v in legends)
+    assert "Invånare: SCB, folkmängd 31 december 2024" in texts(at)

@@ -312,10 +312,8 @@ MAP_WIDTH_PX = 540  # the map column (3 of 5) of the wide layout on a 1400 px sc
 
 def map_measure(f: Filters, level: str) -> str:
     """Which unit type colours the areas: the chosen one, or by default health centres per
-    region and social welfare committees per municipality (one per municipality); health centres
-    on the map of health centres per 10 000 inhabitants."""
-    if map_mode(f) == "rate":
-        return "vardcentral"
+    region and social welfare committees per municipality (one per municipality). The map of health
+    centres per 10 000 inhabitants (``map_mode`` "rate") does not ask: it is about health centres."""
     if f.typ != "alla":
         return f.typ
     return "vardcentral" if level == "region" else "socialnamnd"
