@@ -10,10 +10,12 @@ level = "kommun" if f.region else f.niva
 if not f.region:
     sidebar.select("niva", i18n.t("map_level", f.lang), ["region", "kommun"],
                    {"region": i18n.t("regions_heading", f.lang), "kommun": i18n.t("kommuner", f.lang)}.get, f)
-if f.jamfor:
-    sidebar.select("visa", i18n.t("show_change", f.lang, round=ui.plain(f.jamfor)), ["", "forandring"],
+options = views.map_view_options(f)
+if len(options) > 1:
+    sidebar.select("visa", i18n.t("popmap_show", f.lang), options,
                    {"": i18n.t("share_not_all", f.lang),
-                    "forandring": i18n.t("change_legend", f.lang)}.get, f)
+                    "per10000": i18n.t("popmap_per10000", f.lang),
+                    "forandring": i18n.t("show_change", f.lang, round=ui.plain(f.jamfor))}.get, f)
 views.map_section(f, level, key="map", region=f.region, kommun=f.kommun)
 downloads.map_buttons(f, level, region=f.region, kommun=f.kommun)
 if f.region:

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import cache, export, i18n, ui
+from dashboard import cache, export, i18n, state, ui
 from dashboard.state import Filters
 
 
@@ -88,7 +88,9 @@ def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name
     lang = f.lang
     units, _, status = cache.round_tables(f.round)
     ex = example_rounds(f)
-    item = export.map_item(status, level, f.typ, lang, f.round, bool(ex), region, kommun, ex)
+    # the measure the map shows (views.map_mode): health centres per 10 000 inhabitants, or the share
+    make = export.rate_map_item if state.map_mode(f) == "rate" else export.map_item
+    item = make(status, level, f.typ, lang, f.round, bool(ex), region, kommun, ex)
     about = _about(f, item.title)
     base = export.file_base(f.round, region, kommun, name or item.key)
     key = f"dl_{name or item.key}_{region}_{kommun}"

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # matplotlib is imported where a static map is drawn: pages l
     from matplotlib.figure import Figure
 
 Level = Literal["kommun", "region"]
+Scale = Literal["share", "change", "rate"]  # share not following all, change in p.p., units per 10 000
 Status = Literal["follows_all", "not_all", "follows_none", "no_answer"]
 
 # Share (%) that "does not follow all provisions or does not know": fixed, comparable across rounds.
@@ -160,6 +161,68 @@ def change_legend_rows(lang: str = "sv") -> list[dict[str, Any]]:
     return rows
 
 
+# Health centres per 10 000 inhabitants (``visa=per10000``): fixed breaks, the same for regions
+# and municipalities and for every round, so a colour means the same rate wherever it is seen.
+# Chosen around the national level (about 1 per 10 000: 1 136 health centres, 10.6 million people):
+# quantile breaks would colour 1.06 and 1.08 differently on a population-proportional round.
+# Zero is a class of its own: a municipality with no health centre shows 0, not "no data".
+# ColorBrewer Blues (sequential, one hue, lightness carries the order: colour-vision-deficiency safe).
+RATE_BREAKS: tuple[float, ...] = (0.0, 0.8, 1.0, 1.2, 1.5, 2.0, math.inf)
+RATE_HEX: tuple[str, ...] = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+
+
+def rate_class_of(rate: float | None) -> int | None:
+    """Class 0-6 of a rate per 10 000: 0 is exactly zero, then [>0, 0.8), [0.8, 1), … [2, ∞).
+
+    None = no data; a negative rate is a bug upstream and raises."""
+    if _is_missing(rate):
+        return None
+    value = float(rate)  # type: ignore[arg-type]
+    if value < 0:
+        raise ValueError(f"rate {value} per 10 000 is negative")
+    if value == 0:
+        return 0
+    for i, upper in enumerate(RATE_BREAKS[1:]):
+        if value < upper:
+            return i + 1
+    return len(RATE_HEX) - 1
+
+
+def rate_colour_for(rate: float | None, alpha: int = 255) -> list[int]:
+    cls = rate_class_of(rate)
+    rgba = hex_to_rgba(NO_DATA_HEX if cls is None else RATE_HEX[cls])
+    rgba[3] = alpha
+    return rgba
+
+
+def _dec(value: float, lang: str) -> str:
+    """A class bound: "0,75" / "0.75", "1" (no trailing zeros)."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang != "en" else text
+
+
+def rate_labels(lang: str = "sv") -> list[str]:
+    """The rate classes in words, from ``RATE_BREAKS``: "0", "över 0, under 0,8", "0,8–1", … "2 eller fler"."""
+    out = ["0"]
+    for lo, hi in zip(RATE_BREAKS[:-1], RATE_BREAKS[1:], strict=True):
+        if lo == 0:
+            out.append(i18n.t("popmap_class_below", lang, hi=_dec(hi, lang)))
+        elif math.isinf(hi):
+            out.append(i18n.t("popmap_class_above", lang, lo=_dec(lo, lang)))
+        else:
+            out.append(f"{_dec(lo, lang)}–{_dec(hi, lang)}")
+    return out
+
+
+def rate_legend_rows(lang: str = "sv") -> list[dict[str, Any]]:
+    """Legend entries of the rate map: the classes, then no data (an area the round does not cover)."""
+    rows = [{"label": label, "hex": hex_colour, "rgba": hex_to_rgba(hex_colour), "class": i}
+            for i, (label, hex_colour) in enumerate(zip(rate_labels(lang), RATE_HEX, strict=True))]
+    rows.append({"label": i18n.t("no_data", lang), "hex": NO_DATA_HEX,
+                 "rgba": hex_to_rgba(NO_DATA_HEX), "class": None})
+    return rows
+
+
 def class_label(cls: int) -> str:
     return f"{BREAKS[cls]}–{BREAKS[cls + 1]} %"
 
@@ -233,7 +296,7 @@ def area_features(
     code_key: str | None = None,
     selected: Iterable[str] = (),
     no_data_label: str = NO_DATA_LABEL["sv"],
-    scale: Literal["share", "change"] = "share",
+    scale: Scale = "share",
 ) -> dict[str, Any]:
     """A new FeatureCollection with values merged into FLAT properties and colours precomputed.
 
@@ -270,6 +333,9 @@ def area_features(
         if scale == "change":
             props["share_class"] = change_class_of(share)
             props["fill"] = change_colour_for(share)
+        elif scale == "rate":
+            props["share_class"] = rate_class_of(share)
+            props["fill"] = rate_colour_for(share)
         elif row.get("area_status") in AREA_STATUS_HEX:
             props["share_class"] = None
             props["fill"] = hex_to_rgba(AREA_STATUS_HEX[row["area_status"]])
@@ -338,7 +404,7 @@ def choropleth_deck(
     lang: str = "sv",
     labels: Mapping[str, str] | None = None,
     height: int = 600,
-    scale: Literal["share", "change"] = "share",
+    scale: Scale = "share",
 ) -> pdk.Deck:
     """A basemap-free pydeck map: filled, outlined areas (layer "areas") and optional units ("units").
 
@@ -435,6 +501,7 @@ def static_map(
     *,
     value_key: str = "share",
     lang: str = "sv",
+    scale: Literal["share", "rate"] = "share",
     figsize: tuple[float, float] = (12.8, 7.2),
     dpi: int = 100,
 ) -> Figure:
@@ -443,6 +510,7 @@ def static_map(
     ``gdf``: a GeoDataFrame with geometry and a ``share`` column (percent, NaN = no data).
     Drawn in SWEREF 99 TM so Sweden is not stretched. ``legend_labels`` may hold
     ``legend_title``, ``no_data``, ``class_0``..``class_4`` and the four status keys.
+    ``scale="rate"``: ``value_key`` holds units per 10 000 inhabitants, drawn in the rate classes.
     Uses ``matplotlib.figure.Figure`` directly (no pyplot state: safe in Streamlit threads).
     """
     from matplotlib.figure import Figure
@@ -453,7 +521,14 @@ def static_map(
     frame = gdf if gdf.crs is not None else gdf.set_crs("EPSG:4326")
     frame = frame.to_crs("EPSG:3006")
     shares = [_plain(v) for v in frame[value_key]] if value_key in frame else [None] * len(frame)
-    colours = [hex_for(s) for s in shares]
+    if scale == "rate":
+        colours = [NO_DATA_HEX if rate_class_of(s) is None else RATE_HEX[rate_class_of(s)] for s in shares]
+        rows = rate_legend_rows(lang)
+        if "no_data" in labels:
+            rows[-1]["label"] = labels["no_data"]
+    else:
+        colours = [hex_for(s) for s in shares]
+        rows = legend_rows(lang, labels)
     missing = [s is None for s in shares]
 
     fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
@@ -472,7 +547,7 @@ def static_map(
     frame.boundary.plot(ax=ax, color="#404040", linewidth=line_width)
 
     handles: list[Any] = []
-    for row in legend_rows(lang, labels):
+    for row in rows:
         hatch = "////" if row["class"] is None else None
         edge = "#8c8c8c" if row["class"] is None else "#404040"
         handles.append(

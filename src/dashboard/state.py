@@ -16,7 +16,7 @@ from dashboard import provisions, reference
 UNIT_TYPE_CHOICES = ("alla", "vardcentral", "socialnamnd")
 ANSWER_CHOICES = ("", "ja", "nej", "vet_ej", "saknas")
 LEVELS = ("region", "kommun")
-VIEWS = ("", "forandring")
+VIEWS = ("", "forandring", "per10000")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ class Filters:
     svar: str = ""
     niva: str = "region"
     jamfor: str = ""
-    visa: str = ""  # "" = shares; "forandring" = change since the compare round (maps)
+    # the map's measure: "" = shares; "forandring" = change since the compare round;
+    # "per10000" = health centres per 10 000 inhabitants
+    visa: str = ""
     w: str = ""  # risk weights, "V1:2,none:3" (decoded and validated by risk.decode_weights)
 
     def to_params(self) -> dict[str, str]:
@@ -55,6 +57,17 @@ class Filters:
     @property
     def unit_types(self) -> list[str]:
         return ["vardcentral", "socialnamnd"] if self.typ == "alla" else [self.typ]
+
+
+def map_mode(f: Filters) -> str:
+    """What colours the map's areas: "share" (not following all), "change" (since the compare
+    round) or "rate" (health centres per 10 000 inhabitants; not for committees, one per municipality).
+    The page, the deck and the static export ask here, so they always draw the same measure."""
+    if f.visa == "forandring" and f.jamfor:
+        return "change"
+    if f.visa == "per10000" and f.typ in ("alla", "vardcentral"):
+        return "rate"
+    return "share"
 
 
 def _first(params: Any, key: str) -> str:
@@ -86,7 +99,8 @@ def from_params(params: Any, rounds: list[str] | None = None) -> Filters:
         if f.round not in rounds:
             f = replace(f, round="")
         if f.jamfor not in rounds or f.jamfor == f.round:
-            f = replace(f, jamfor="", visa="")
+            # the change needs a compare round; the other measures do not
+            f = replace(f, jamfor="", visa="" if f.visa == "forandring" else f.visa)
     if f.kommun and not f.region:
         f = replace(f, region=f.kommun[:2])
     if f.kommun and f.kommun[:2] != f.region:

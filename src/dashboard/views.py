@@ -16,6 +16,7 @@ from dashboard.aggregate import SMALL_N
 from dashboard.export import tables as export_tables
 from dashboard.levels import level as level_of
 from dashboard.state import Filters
+from dashboard.state import map_mode as state_map_mode
 
 UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
 
@@ -311,7 +312,8 @@ MAP_WIDTH_PX = 540  # the map column (3 of 5) of the wide layout on a 1400 px sc
 
 def map_measure(f: Filters, level: str) -> str:
     """Which unit type colours the areas: the chosen one, or by default health centres per
-    region and social welfare committees per municipality (one per municipality)."""
+    region and social welfare committees per municipality (one per municipality). The map of health
+    centres per 10 000 inhabitants (``map_mode`` "rate") does not ask: it is about health centres."""
     if f.typ != "alla":
         return f.typ
     return "vardcentral" if level == "region" else "socialnamnd"
@@ -404,17 +406,44 @@ def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False, 
                     f"{i18n.t('small_area_legend', lang, n=SMALL_N, units=units_word(unit_type, lang))}</b> {status_chips}</div>",
                     unsafe_allow_html=True)
     if with_points:
-        shapes = {"o": "●", "D": "◆", "^": "▲"}
-        items = " · ".join(f"{shapes.get(r['marker'], '○') if r['status'] != 'no_answer' else '○'} {i18n.t(r['status'], lang)}"
-                           for r in maps.status_legend_rows(lang))
-        st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items} · {i18n.t('imp_map_approx_legend', lang)}")
+        legend_points(f)
+
+
+def legend_points(f: Filters) -> None:
+    """The health centres' symbols in words (shape and colour, never colour alone)."""
+    from dashboard import maps
+
+    lang = f.lang
+    shapes = {"o": "●", "D": "◆", "^": "▲"}
+    items = " · ".join(f"{shapes.get(r['marker'], '○') if r['status'] != 'no_answer' else '○'} {i18n.t(r['status'], lang)}"
+                       for r in maps.status_legend_rows(lang))
+    st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items} · {i18n.t('imp_map_approx_legend', lang)}")
+
+
+def map_mode(f: Filters) -> str:
+    """What colours the areas ("share", "change" or "rate"): ``state.map_mode``."""
+    return state_map_mode(f)
+
+
+def map_view_options(f: Filters) -> list[str]:
+    """The ``visa`` values the map page offers for these filters ("" = the share)."""
+    options = [""]
+    if f.typ in ("alla", "vardcentral"):
+        options.append("per10000")
+    if f.jamfor:
+        options.append("forandring")
+    return options
 
 
 def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str = "", height: int = 560) -> None:
     """A choropleth (no basemap) with health-centre points, legend, and the same numbers in a
     table beside it. Clicking an area or a point drills down; so does a table row."""
+    mode = map_mode(f)
+    if mode == "rate":
+        _rate_map_section(f, level, key, region, kommun, height)
+        return
     unit_type = map_measure(f, level)
-    change = bool(f.jamfor) and f.visa == "forandring"
+    change = mode == "change"
     deck = _deck(cache.data_version(), f.round, f.typ, f.jamfor, f.visa, f.lang, level, region, kommun, height)
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -429,6 +458,64 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
         else:
             kommun_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_kommun_{region}")
     _follow_click(f, event, level, key=f"{key}_{level}_{region}_{kommun}")
+
+
+def _rate_map_section(f: Filters, level: str, key: str, region: str, kommun: str, height: int) -> None:
+    """Health centres per 10 000 inhabitants: the map, its legend and sources, the same rates in a
+    table beside it (inhabitants and the count with every rate). Drill-down as on the share map."""
+    deck = _deck(cache.data_version(), f.round, f.typ, f.jamfor, f.visa, f.lang, level, region, kommun, height)
+    table = population.rate_table(cache.round_tables(f.round).status, level, region)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
+                                key=f"{key}_{level}_{region}_{kommun}_rate", height=height)
+        rate_legend(f, with_points=True)
+    with right:
+        row = ui.picked_row(population.rate_people_table(table, f.lang), f"{key}_table_rate_{level}_{region}")
+        if row is not None:
+            if level == "region":
+                ui.open_link("region", table["region"].iloc[row], f.with_(region=table["region_kod"].iloc[row]),
+                             f"{key}_table_rate")
+            else:
+                ui.open_link("kommun", table["kommun"].iloc[row], f.with_(kommun=table["kommun_kod"].iloc[row]),
+                             f"{key}_table_rate")
+    _follow_click(f, event, level, key=f"{key}_{level}_{region}_{kommun}_rate")
+
+
+def rate_legend(f: Filters, with_points: bool) -> None:
+    """The rate classes in words and colour, how they were chosen, and where the figures come from:
+    SCB for inhabitants, the round for health centres (Exempeldata when the round is)."""
+    from dashboard import maps
+
+    lang = f.lang
+    chips = " ".join(
+        f"<span style='display:inline-block;width:14px;height:14px;background:{r['hex']};"
+        f"border:1px solid #555;vertical-align:middle;margin-right:4px'></span>{html.escape(r['label'])}"
+        for r in maps.rate_legend_rows(lang))
+    st.markdown(f"<div role='note' aria-label='legend'><b>{i18n.t('popmap_per10000', lang)}:</b> {chips}</div>",
+                unsafe_allow_html=True)
+    if with_points:
+        legend_points(f)
+    status = cache.round_tables(f.round).status
+    st.caption(i18n.t("popmap_breaks_note", lang, country=population.country_rate_text(status, lang)))
+    st.caption(population.caption(lang, f.round in cache.rounds_in_view(f).examples))
+
+
+def rate_area_values(f: Filters, table: pd.DataFrame, level: str) -> list[dict]:
+    """One record per area for the rate map: code, rate per 10 000 (None = not covered) and the
+    tooltip "Name\n0,8 per 10 000 (13 vårdcentraler, 160 140 invånare)"."""
+    lv = level_of(level)
+    records = []
+    for row in table.itertuples(index=False):
+        name = getattr(row, lv.name)
+        rate = row.per_10000
+        if rate != rate:
+            records.append({lv.code: getattr(row, lv.code), "share": None,
+                            "tooltip": f"{name}\n{i18n.t('no_data', f.lang)}"})
+            continue
+        records.append({lv.code: getattr(row, lv.code), "share": float(rate),
+                        "tooltip": f"{name}\n{population.rate_text(row.n_units, row.befolkning, rate, f.lang)}"})
+    return records
 
 
 def _map_table(f: Filters, level: str, unit_type: str, change: bool, region: str) -> pd.DataFrame:
@@ -446,9 +533,13 @@ def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang:
     from dashboard import geo, maps
 
     f = Filters(lang=lang, round=round_name, typ=typ, jamfor=jamfor, visa=visa)
+    mode = map_mode(f)
     unit_type = map_measure(f, level)
-    change = bool(jamfor) and visa == "forandring"
-    table = _map_table(f, level, unit_type, change, region)
+    change = mode == "change"
+    if mode == "rate":
+        table = population.rate_table(cache.round_tables(round_name).status, level, region)
+    else:
+        table = _map_table(f, level, unit_type, change, region)
     # Fit the zoom to the map as drawn: the left column is about 540 px wide, ``height`` px high.
     size = {"height_px": height, "width_px": MAP_WIDTH_PX}
     if level == "region":
@@ -461,9 +552,10 @@ def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang:
     points = None
     if typ in ("alla", "vardcentral"):
         points = unit_points(f, filters.in_scope(cache.round_tables(round_name).status, ["vardcentral"], region, kommun))
-    return maps.choropleth_deck(features, area_values(f, table, level, unit_type, change), level, view, points,
+    values = rate_area_values(f, table, level) if mode == "rate" else area_values(f, table, level, unit_type, change)
+    return maps.choropleth_deck(features, values, level, view, points,
                                 selected=[kommun] if kommun else ([region] if region and level == "region" else []),
-                                lang=lang, height=height, scale="change" if change else "share")
+                                lang=lang, height=height, scale="change" if change else mode)
 
 
 def _follow_click(f: Filters, event, level: str, key: str) -> None:

@@ -39,13 +39,14 @@ from dashboard.export.render import (
     map_png,
     map_svg,
 )
-from dashboard.export.selection import Bundle, ChartItem, MapItem, build, bundle, map_item
+from dashboard.export.selection import Bundle, ChartItem, MapItem, build, bundle, map_item, rate_map_item
 from dashboard.export.slides import full_list_xlsx, headline_notes, pptx_pack
 from dashboard.export.tables import (
     AS_IS,
     KOMMUNER,
     PROVISION_TREND,
     PROVISIONS,
+    RATES,
     REGIONS,
     TREND,
     UNITS,
@@ -61,11 +62,11 @@ from dashboard.export.tables import (
 )
 
 __all__ = [
-    "AS_IS", "FORMULA_START", "KINDS", "KOMMUNER", "MIME", "PROVISIONS", "PROVISION_TREND", "REGIONS", "TREND",
+    "AS_IS", "FORMULA_START", "KINDS", "KOMMUNER", "MIME", "PROVISIONS", "PROVISION_TREND", "RATES", "REGIONS", "TREND",
     "TYP_CHOICES", "UNITS", "UNIT_PLURAL", "UNIT_TYPES", "About", "Bundle", "ChartItem", "ExportError", "MapItem",
     "SelectionError", "TableKind", "about_for", "example_rounds", "attachment_name", "browser_path", "build", "bundle",
     "bundle_docx", "chart_png", "chart_svg", "cli_main", "close_renderer", "figure_title", "file_base",
-    "full_list_xlsx", "headline_notes", "kommun_table", "map_figure", "map_item", "map_measure", "map_png", "map_svg", "map_table",
+    "full_list_xlsx", "headline_notes", "kommun_table", "map_figure", "map_item", "map_measure", "rate_map_item", "map_png", "map_svg", "map_table",
     "neutralise", "pptx_pack", "provision_table", "provision_trend_table", "region_docx", "region_table",
     "scope_name", "subtitle", "table_csv", "table_xlsx", "tables_xlsx", "trend_table", "units_table",
     "units_word", "write_kind",

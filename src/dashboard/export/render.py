@@ -237,3 +237,27 @@ def map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, sourc
         records = [{"lat": r.lat, "lon": r.lon, "status": r.status, "name": r.name}
                    for r in points.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
     return maps.static_map(gdf, title, subtitle, source, labels, records, lang=lang)
+
+
+def rate_map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, source: str, lang: str = "sv",
+                    points: pd.DataFrame | None = None) -> Figure:
+    """The static map of health centres per 10 000 inhabitants, in the screen's rate classes.
+
+    ``table`` is ``population.rate_table`` output (``per_10000`` NaN = the round does not cover the area).
+    """
+    from dashboard import geo
+
+    code = "region_kod" if level == "region" else "kommun_kod"
+    shapes = geo.load_regions() if level == "region" else geo.load_kommun()
+    shapes = shapes[shapes[code].isin(set(table[code].astype(str)))]
+    values = table[[code, "per_10000"]].assign(**{code: table[code].astype(str)})
+    gdf = shapes.merge(values, on=code, how="left")
+    labels = {"legend_title": i18n.t("popmap_per10000", lang), "no_data": i18n.t("no_data", lang)}
+    for status in maps.STATUS_ORDER:
+        labels[status] = i18n.t(status, lang)
+    records = None
+    if points is not None:
+        records = [{"lat": r.lat, "lon": r.lon, "status": r.status, "name": r.name}
+                   for r in points.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
+    return maps.static_map(gdf, title, subtitle, source, labels, records, value_key="per_10000", lang=lang,
+                           scale="rate")

@@ -25,7 +25,7 @@ from dashboard.export.common import (
     subtitle,
     units_word,
 )
-from dashboard.export.render import map_figure, mpl_lock
+from dashboard.export.render import map_figure, mpl_lock, rate_map_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,6 +56,30 @@ def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: 
     key = f"karta-{'regioner' if level == 'region' else 'kommuner'}-{unit_type}"
     kind = tables.REGIONS if level == "region" else tables.KOMMUNER
     return MapItem(key, title, level, unit_type, table, caption, draw, kind)
+
+
+def rate_map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: str, synthetic: bool,
+                  region: str = "", kommun: str = "", example_rounds: tuple[str, ...] = ()) -> MapItem:
+    """The static map of health centres per 10 000 inhabitants, as the map page draws it with
+    ``visa=per10000``: the rate classes, the count and inhabitants in the table, SCB named as the
+    source of the inhabitants beside the round's own source line (Exempeldata when it is)."""
+    from dashboard import population
+
+    region = region if level == "kommun" else ""
+    table = population.rate_table(status, level, region)
+    title = i18n.t("popmap_per10000", lang)
+    sub = subtitle(lang, round_name, "vardcentral", int(table["n_units"].sum()), region)
+    source = f"{charts.source_line(lang, synthetic, round_name, example_rounds)}. {population.source(lang)}"
+    points = None
+    if region and typ in ("alla", "vardcentral"):
+        points = filters.in_scope(status, ["vardcentral"], region, kommun)
+    caption = population.caption(lang, synthetic)
+
+    def draw() -> Figure:
+        return rate_map_figure(table, level, title, sub, source, lang, points)
+
+    key = f"karta-{'regioner' if level == 'region' else 'kommuner'}-per10000"
+    return MapItem(key, title, level, "vardcentral", table, caption, draw, tables.RATES)
 
 
 @dataclass

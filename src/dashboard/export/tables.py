@@ -162,6 +162,13 @@ def screen_region_table(reg: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     return out.assign(**extra) if extra else out
 
 
+def _rates(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Health centres per 10 000 inhabitants for people (the screen's table beside the rate map)."""
+    from dashboard import population
+
+    return population.rate_people_table(table, lang)
+
+
 @dataclass(frozen=True)
 class TableKind:
     """What a table is (which aggregation made it), so a caller says it instead of a guess from columns.
@@ -182,4 +189,5 @@ PROVISIONS = TableKind("provisions", provision_table)  # aggregate.by_provision
 UNITS = TableKind("units", units_table)  # aggregate.unit_status rows
 TREND = TableKind("trend", trend_table)  # rounds.trend
 PROVISION_TREND = TableKind("provision_trend", provision_trend_table)  # rounds.provision_trend
+RATES = TableKind("rates", lambda df, lang: _rates(df, lang))  # population.rate_table
 AS_IS = TableKind("as_is", lambda df, lang: df.reset_index(drop=True))  # already a table for people
