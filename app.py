@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import i18n, links, sidebar, ui
+from dashboard import heap, i18n, links, sidebar, ui
 
 # A local icon: a Material or emoji icon would make the browser fetch it from a third-party host.
 st.set_page_config(page_title="Tillsynskartan", page_icon=str(ui.ICON), layout="wide",
@@ -32,4 +32,8 @@ page = st.navigation(pages, position="hidden")
 sidebar.nav_links(f, ICONS)
 sidebar.sidebar(f)
 ui.page_language(f.lang)
-page.run()
+try:
+    page.run()
+finally:
+    # Long-lived objects out of the per-run full collection's way (dashboard.heap).
+    heap.settle()
