@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from typing import NamedTuple
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import cache, filters, i18n, links, provisions, risk, ui, views
@@ -96,40 +98,98 @@ def explanation(f: Filters, previous: str) -> None:
 
 def downloads(f: Filters, table: pd.DataFrame, level: str, unit_type: str, weights: dict[str, float],
               previous: str, scope: str, key: str) -> None:
-    """CSV and Excel of exactly the table shown, with the weights and today's date inside."""
+    """CSV and Excel of exactly the table shown, with the weights and today's date inside. The files
+    are written only when a button is clicked (deferred downloads): not on every page open."""
     lang = f.lang
     today = dt.date.today()
-    about = risk.export_about(lang, f.round, previous, level, unit_type, scope, weights,
-                              cache.rounds_in_view(f, previous).any_synthetic)
-    data = risk.export_table(table, weights, unit_type, today, lang)
+    synthetic = cache.rounds_in_view(f, previous).any_synthetic
+
+    def make(write) -> bytes:
+        about = risk.export_about(lang, f.round, previous, level, unit_type, scope, weights, synthetic)
+        return write(risk.export_table(table, weights, unit_type, today, lang), about)
+
     left, right = st.columns(2)
-    left.download_button(i18n.t("risk_download_csv", lang), data=partial(risk.to_csv, data, about),
+    left.download_button(i18n.t("risk_download_csv", lang), data=partial(make, risk.to_csv),
                          file_name=risk.file_name(unit_type, level, f.round, today, "csv"),
                          mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(i18n.t("risk_download_xlsx", lang), data=partial(risk.to_xlsx, data, about),
+    right.download_button(i18n.t("risk_download_xlsx", lang), data=partial(make, risk.to_xlsx),
                           file_name=risk.file_name(unit_type, level, f.round, today, "xlsx"),
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
-def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict[str, float],
-                 previous: str) -> None:
-    """Top units as stacked bars of their contributions, then every unit in a table that drills down."""
-    lang = f.lang
-    ranked = risk.rank_units(filters.in_scope(scored, None, f.region, f.kommun))
+class SectionView(NamedTuple):
+    """What a ranked section draws: the rows (units or areas), the table shown and downloaded,
+    the chart (None when nothing is ranked) and its text alternative."""
+
+    rows: pd.DataFrame
+    table: pd.DataFrame
+    fig: go.Figure | None
+    caption: str
+
+
+def _scored(round_name: str, previous: str, unit_type: str, w: str) -> pd.DataFrame:
+    table = cache.risk_factors(round_name, previous)
+    return risk.scores(table[table["unit_type"] == unit_type], risk.decode_weights(w))
+
+
+@cache.shared(128)
+def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: str, region: str, kommun: str,
+               lang: str, src: str) -> SectionView:
+    """The unit section of one view, built once and shared by every session showing it."""
+    f = Filters(lang=lang, round=round_name, region=region, kommun=kommun)
+    weights = risk.decode_weights(w)
+    ranked = risk.rank_units(filters.in_scope(_scored(round_name, previous, unit_type, w), None, region, kommun))
     if ranked.empty:
-        st.info(i18n.t("no_data", lang))
-        return
+        return SectionView(ranked, ranked, None, "")
     top = ranked.head(risk.TOP_N)
     labels = risk.bar_labels(top["name"], top["rank"], top["unit_id"])
-    words = views.units_word(unit_type, lang)
-    title = i18n.t("risk_top_title", lang, n=len(top), units=words)
-    subtitle = f"{views.subtitle(f, unit_type, len(ranked), f.region, f.kommun)} · {weights_line(f, weights)}"
-    fig = risk.contribution_bar(top, labels, lang, title, subtitle, views.source(f, previous))
-    ui.chart(fig, risk.caption_contributions(top, labels, lang), key=f"risk_units_bar_{unit_type}")
+    title = i18n.t("risk_top_title", lang, n=len(top), units=views.units_word(unit_type, lang))
+    subtitle = f"{views.subtitle(f, unit_type, len(ranked), region, kommun)} · {weights_line(f, weights)}"
+    fig = risk.contribution_bar(top, labels, lang, title, subtitle, src)
     table = risk.unit_export(ranked, lang)
     if not previous:
         table = table.drop(columns=[i18n.t("risk_prev_not_ja", lang)])
+    return SectionView(ranked, table, fig, risk.caption_contributions(top, labels, lang))
+
+
+@cache.shared(128)
+def _area_view(version: str, round_name: str, previous: str, unit_type: str, w: str, level: str, region: str,
+               lang: str, src: str) -> SectionView:
+    """An area section (``kommun`` within ``region``, or ``region``) of one view, built once."""
+    f = Filters(lang=lang, round=round_name, region=region)
+    weights = risk.decode_weights(w)
+    code, name = risk.AREAS[level]
+    scored = _scored(round_name, previous, unit_type, w)
+    if region:
+        scored = scored[scored["region_kod"] == region]
+    areas = risk.by_area(scored, level)
+    ranked = areas[areas["ranked"]].head(risk.TOP_N)
+    fig, caption = None, ""
+    if not ranked.empty:
+        labels = risk.bar_labels([f"{n} (n={k})" for n, k in zip(ranked[name], ranked["n_units"], strict=True)],
+                                 ranked["rank"], ranked[code])
+        title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang),
+                       units=views.units_word(unit_type, lang))
+        subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
+                    f"{weights_line(f, weights)}")
+        fig = risk.contribution_bar(ranked, labels, lang, title, subtitle, src)
+        caption = f"{risk.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}"
+    table = risk.area_export(areas, level, lang, with_maternity=level == "region")
+    return SectionView(areas, table, fig, caption)
+
+
+def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous: str) -> None:
+    """Top units as stacked bars of their contributions, then every unit in a table that drills down."""
+    lang = f.lang
+    v = _unit_view(cache.data_version(), f.round, previous, unit_type, risk.encode_weights(weights),
+                   f.region, f.kommun, lang, views.source(f, previous))
+    if v.fig is None:
+        st.info(i18n.t("no_data", lang))
+        return
+    ranked, table = v.rows, v.table
+    words = views.units_word(unit_type, lang)
+    ui.chart(v.fig, v.caption, key=f"risk_units_bar_{unit_type}")
     st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
     st.caption(i18n.t("risk_select_hint", lang))
     row = ui.picked_row(table, key=f"risk_units_table_{unit_type}")
@@ -141,30 +201,19 @@ def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict
                                                    unit=unit["unit_id"]), f"risk_units_table_{unit_type}")
 
 
-def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, weights: dict[str, float],
-                 previous: str) -> None:
+def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, float], previous: str) -> None:
     """Mean score per area with n; areas with n < 5 listed last, unranked, and left out of the chart."""
     lang = f.lang
     code, name = risk.AREAS[level]
     region = f.region if level == "kommun" else ""
-    if region:
-        scored = scored[scored["region_kod"] == region]
-    areas = risk.by_area(scored, level)
+    v = _area_view(cache.data_version(), f.round, previous, unit_type, risk.encode_weights(weights), level,
+                   region, lang, views.source(f, previous))
+    areas, table = v.rows, v.table
     st.caption(i18n.t("risk_small_n", lang))
-    ranked = areas[areas["ranked"]].head(risk.TOP_N)
-    words = views.units_word(unit_type, lang)
-    if ranked.empty:
+    if v.fig is None:
         st.info(i18n.t("risk_chart_ranked_only", lang))
     else:
-        labels = risk.bar_labels([f"{n} (n={k})" for n, k in zip(ranked[name], ranked["n_units"], strict=True)],
-                                 ranked["rank"], ranked[code])
-        title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang), units=words)
-        subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
-                    f"{weights_line(f, weights)}")
-        fig = risk.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f, previous))
-        ui.chart(fig, f"{risk.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}",
-                 key=f"risk_{level}_bar_{unit_type}")
-    table = risk.area_export(areas, level, lang, with_maternity=level == "region")
+        ui.chart(v.fig, v.caption, key=f"risk_{level}_bar_{unit_type}")
     if level == "region":
         st.caption(i18n.t("risk_maternity_col_note", lang, source=risk.MATERNITY_SOURCE,
                           year=risk.MATERNITY_YEARS[-1]))
@@ -178,12 +227,18 @@ def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, w
         ui.open_link(page, area[name], f.with_(**{level: area[code]}), f"risk_{level}_table_{unit_type}")
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _maternity_chart(lang: str) -> go.Figure:
+    """Published figures that never change while the app runs: one chart per language."""
+    return risk.maternity_chart(lang)
+
+
 def maternity_section(f: Filters) -> None:
     """The real SCB indicator by region: context with its source and years, never part of the score."""
     lang = f.lang
     st.header(i18n.t("risk_maternity_heading", lang))
     st.markdown(i18n.t("risk_maternity_text", lang))
-    ui.chart(risk.maternity_chart(lang), risk.caption_maternity(lang), key="risk_maternity_chart")
+    ui.chart(_maternity_chart(lang), risk.caption_maternity(lang), key="risk_maternity_chart")
     mc = risk.maternity_care()
     country = pd.DataFrame([{"region": i18n.t("country", lang),
                              **{f"y{y}": v for y, v in zip(risk.MATERNITY_YEARS, risk.MATERNITY_COUNTRY,

@@ -46,8 +46,7 @@ def scope_units(f: Filters, unit_types: list[str] | None = None, region: str = "
 
 
 def scope_figures(f: Filters, region: str = "", kommun: str = "", round_name: str = "") -> pd.DataFrame:
-    status = cache.round_tables(round_name or f.round).status
-    return aggregate.national(filters.in_scope(status, None, region, kommun))
+    return cache.scope_figures(round_name or f.round, region, kommun)
 
 
 def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
