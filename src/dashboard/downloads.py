@@ -9,6 +9,7 @@ same file. Tables are captured from the page's cached data; nothing Streamlit ru
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -95,8 +96,9 @@ def map_files(f: Filters, level: str, region: str = "", kommun: str = "", name: 
     """PNG, PNG 2×, SVG, CSV and Excel buttons for the map the page shows at ``level``
     (the same classes, areas and health centres; drawn with matplotlib only when clicked)."""
     lang = f.lang
-    units, _, status = ui.round_tables(f.round)
-    item = export.map_item(status, level, f.typ, lang, f.round, ui.is_synthetic(units), region, kommun)
+    # A fresh item per run over the shared one: its matplotlib figure (drawn on a click) stays per session.
+    shared = _map_item(cache.data_version(), f.round, level, f.typ, lang, region, kommun)
+    item = dataclasses.replace(shared, table=shared.table.copy(deep=False))
     about = _about(f, item.title)
     base = export.file_base(f.round, region, kommun, name or item.key)
     key = f"dl_{name or item.key}_{region}_{kommun}"
@@ -105,6 +107,13 @@ def map_files(f: Filters, level: str, region: str = "", kommun: str = "", name: 
         _button("dl_png2", lambda: export.map_png(item.figure, 2), f"{base}@2x.png", "png", f"{key}_png2", lang)
         _button("dl_svg", lambda: export.map_svg(item.figure), f"{base}.svg", "svg", f"{key}_svg", lang)
         _table_buttons(item.table, about, base, key, lang)
+
+
+@cache.shared(64)
+def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, region: str, kommun: str):
+    """The map's files' contents for one view, computed once (the files are drawn only on a click)."""
+    units, _, status = cache.round_tables(round_name)
+    return export.map_item(status, level, typ, lang, round_name, ui.is_synthetic(units), region, kommun)
 
 
 def pack(f: Filters) -> None:

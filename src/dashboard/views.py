@@ -7,8 +7,10 @@ Figures come from ``aggregate``; nothing is computed here that a test could not 
 from __future__ import annotations
 
 import html
+from typing import NamedTuple
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import aggregate, cache, charts, downloads, filters, i18n, links, reference, ui
@@ -607,12 +609,25 @@ def unit_answer_table(f: Filters, unit: pd.Series) -> None:
     st.caption(i18n.t("advice_note", lang))
 
 
-def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: str) -> None:
-    """Honest ranking table (n beside every share, n < 5 unranked and last) and the spread as dots."""
-    lang = f.lang
-    ranked = aggregate.honest_rank(table[table["n_units"] > 0])
+class RankingView(NamedTuple):
+    """A ranking as drawn: the ranked areas, the table shown, the spread chart and its caption."""
+
+    ranked: pd.DataFrame
+    shown: pd.DataFrame
+    fig: go.Figure
+    caption: str
+
+
+@cache.shared(64)
+def _ranking(version: str, round_name: str, level: str, unit_type: str, region: str, lang: str,
+             src: str) -> RankingView:
+    """One ranking view, built once and shared by every session showing it (``region``: the
+    municipalities of one region, or all when empty; regions are always all)."""
     lv = level_of(level)
-    name_col, code_col = lv.name, lv.code
+    table = cache.by_region(round_name, unit_type) if level == "region" else cache.by_kommun(round_name, unit_type,
+                                                                                            region)
+    ranked = aggregate.honest_rank(table[table["n_units"] > 0])
+    name_col = lv.name
     shown = pd.DataFrame({
         i18n.t("rank", lang): ranked["honest_rank"],
         i18n.t(lv.key, lang): ranked[name_col],
@@ -624,15 +639,26 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
         i18n.t("diff_pp", lang): ranked["diff_pp"].round(1),
         i18n.t("small_n_col", lang): ranked["small_n"],
     })
-    row = ui.picked_row(shown, key)
-    if row is not None:
-        ui.open_link(lv.page, ranked[name_col].iloc[row], f.with_(**lv.filter_change(ranked[code_col].iloc[row])), key)
     areas = i18n.t(lv.plural_key, lang).lower()
+    f = Filters(lang=lang, round=round_name, region=region)
     fig = charts.share_distribution(ranked, name_col, lang, i18n.t("distribution_title", lang, areas=areas),
-                                    subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if lv.parent else ""),
-                                    source(f), float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
-    ui.chart(fig, charts.caption_region_bar(ranked, lang, name_col), key=f"{key}_dist")
-    downloads.chart(fig, ranked, f"spridning-{level}-{unit_type}", f)
+                                    subtitle(f, unit_type, int(ranked["n_responded"].sum()),
+                                             region if lv.parent else ""),
+                                    src, float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
+    return RankingView(ranked, shown, fig, charts.caption_region_bar(ranked, lang, name_col))
+
+
+def ranking(f: Filters, level: str, unit_type: str, key: str) -> None:
+    """Honest ranking table (n beside every share, n < 5 unranked and last) and the spread as dots,
+    of the regions, or of the municipalities (of ``f.region`` when one is chosen)."""
+    lv = level_of(level)
+    v = _ranking(cache.data_version(), f.round, level, unit_type, f.region if lv.parent else "", f.lang, source(f))
+    ranked = v.ranked
+    row = ui.picked_row(v.shown, key)
+    if row is not None:
+        ui.open_link(lv.page, ranked[lv.name].iloc[row], f.with_(**lv.filter_change(ranked[lv.code].iloc[row])), key)
+    ui.chart(v.fig, v.caption, key=f"{key}_dist")
+    downloads.chart(v.fig, ranked, f"spridning-{level}-{unit_type}", f)
 
 
 # --- rounds over time -------------------------------------------------------------------------
