@@ -52,6 +52,7 @@ def weight_sliders(f: Filters) -> dict[str, float]:
     groups = [("factors", list(risk.FACTOR_WEIGHTS))] + [
         (u, list(risk.default_weights([u], cat).keys() - risk.FACTOR_WEIGHTS.keys())) for u in f.unit_types]
     keys = [k for _, ks in groups for k in ks]
+    order = {k: i for i, k in enumerate(risk.default_weights(catalogue=cat))}
     with st.expander(i18n.t("risk_weights", lang), expanded=bool(changed), icon=":material/tune:"):
         st.caption(i18n.t("risk_weights_help", lang))
         cols = st.columns(len(groups))
@@ -59,7 +60,7 @@ def weight_sliders(f: Filters) -> dict[str, float]:
             with col:
                 st.markdown(f"**{views.units_word(group, lang).capitalize()}**" if group != "factors"
                             else f"**{i18n.t('risk_factors', lang)}**")
-                for key in sorted(group_keys, key=list(risk.default_weights()).index):
+                for key in sorted(group_keys, key=order.__getitem__):
                     wkey = f"risk_w_{key}"
                     if st.session_state.get(wkey) != weights[key]:
                         st.session_state[wkey] = weights[key]

@@ -243,10 +243,10 @@ def region_charts(f: Filters) -> None:
         with tab:
             reg = cache.by_region(f.round, unit_type)
             n = int(reg["n_responded"].sum())
-            fig = _region_bar(cache.data_version(), f.round, unit_type, lang, f.region,
-                              i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
-                              subtitle(f, unit_type, n), source(f))
-            ui.chart(fig, charts.caption_region_bar(reg, lang), key=f"region_bar_{unit_type}")
+            fig, caption = _region_bar(cache.data_version(), f.round, unit_type, lang, f.region,
+                                       i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
+                                       subtitle(f, unit_type, n), source(f))
+            ui.chart(fig, caption, key=f"region_bar_{unit_type}")
             downloads.chart(fig, reg, f"regioner-{unit_type}", f)
             with st.expander(i18n.t("table", lang)):
                 region_table(f, reg, key=f"region_table_{unit_type}")
@@ -264,10 +264,10 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
             if n == 0:
                 st.info(i18n.t("no_data", lang))
                 continue
-            fig = _provision_bar(cache.data_version(), f.round, unit_type, lang, region, kommun,
-                                 i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
-                                 subtitle(f, unit_type, n, region, kommun), source(f))
-            ui.chart(fig, charts.caption_provisions(prov, lang), key=f"prov_bar_{unit_type}_{region}_{kommun}")
+            fig, caption = _provision_bar(cache.data_version(), f.round, unit_type, lang, region, kommun,
+                                          i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
+                                          subtitle(f, unit_type, n, region, kommun), source(f))
+            ui.chart(fig, caption, key=f"prov_bar_{unit_type}_{region}_{kommun}")
             downloads.chart(fig, prov, f"regler-{unit_type}-{region or 'riket'}-{kommun or 'alla'}", f)
             st.caption(i18n.t("advice_note", lang))
             with st.expander(i18n.t("table", lang)):
@@ -275,18 +275,21 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
 
 
 # Figures are built once per view and shared (read-only) by every session: building plotly
-# figures was most of an overview rerun. The key holds everything drawn, texts included.
+# figures was most of an overview rerun. The key holds everything drawn, texts included; the
+# chart's text alternative comes with it.
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _region_bar(version: str, round_name: str, unit_type: str, lang: str, selected: str, title: str,
-                sub: str, src: str):
-    return charts.region_bar(cache.by_region(round_name, unit_type), lang, title, sub, src, selected=selected)
+                sub: str, src: str) -> tuple[go.Figure, str]:
+    reg = cache.by_region(round_name, unit_type)
+    return charts.region_bar(reg, lang, title, sub, src, selected=selected), charts.caption_region_bar(reg, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _provision_bar(version: str, round_name: str, unit_type: str, lang: str, region: str, kommun: str,
-                   title: str, sub: str, src: str):
-    return charts.provision_bar(cache.by_provision(round_name, unit_type, region, kommun), lang, title, sub, src)
+                   title: str, sub: str, src: str) -> tuple[go.Figure, str]:
+    prov = cache.by_provision(round_name, unit_type, region, kommun)
+    return charts.provision_bar(prov, lang, title, sub, src), charts.caption_provisions(prov, lang)
 
 
 def provision_table(f: Filters, prov: pd.DataFrame) -> None:
@@ -587,11 +590,17 @@ def ask_about(f: Filters, unit: pd.Series) -> None:
 
 
 def unit_answer_table_data(f: Filters, unit: pd.Series) -> pd.DataFrame:
-    units, answers, _ = cache.round_tables(f.round)
+    return _unit_answers(cache.data_version(), f.round, str(unit["unit_id"]))
+
+
+@cache.shared(256)
+def _unit_answers(version: str, round_name: str, unit_id: str) -> pd.DataFrame:
+    """One unit's answer per provision of its type, built once per unit (the unit and municipality pages)."""
     from dashboard import provisions
 
+    units, answers, _ = cache.round_tables(round_name)
     cat = provisions.catalogue()
-    data = aggregate.unit_answers(units[units["unit_id"] == unit["unit_id"]], answers, str(unit["unit_id"]), cat)
+    data = aggregate.unit_answers(units[units["unit_id"] == unit_id], answers, unit_id, cat)
     return data.merge(cat[["provision_id", "general_advice"]], on="provision_id", suffixes=("_x", ""))
 
 
