@@ -77,3 +77,22 @@ def test_cached_tables_are_handed_out_as_copies():
     reg["extra"] = 1
     again = cache.by_region(round_name, "vardcentral")
     assert "extra" not in again.columns and (again["n_units"] >= 0).all()
+
+
+def test_heap_freezes_only_when_new_modules_were_imported(monkeypatch):
+    """The full collection after every run stays cheap: long-lived objects are frozen once per new
+    set of modules, not after every run (a freeze per run would hold every run's garbage)."""
+    import gc
+    import sys
+
+    from dashboard import heap
+
+    monkeypatch.setattr(heap, "_state", {"modules": 0, "freezes": 0})
+    before = gc.get_freeze_count()
+    assert heap.settle() is True and gc.get_freeze_count() >= before
+    assert heap.settle() is False  # nothing new imported
+    monkeypatch.setitem(sys.modules, "dashboard_heap_test_module", object())
+    assert heap.settle() is True
+    monkeypatch.setattr(heap, "_state", {"modules": 0, "freezes": heap.MAX_FREEZES})
+    assert heap.settle() is False  # bounded
+    gc.unfreeze()

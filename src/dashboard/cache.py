@@ -109,6 +109,11 @@ def _scope_figures(version: str, round_name: str, region_kod: str, kommun_kod: s
     return aggregate.national(filters.in_scope(round_tables(round_name).status, None, region_kod, kommun_kod))
 
 
+@_shared(64)
+def _ranked_regions(version: str, round_name: str, unit_type: str) -> pd.DataFrame:
+    return aggregate.honest_rank(by_region(round_name, unit_type))
+
+
 @_shared(16)
 def _unit_changes(version: str, round_name: str, previous: str) -> pd.DataFrame:
     return rounds_mod.unit_changes(round_tables(previous).status, round_tables(round_name).status)
@@ -138,6 +143,11 @@ def by_kommun(round_name: str, unit_type: str, region_kod: str = "") -> pd.DataF
 
 def by_provision(round_name: str, unit_type: str, region_kod: str = "", kommun_kod: str = "") -> pd.DataFrame:
     return _by_provision(data_version(), round_name, unit_type, region_kod, kommun_kod)
+
+
+def ranked_regions(round_name: str, unit_type: str) -> pd.DataFrame:
+    """The regions with their honest rank (``aggregate.honest_rank``; n < 5 unranked)."""
+    return _ranked_regions(data_version(), round_name, unit_type)
 
 
 def scope_figures(round_name: str, region_kod: str = "", kommun_kod: str = "") -> pd.DataFrame:

@@ -496,8 +496,7 @@ def region_rank(f: Filters) -> None:
     """Rank among the 21 regions, per unit type; regions with n < 5 are not ranked."""
     lang = f.lang
     for unit_type in f.unit_types:
-        reg = cache.by_region(f.round, unit_type)
-        ranked = aggregate.honest_rank(reg)
+        ranked = cache.ranked_regions(f.round, unit_type)
         row = ranked[ranked["region_kod"] == f.region].iloc[0]
         words = units_word(unit_type, lang).capitalize()
         if row["honest_rank"] == row["honest_rank"] and row["honest_rank"] is not pd.NA:
