@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import cache, filters, i18n, links, provisions, risk, ui, views
@@ -127,6 +128,7 @@ class SectionView(NamedTuple):
     table: pd.DataFrame
     fig: go.Figure | None
     caption: str
+    arrow: pa.Table | None = None  # ``table`` converted for st.dataframe once, not per page open
 
 
 def _scored(round_name: str, previous: str, unit_type: str, w: str) -> pd.DataFrame:
@@ -151,7 +153,7 @@ def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: 
     table = risk.unit_export(ranked, lang)
     if not previous:
         table = table.drop(columns=[i18n.t("risk_prev_not_ja", lang)])
-    return SectionView(ranked, table, fig, risk.caption_contributions(top, labels, lang))
+    return SectionView(ranked, table, fig, risk.caption_contributions(top, labels, lang), pa.Table.from_pandas(table))
 
 
 @cache.shared(128)
@@ -177,7 +179,7 @@ def _area_view(version: str, round_name: str, previous: str, unit_type: str, w: 
         fig = risk.contribution_bar(ranked, labels, lang, title, subtitle, src)
         caption = f"{risk.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}"
     table = risk.area_export(areas, level, lang, with_maternity=level == "region")
-    return SectionView(areas, table, fig, caption)
+    return SectionView(areas, table, fig, caption, pa.Table.from_pandas(table))
 
 
 def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous: str) -> None:
@@ -193,7 +195,7 @@ def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous
     ui.chart(v.fig, v.caption, key=f"risk_units_bar_{unit_type}")
     st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
     st.caption(i18n.t("risk_select_hint", lang))
-    row = ui.picked_row(table, key=f"risk_units_table_{unit_type}")
+    row = ui.picked_row(v.arrow, key=f"risk_units_table_{unit_type}")
     downloads(f, table, "unit", unit_type, weights, previous, views.scope_name(f, f.region, f.kommun),
               key=f"risk_units_dl_{unit_type}")
     if row is not None:
@@ -219,7 +221,7 @@ def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, floa
         st.caption(i18n.t("risk_maternity_col_note", lang, source=risk.MATERNITY_SOURCE,
                           year=risk.MATERNITY_YEARS[-1]))
     st.caption(i18n.t("risk_select_hint", lang))
-    row = ui.picked_row(table, key=f"risk_{level}_table_{unit_type}")
+    row = ui.picked_row(v.arrow, key=f"risk_{level}_table_{unit_type}")
     downloads(f, table, level, unit_type, weights, previous, views.scope_name(f, region),
               key=f"risk_{level}_dl_{unit_type}")
     if row is not None:
@@ -228,18 +230,16 @@ def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, floa
         ui.open_link(page, area[name], f.with_(**{level: area[code]}), f"risk_{level}_table_{unit_type}")
 
 
+class MaternityView(NamedTuple):
+    fig: go.Figure
+    caption: str
+    table: pa.Table
+    source: str
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _maternity_chart(lang: str) -> go.Figure:
-    """Published figures that never change while the app runs: one chart per language."""
-    return risk.maternity_chart(lang)
-
-
-def maternity_section(f: Filters) -> None:
-    """The real SCB indicator by region: context with its source and years, never part of the score."""
-    lang = f.lang
-    st.header(i18n.t("risk_maternity_heading", lang))
-    st.markdown(i18n.t("risk_maternity_text", lang))
-    ui.chart(_maternity_chart(lang), risk.caption_maternity(lang), key="risk_maternity_chart")
+def _maternity(lang: str) -> MaternityView:
+    """Published figures that never change while the app runs: built once per language."""
     mc = risk.maternity_care()
     country = pd.DataFrame([{"region": i18n.t("country", lang),
                              **{f"y{y}": v for y, v in zip(risk.MATERNITY_YEARS, risk.MATERNITY_COUNTRY,
@@ -247,8 +247,17 @@ def maternity_section(f: Filters) -> None:
     shown = pd.concat([mc, country], ignore_index=True)
     table = pd.DataFrame({i18n.t("region", lang): shown["region"],
                           **{f"{y} (%)": shown[f"y{y}"] for y in risk.MATERNITY_YEARS}})
+    return MaternityView(risk.maternity_chart(lang), risk.caption_maternity(lang), pa.Table.from_pandas(table),
+                         risk.maternity_source(lang))
+
+
+def maternity_section(f: Filters) -> None:
+    """The real SCB indicator by region: context with its source and years, never part of the score."""
+    lang = f.lang
+    st.header(i18n.t("risk_maternity_heading", lang))
+    st.markdown(i18n.t("risk_maternity_text", lang))
+    v = _maternity(lang)
+    ui.chart(v.fig, v.caption, key="risk_maternity_chart")
     with st.expander(i18n.t("table", lang)):
-        st.dataframe(table, hide_index=True, width="stretch", key="risk_maternity_table")
-    st.caption(risk.maternity_source(lang))
-
-
+        st.dataframe(v.table, hide_index=True, width="stretch", key="risk_maternity_table")
+    st.caption(v.source)
