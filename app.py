@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import heap, i18n, links, sidebar, ui
 
+heap.use_system_arrow_pool()
 # A local icon: a Material or emoji icon would make the browser fetch it from a third-party host.
 st.set_page_config(page_title="Tillsynskartan", page_icon=str(ui.ICON), layout="wide",
                    initial_sidebar_state="expanded")
