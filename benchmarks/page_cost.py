@@ -8,8 +8,14 @@ CPU comes from ``/proc/<pid>/stat`` before and after each page's visits; RSS aft
 from ``/proc/<pid>/status``. Visits are sequential, so the CPU per visit is the server's cost of
 one page open, not queueing. The figures that count are the ratios to hello-world in the same run.
 
+With ``--browser`` it also opens every page's link in headless system Chromium on the warm
+server (a new browser context per open: no cache, a new session), link -> app idle, median of
+``--browser-runs``, against the hello-world page; and the cold start (``bench.cold_start``:
+spawn -> first headline figure visible, against hello world's first text).
+
     .venv/bin/python benchmarks/page_cost.py            # about a minute
     .venv/bin/python benchmarks/page_cost.py --k 10 --json /tmp/page_cost.json
+    .venv/bin/python benchmarks/page_cost.py --browser  # plus link opens and cold start in Chromium
 """
 
 from __future__ import annotations
@@ -44,6 +50,9 @@ PAGES: list[tuple[str, str, str]] = [
 RSS_SESSIONS = 50
 CPU_GOAL = 2.0  # server CPU per page open at most 2x hello-world's
 RSS_GOAL_MB = 200
+LINK_GOAL = 1.5  # link open in Chromium on a warm server, x hello-world
+LINK_GOAL_MAP = 2.5  # the map pages
+COLD_GOAL = 1.3  # cold start to the first figure, x hello-world
 
 Visit = Callable[..., Awaitable[Any]]
 
@@ -134,7 +143,37 @@ def cost(srv: bench.Server, pages: list[tuple[str, str, str]], k: int, visit: Vi
     return out
 
 
-def run(k: int) -> dict[str, Any]:
+def _link_seconds(browser: Any, url: str, runs: int, expect: tuple[str, ...] = ()) -> list[float]:
+    """Open ``url`` ``runs`` times, each in a new browser context; seconds until the app is idle."""
+    out = []
+    for _ in range(runs):
+        ctx = browser.new_context(viewport=bench.VIEWPORT)
+        page = ctx.new_page()
+        try:
+            t0 = time.perf_counter()
+            page.goto(url, wait_until="commit")
+            bench.settle(page, *expect, timeout=120_000)
+            out.append(time.perf_counter() - t0)
+        finally:
+            ctx.close()
+    return out
+
+
+def links(browser: Any, srv: bench.Server, hsrv: bench.Server, runs: int) -> dict[str, Any]:
+    """Median link open (link -> idle) per page and for hello world, on warm servers, interleaved."""
+    import statistics
+
+    _link_seconds(browser, hsrv.url + "/", 1, ("Picked a",))
+    for _, page, query in PAGES:  # warm: every page once
+        _link_seconds(browser, f"{srv.url}/{page}" + (f"?{query}" if query else ""), 1)
+    out: dict[str, list[float]] = {"hello": []}
+    for label, page, query in PAGES:
+        out["hello"] += _link_seconds(browser, hsrv.url + "/", 1, ("Picked a",))
+        out[label] = _link_seconds(browser, f"{srv.url}/{page}" + (f"?{query}" if query else ""), runs)
+    return {label: statistics.median(xs) for label, xs in out.items()}
+
+
+def run(k: int, browser_runs: int = 0) -> dict[str, Any]:
     visit = client()
     with tempfile.TemporaryDirectory(prefix="tillsyn-page-cost-") as d:
         tmp = Path(d)
@@ -143,7 +182,20 @@ def run(k: int) -> dict[str, Any]:
             hello = cost(hsrv, [("hello", "", "")], k, visit)
         with bench.Server(bench.APP, db=tmp / "app.duckdb", log=tmp / "app.log") as srv:
             app = cost(srv, PAGES, k, visit)
-    return {"k": k, "hello": hello, "app": app}
+        out: dict[str, Any] = {"k": k, "hello": hello, "app": app}
+        if browser_runs:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as pw:
+                browser = bench.launch_browser(pw)
+                try:
+                    with bench.Server(hello_dir / "hello.py", db=tmp / "h2.duckdb", log=tmp / "h2.log") as hsrv, \
+                            bench.Server(bench.APP, db=tmp / "a2.duckdb", log=tmp / "a2.log") as srv:
+                        out["link_s"] = links(browser, srv, hsrv, browser_runs)
+                    out["cold_start"] = bench.cold_start(browser, tmp, max(2, browser_runs // 2))
+                finally:
+                    browser.close()
+    return out
 
 
 def table(r: dict[str, Any]) -> str:
@@ -156,6 +208,19 @@ def table(r: dict[str, Any]) -> str:
         lines.append(f"{label:<12} {cpu:>10.3f} {ratio:>8.2f}  {'ok' if ratio <= CPU_GOAL else 'OVER'}")
     lines.append(f"RSS after {r['app']['sessions']} sessions: app {r['app']['rss_mb']:.0f} MB, "
                  f"hello {r['hello']['rss_mb']:.0f} MB (goal app <= {RSS_GOAL_MB} MB)")
+    if "link_s" in r:
+        h = r["link_s"]["hello"]
+        lines.append(f"{'link open':<12} {'median s':>10} {'x hello':>8}  goal <= {LINK_GOAL:g}x "
+                     f"(map pages {LINK_GOAL_MAP:g}x), Chromium, warm server")
+        lines.append(f"{'hello':<12} {h:>10.2f} {1.0:>8.2f}")
+        for label, s in r["link_s"].items():
+            if label == "hello":
+                continue
+            goal = LINK_GOAL_MAP if label.startswith("map") else LINK_GOAL
+            lines.append(f"{label:<12} {s:>10.2f} {s / h:>8.2f}  {'ok' if s / h <= goal else 'OVER'}")
+        c = r["cold_start"]
+        lines.append(f"cold start to the first figure: app {c['app_median_s']:.2f} s, hello {c['hello_median_s']:.2f} s, "
+                     f"{c['ratio']:.2f}x (goal <= {COLD_GOAL:g}x)")
     errs = r["app"]["errors"] + r["hello"]["errors"]
     lines.append(f"errors: {len(errs)}" + "".join(f"\n  {e}" for e in errs[:5]))
     return "\n".join(lines)
@@ -165,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="page_cost", description=__doc__.splitlines()[0])
     p.add_argument("--k", type=int, default=5, help="fresh sessions per page")
     p.add_argument("--json", help="also write the figures to this file")
+    p.add_argument("--browser", action="store_true", help="also link opens and cold start in Chromium")
+    p.add_argument("--browser-runs", type=int, default=5, help="link opens per page (median)")
     args = p.parse_args(argv)
-    r = run(args.k)
+    r = run(args.k, args.browser_runs if args.browser else 0)
     print(table(r))
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
