@@ -38,6 +38,7 @@ def _shared(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
         def read(*args: Any) -> T:
             return _copy(cached(*args))
         read.clear = cached.clear  # type: ignore[attr-defined]
+        read.shared = cached  # type: ignore[attr-defined]  # no copy: for read-only use in this module
         return read
     return wrap
 
@@ -124,8 +125,13 @@ def rounds() -> pd.DataFrame:
     return _rounds(data_version())
 
 
+def _rounds_shared() -> pd.DataFrame:
+    """The cached rounds table itself, for the read-only look-ups below (called for every link)."""
+    return _rounds.shared(data_version())  # type: ignore[attr-defined]
+
+
 def newest_round() -> str:
-    return str(rounds()["round"].iloc[0])
+    return str(_rounds_shared()["round"].iloc[0])
 
 
 def round_tables(round_name: str) -> RoundTables:
@@ -186,14 +192,14 @@ def risk_factors(round_name: str, previous: str) -> pd.DataFrame:
 
 def trend_rounds() -> tuple[str, ...]:
     """The rounds a trend chart draws on: all of them, when there are two or more."""
-    names = tuple(rounds()["round"].tolist())
+    names = tuple(_rounds_shared()["round"].tolist())
     return names if len(names) >= 2 else ()
 
 
 def rounds_in_view(f: Filters, *extra: str) -> RoundsInView:
     """The rounds this view draws on (selected, compared, and ``extra``: the risk page's previous
     round, the trend's rounds) and which are example data. Screen and files label by this."""
-    return rounds_mod.in_view(rounds(), f.round, f.jamfor, *extra)
+    return rounds_mod.in_view(_rounds_shared(), f.round, f.jamfor, *extra)
 
 
 def clear_caches() -> None:

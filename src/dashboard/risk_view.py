@@ -51,9 +51,9 @@ def weight_sliders(f: Filters) -> dict[str, float]:
     cat = provisions.catalogue()
     titles = dict(zip(cat["provision_id"], cat["title_en" if lang == "en" else "title_sv"], strict=True))
     groups = [("factors", list(risk.FACTOR_WEIGHTS))] + [
-        (u, list(risk.default_weights([u], cat).keys() - risk.FACTOR_WEIGHTS.keys())) for u in f.unit_types]
+        (u, list(risk.default_weights([u]).keys() - risk.FACTOR_WEIGHTS.keys())) for u in f.unit_types]
     keys = [k for _, ks in groups for k in ks]
-    order = {k: i for i, k in enumerate(risk.default_weights(catalogue=cat))}
+    order = {k: i for i, k in enumerate(risk.default_weights())}
     with st.expander(i18n.t("risk_weights", lang), expanded=bool(changed), icon=":material/tune:"):
         st.caption(i18n.t("risk_weights_help", lang))
         cols = st.columns(len(groups))
