@@ -17,4 +17,4 @@ if f.jamfor:
 views.map_section(f, level, key="map", region=f.region, kommun=f.kommun)
 downloads.map_files(f, level, region=f.region, kommun=f.kommun)
 if f.region:
-    views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="map_units")
+    views.units_table(f, "map_units", ["vardcentral"], f.region, f.kommun)

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import aggregate, cache, charts, downloads, filters, i18n, links, reference, ui
@@ -207,25 +208,46 @@ def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
         ui.open_link("kommun", km["kommun"].iloc[row], f.with_(kommun=km["kommun_kod"].iloc[row]), key)
 
 
-def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
-    """Units with their status; the sidebar's provision and answer filters apply. A row opens the unit."""
-    lang = f.lang
-    answers = cache.round_tables(f.round).answers
-    shown_units = filters.with_answer(status, answers, f.regel, f.svar).sort_values(["kommun", "name"])
+class UnitsView(NamedTuple):
+    """The units table as shown, the units behind its rows, the unit picker's names, and the count line."""
+
+    shown: pa.Table
+    units: pd.DataFrame
+    names: dict[str, str]
+    count: str
+
+
+@cache.shared(128)
+def _units_view(version: str, round_name: str, unit_types: tuple[str, ...], region: str, kommun: str, regel: str,
+                svar: str, lang: str) -> UnitsView:
+    """One view's units table, built once and shared by every session showing that view."""
+    status = filters.in_scope(cache.round_tables(round_name).status, list(unit_types), region, kommun)
+    answers = cache.round_tables(round_name).answers
+    shown_units = filters.with_answer(status, answers, regel, svar).sort_values(["kommun", "name"])
     data = {
         i18n.t("page_unit", lang): shown_units["name"],
         i18n.t("unit_type", lang): shown_units["unit_type"].map(lambda u: i18n.t(u, lang)),
         i18n.t("kommun", lang): shown_units["kommun"],
-        i18n.t("answer", lang) if not f.regel else f"{f.regel}": (
-            shown_units["answer_on"].map(lambda a: i18n.t(a, lang)) if f.regel else
+        i18n.t("answer", lang) if not regel else f"{regel}": (
+            shown_units["answer_on"].map(lambda a: i18n.t(a, lang)) if regel else
             shown_units["status"].map(lambda s: i18n.t(s, lang))),
         i18n.t("ja", lang) + " / n": [f"{a} / {n}" for a, n in zip(shown_units["n_ja"], shown_units["n_rules"], strict=True)],
     }
-    if not f.regel:
+    if not regel:
         data = {k if k != i18n.t("answer", lang) else i18n.t("headline", lang): v for k, v in data.items()}
-    st.caption(f"{i18n.fmt_int(len(shown_units), lang)} / {i18n.fmt_int(len(status), lang)}")
-    row = ui.picked_row(pd.DataFrame(data), key)
     names = dict(zip(shown_units["unit_id"], shown_units["name"] + ", " + shown_units["kommun"], strict=True))
+    count = f"{i18n.fmt_int(len(shown_units), lang)} / {i18n.fmt_int(len(status), lang)}"
+    return UnitsView(pa.Table.from_pandas(pd.DataFrame(data)), shown_units, names, count)
+
+
+def units_table(f: Filters, key: str, unit_types: list[str], region: str = "", kommun: str = "") -> None:
+    """Units of ``unit_types`` in the region/municipality with their status; the sidebar's provision
+    and answer filters apply. A row (or the picker under the table) opens the unit."""
+    lang = f.lang
+    v = _units_view(cache.data_version(), f.round, tuple(unit_types), region, kommun, f.regel, f.svar, lang)
+    shown_units, names = v.units, v.names
+    st.caption(v.count)
+    row = ui.picked_row(v.shown, key)
     chosen = st.selectbox(i18n.t("open_unit", lang), list(names), index=None, format_func=names.get,
                           placeholder=i18n.t("open_unit_hint", lang), key=f"{key}_pick")
     if row is not None or chosen:
