@@ -136,7 +136,9 @@ def _scored(round_name: str, previous: str, unit_type: str, w: str) -> pd.DataFr
     return risk.scores(table[table["unit_type"] == unit_type], risk.decode_weights(w))
 
 
-@cache.shared(128)
+# Each entry holds a ranked list of every unit (about 1 MB with its Arrow copy); weights come from
+# the URL, so the number of views is open-ended: few entries.
+@cache.shared(32)
 def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: str, region: str, kommun: str,
                lang: str, src: str) -> SectionView:
     """The unit section of one view, built once and shared by every session showing it."""
@@ -156,7 +158,7 @@ def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: 
     return SectionView(ranked, table, fig, risk.caption_contributions(top, labels, lang), pa.Table.from_pandas(table))
 
 
-@cache.shared(128)
+@cache.shared(64)
 def _area_view(version: str, round_name: str, previous: str, unit_type: str, w: str, level: str, region: str,
                lang: str, src: str) -> SectionView:
     """An area section (``kommun`` within ``region``, or ``region``) of one view, built once."""

@@ -217,7 +217,7 @@ class UnitsView(NamedTuple):
     count: str
 
 
-@cache.shared(128)
+@cache.shared(64)
 def _units_view(version: str, round_name: str, unit_types: tuple[str, ...], region: str, kommun: str, regel: str,
                 svar: str, lang: str) -> UnitsView:
     """One view's units table, built once and shared by every session showing that view."""
