@@ -136,7 +136,7 @@ def _scored(round_name: str, previous: str, unit_type: str, w: str) -> pd.DataFr
     return risk.scores(table[table["unit_type"] == unit_type], risk.decode_weights(w))
 
 
-# Each entry holds a ranked list of every unit (about 1 MB with its Arrow copy); weights come from
+# Each entry holds a ranked list of every unit (about 1 MB with its table and Arrow copy); weights come from
 # the URL, so the number of views is open-ended: few entries.
 @cache.shared(32)
 def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: str, region: str, kommun: str,
