@@ -6,8 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import i18n, links, sidebar, ui
+from dashboard import heap, i18n, links, sidebar, ui
 
+heap.use_system_arrow_pool()
 # A local icon: a Material or emoji icon would make the browser fetch it from a third-party host.
 st.set_page_config(page_title="Tillsynskartan", page_icon=str(ui.ICON), layout="wide",
                    initial_sidebar_state="expanded")
@@ -32,4 +33,8 @@ page = st.navigation(pages, position="hidden")
 sidebar.nav_links(f, ICONS)
 sidebar.sidebar(f)
 ui.page_language(f.lang)
-page.run()
+try:
+    page.run()
+finally:
+    # Long-lived objects out of the per-run full collection's way (dashboard.heap).
+    heap.settle()

@@ -14,7 +14,7 @@ if unit is None:
     if f.unit:
         st.warning(i18n.t("unit_not_found", lang))
     st.header(i18n.t("choose_unit", lang))
-    views.units_table(f, views.scope_units(f, f.unit_types, f.region, f.kommun), key="pick_unit")
+    views.units_table(f, "pick_unit", f.unit_types, f.region, f.kommun)
     st.stop()
 
 ui.page_header(f, str(unit["name"]), unit_name=str(unit["name"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, i18n, ui, views
+from dashboard import i18n, ui, views
 
 f = ui.filters()
 lang = f.lang
@@ -14,6 +14,6 @@ tab_regions, tab_kommuner = st.tabs([i18n.t("ranking_regions", lang), i18n.t("ra
 with tab_regions:
     for unit_type in f.unit_types:
         st.markdown(f"**{views.units_word(unit_type, lang).capitalize()}**")
-        views.ranking(f, cache.by_region(f.round, unit_type), "region", unit_type, key=f"rank_region_{unit_type}")
+        views.ranking(f, "region", unit_type, key=f"rank_region_{unit_type}")
 with tab_kommuner:
-    views.ranking(f, cache.by_kommun(f.round, "vardcentral", f.region), "kommun", "vardcentral", key="rank_kommun")
+    views.ranking(f, "kommun", "vardcentral", key="rank_kommun")

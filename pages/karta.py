@@ -19,4 +19,4 @@ if len(options) > 1:
 views.map_section(f, level, key="map", region=f.region, kommun=f.kommun)
 downloads.map_buttons(f, level, region=f.region, kommun=f.kommun)
 if f.region:
-    views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="map_units")
+    views.units_table(f, "map_units", ["vardcentral"], f.region, f.kommun)

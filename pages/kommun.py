@@ -24,5 +24,5 @@ if "socialnamnd" in f.unit_types:
 if "vardcentral" in f.unit_types:
     st.header(i18n.t("kommun_units", lang))
     views.map_section(f, "kommun", key="kommun_map", region=f.region, kommun=f.kommun, height=420)
-    views.units_table(f, views.scope_units(f, ["vardcentral"], f.region, f.kommun), key="kommun_units")
+    views.units_table(f, "kommun_units", ["vardcentral"], f.region, f.kommun)
 views.change_section(f, region=f.region, kommun=f.kommun)

@@ -24,7 +24,7 @@ views.map_section(f, "kommun", key="region_map", region=f.region, kommun=f.kommu
 if "vardcentral" in f.unit_types:
     st.header(i18n.t("health_centres_heading", lang))
     st.markdown(i18n.t("attachment_intro", lang, region=reference.region_name(f.region)))
-    views.units_table(f, views.scope_units(f, ["vardcentral"], f.region), key="region_units")
+    views.units_table(f, "region_units", ["vardcentral"], f.region)
 views.provision_charts(f, heading=i18n.t("region_vs_country", lang), region=f.region)
 views.change_section(f, region=f.region)
 views.trend_section(f, region=f.region)

@@ -11,17 +11,15 @@ previous = risk.previous_round(cache.rounds()["round"].tolist(), f.round)
 ui.page_header(f, i18n.t("page_risk", f.lang), also=(previous,))
 risk_view.explanation(f, previous)
 weights = risk_view.weight_sliders(f)
-table = risk_view.factor_table(f.round, previous)
 tabs = st.tabs([i18n.unit_noun(u, 2, f.lang).capitalize() for u in f.unit_types])
 for tab, unit_type in zip(tabs, f.unit_types, strict=True):
     with tab:
-        scored = risk.scores(table[table["unit_type"] == unit_type], weights)
         units_tab, kommun_tab, region_tab = st.tabs([i18n.t("risk_units", f.lang), i18n.t("kommuner", f.lang),
                                                      i18n.t("regions_heading", f.lang)])
         with units_tab:
-            risk_view.unit_section(f, scored, unit_type, weights, previous)
+            risk_view.unit_section(f, unit_type, weights, previous)
         with kommun_tab:
-            risk_view.area_section(f, scored, "kommun", unit_type, weights, previous)
+            risk_view.area_section(f, "kommun", unit_type, weights, previous)
         with region_tab:
-            risk_view.area_section(f, scored, "region", unit_type, weights, previous)
+            risk_view.area_section(f, "region", unit_type, weights, previous)
 risk_view.maternity_section(f)

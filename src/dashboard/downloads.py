@@ -9,6 +9,7 @@ same file. Tables are captured from the page's cached data; nothing Streamlit ru
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -86,11 +87,11 @@ def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name
     """PNG, PNG 2×, SVG, CSV and Excel buttons for the map the page shows at ``level``
     (the same classes, areas and health centres; drawn with matplotlib only when clicked)."""
     lang = f.lang
-    units, _, status = cache.round_tables(f.round)
+    # A fresh item per run over the shared one: its matplotlib figure (drawn on a click) stays per session.
     ex = example_rounds(f)
-    # the measure the map shows (views.map_mode): health centres per 10 000 inhabitants, or the share
-    make = export.rate_map_item if state.map_mode(f) == "rate" else export.map_item
-    item = make(status, level, f.typ, lang, f.round, bool(ex), region, kommun, ex)
+    rate = state.map_mode(f) == "rate"  # health centres per 10 000 inhabitants, or the share
+    shared = _map_item(cache.data_version(), f.round, level, f.typ, lang, region, kommun, rate, ex)
+    item = dataclasses.replace(shared, table=shared.table.copy(deep=False))
     about = _about(f, item.title)
     base = export.file_base(f.round, region, kommun, name or item.key)
     key = f"dl_{name or item.key}_{region}_{kommun}"
@@ -106,6 +107,15 @@ def _stored_template() -> bytes | None:
     from dashboard.export import bundle as export_bundle
 
     return export_bundle.stored_template()
+
+
+@cache.shared(64)
+def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, region: str, kommun: str,
+              rate: bool, examples: tuple[str, ...]):
+    """The map's files' contents for one view, computed once (the files are drawn only on a click)."""
+    status = cache.round_tables(round_name).status
+    make = export.rate_map_item if rate else export.map_item
+    return make(status, level, typ, lang, round_name, bool(examples), region, kommun, examples)
 
 
 def pack(f: Filters) -> None:

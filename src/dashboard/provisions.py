@@ -22,6 +22,8 @@ response rate instead.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from dashboard.schema import provisions_frame
@@ -258,7 +260,13 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
 
 
 def catalogue() -> pd.DataFrame:
-    """The provisions catalogue as a canonical ``provisions`` table."""
+    """The provisions catalogue as a canonical ``provisions`` table. Built once per process (it is
+    read many times per page run); a shallow copy under copy-on-write, so callers may change theirs."""
+    return _catalogue().copy(deep=False)
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> pd.DataFrame:
     cols = ["provision_id", "unit_type", "title_sv", "title_en", "text_sv", "reference", "general_advice"]
     return provisions_frame(pd.DataFrame(_P, columns=cols))
 

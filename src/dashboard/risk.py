@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import pandas as pd
 
@@ -53,13 +54,19 @@ def factor_label(factor: str, lang: str) -> str:
 def default_weights(unit_types: Iterable[str] | None = None,
                     catalogue: pd.DataFrame | None = None) -> dict[str, float]:
     """Every binding provision 1 (no rule is assumed more important than another), then the factors."""
-    catalogue = provisions.catalogue() if catalogue is None else catalogue
+    if catalogue is None:  # the shipped catalogue: worked out once (weights are read many times a run)
+        return dict(_shipped_default_weights(None if unit_types is None else tuple(unit_types)))
     rules = provisions.binding(catalogue)
     if unit_types is not None:
         rules = rules[rules["unit_type"].isin(list(unit_types))]
     weights = {str(p): PROVISION_WEIGHT for p in rules["provision_id"]}
     weights.update(FACTOR_WEIGHTS)
     return weights
+
+
+@lru_cache(maxsize=16)
+def _shipped_default_weights(unit_types: tuple[str, ...] | None) -> dict[str, float]:
+    return default_weights(unit_types, provisions.catalogue())
 
 
 def weight_text(value: float) -> str:

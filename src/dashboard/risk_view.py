@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import (
@@ -30,14 +32,6 @@ from dashboard import (
 )
 from dashboard import downloads as download_row
 from dashboard.state import Filters
-
-
-def factor_table(round_name: str, previous: str) -> pd.DataFrame:
-    """The unweighted factors of a round, from the cache boundary (keyed on the database version)."""
-    return cache.risk_factors(round_name, previous)
-
-
-# --- weights ---------------------------------------------------------------------------------------
 
 _url_filters = links.url_filters
 
@@ -64,7 +58,8 @@ def weight_sliders(f: Filters) -> dict[str, float]:
     cat = provisions.catalogue()
     titles = dict(zip(cat["provision_id"], cat["title_en" if lang == "en" else "title_sv"], strict=True))
     groups = [("factors", list(risk.FACTOR_WEIGHTS))] + [
-        (u, list(risk.default_weights([u], cat).keys() - risk.FACTOR_WEIGHTS.keys())) for u in f.unit_types]
+        (u, list(risk.default_weights([u]).keys() - risk.FACTOR_WEIGHTS.keys())) for u in f.unit_types]
+    order = {k: i for i, k in enumerate(risk.default_weights())}
     keys = [k for _, ks in groups for k in ks]
     with st.expander(i18n.t("risk_weights", lang), expanded=bool(changed), icon=":material/tune:"):
         st.caption(i18n.t("risk_weights_help", lang))
@@ -73,7 +68,7 @@ def weight_sliders(f: Filters) -> dict[str, float]:
             with col:
                 st.markdown(f"**{i18n.unit_noun(group, 2, lang).capitalize()}**" if group != "factors"
                             else f"**{i18n.t('risk_factors', lang)}**")
-                for key in sorted(group_keys, key=list(risk.default_weights()).index):
+                for key in sorted(group_keys, key=order.__getitem__):
                     wkey = f"risk_w_{key}"
                     if st.session_state.get(wkey) != weights[key]:
                         st.session_state[wkey] = weights[key]
@@ -122,77 +117,126 @@ def downloads(f: Filters, fig: go.Figure | None, table: pd.DataFrame, level: str
     download_row.chart(fig, data, export.AS_IS, f"riskbild-{unit_type}-{level}", f, about=about)
 
 
-def unit_section(f: Filters, scored: pd.DataFrame, unit_type: str, weights: dict[str, float],
-                 previous: str) -> None:
-    """Top units as stacked bars of their contributions, then every unit in a table that drills down."""
-    lang = f.lang
-    ranked = risk.rank_units(filters.in_scope(scored, None, f.region, f.kommun))
+class SectionView(NamedTuple):
+    """What a ranked section draws: the rows (units or areas), the table shown and downloaded,
+    the chart (None when nothing is ranked) and its text alternative."""
+
+    rows: pd.DataFrame
+    table: pd.DataFrame
+    fig: go.Figure | None
+    caption: str
+    arrow: pa.Table | None = None  # ``table`` converted for st.dataframe once, not per page open
+
+
+def _scored(round_name: str, previous: str, unit_type: str, w: str) -> pd.DataFrame:
+    table = cache.risk_factors(round_name, previous)
+    return risk.scores(table[table["unit_type"] == unit_type], risk.decode_weights(w))
+
+
+# Each entry holds a ranked list of every unit (about 1 MB with its table and Arrow copy); weights come from
+# the URL, so the number of views is open-ended: few entries.
+@cache.shared(32)
+def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: str, region: str, kommun: str,
+               lang: str, src: str) -> SectionView:
+    """The unit section of one view, built once and shared by every session showing it."""
+    f = Filters(lang=lang, round=round_name, region=region, kommun=kommun)
+    weights = risk.decode_weights(w)
+    ranked = risk.rank_units(filters.in_scope(_scored(round_name, previous, unit_type, w), None, region, kommun))
     if ranked.empty:
-        st.info(i18n.t("no_data", lang))
-        return
+        return SectionView(ranked, ranked, None, "")
     top = ranked.head(risk.TOP_N)
     labels = risk_charts.bar_labels(top["name"], top["rank"], top["unit_id"])
-    words = i18n.unit_noun(unit_type, 2, lang)
-    title = i18n.t("risk_top_title", lang, n=len(top), units=words)
-    subtitle = f"{views.subtitle(f, unit_type, len(ranked), f.region, f.kommun)} · {weights_line(f, weights)}"
-    fig = risk_charts.contribution_bar(top, labels, lang, title, subtitle, views.source(f, previous))
-    ui.chart(fig, risk_charts.caption_contributions(top, labels, lang), key=f"risk_units_bar_{unit_type}")
+    title = i18n.t("risk_top_title", lang, n=len(top), units=i18n.unit_noun(unit_type, 2, lang))
+    subtitle = f"{views.subtitle(f, unit_type, len(ranked), region, kommun)} · {weights_line(f, weights)}"
+    fig = risk_charts.contribution_bar(top, labels, lang, title, subtitle, src)
     table = risk_tables.unit_export(ranked, lang)
     if not previous:
         table = table.drop(columns=[i18n.t("risk_prev_not_ja", lang)])
+    return SectionView(ranked, table, fig, risk_charts.caption_contributions(top, labels, lang), pa.Table.from_pandas(table))
+
+
+@cache.shared(64)
+def _area_view(version: str, round_name: str, previous: str, unit_type: str, w: str, level: str, region: str,
+               lang: str, src: str) -> SectionView:
+    """An area section (``kommun`` within ``region``, or ``region``) of one view, built once."""
+    f = Filters(lang=lang, round=round_name, region=region)
+    weights = risk.decode_weights(w)
+    code, name = risk.AREAS[level]
+    scored = _scored(round_name, previous, unit_type, w)
+    if region:
+        scored = scored[scored["region_kod"] == region]
+    areas = risk.by_area(scored, level)
+    ranked = areas[areas["ranked"]].head(risk.TOP_N)
+    fig, caption = None, ""
+    if not ranked.empty:
+        labels = risk_charts.bar_labels([f"{n} (n={k})" for n, k in zip(ranked[name], ranked["n_units"], strict=True)],
+                                 ranked["rank"], ranked[code])
+        title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang),
+                       units=i18n.unit_noun(unit_type, 2, lang))
+        subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
+                    f"{weights_line(f, weights)}")
+        fig = risk_charts.contribution_bar(ranked, labels, lang, title, subtitle, src)
+        caption = f"{risk_charts.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}"
+    table = risk_tables.area_export(areas, level, lang, with_maternity=level == "region")
+    return SectionView(areas, table, fig, caption, pa.Table.from_pandas(table))
+
+
+def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous: str) -> None:
+    """Top units as stacked bars of their contributions, then every unit in a table that drills down."""
+    lang = f.lang
+    v = _unit_view(cache.data_version(), f.round, previous, unit_type, risk.encode_weights(weights),
+                   f.region, f.kommun, lang, views.source(f, previous))
+    if v.fig is None:
+        st.info(i18n.t("no_data", lang))
+        return
+    ranked, table = v.rows, v.table
+    words = i18n.unit_noun(unit_type, 2, lang)
+    ui.chart(v.fig, v.caption, key=f"risk_units_bar_{unit_type}")
     st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
     st.caption(i18n.t("risk_select_hint", lang))
-    row = ui.picked_row(table, key=f"risk_units_table_{unit_type}")
-    downloads(f, fig, table, "unit", unit_type, weights, previous, views.scope_name(f, f.region, f.kommun))
+    row = ui.picked_row(v.arrow, key=f"risk_units_table_{unit_type}")
+    downloads(f, v.fig, table, "unit", unit_type, weights, previous, views.scope_name(f, f.region, f.kommun))
     if row is not None:
         unit = ranked.iloc[row]
         ui.open_link("unit", unit["name"], f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"],
                                                    unit=unit["unit_id"]), f"risk_units_table_{unit_type}")
 
 
-def area_section(f: Filters, scored: pd.DataFrame, level: str, unit_type: str, weights: dict[str, float],
-                 previous: str) -> None:
+def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, float], previous: str) -> None:
     """Mean score per area with n; areas with n < 5 listed last, unranked, and left out of the chart."""
     lang = f.lang
     code, name = risk.AREAS[level]
     region = f.region if level == "kommun" else ""
-    if region:
-        scored = scored[scored["region_kod"] == region]
-    areas = risk.by_area(scored, level)
+    v = _area_view(cache.data_version(), f.round, previous, unit_type, risk.encode_weights(weights), level,
+                   region, lang, views.source(f, previous))
+    areas, table = v.rows, v.table
     st.caption(i18n.t("risk_small_n", lang))
-    ranked = areas[areas["ranked"]].head(risk.TOP_N)
-    words = i18n.unit_noun(unit_type, 2, lang)
-    fig = None
-    if ranked.empty:
+    if v.fig is None:
         st.info(i18n.t("risk_chart_ranked_only", lang))
     else:
-        labels = risk_charts.bar_labels([f"{n} (n={k})" for n, k in zip(ranked[name], ranked["n_units"], strict=True)],
-                                 ranked["rank"], ranked[code])
-        title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang), units=words)
-        subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
-                    f"{weights_line(f, weights)}")
-        fig = risk_charts.contribution_bar(ranked, labels, lang, title, subtitle, views.source(f, previous))
-        ui.chart(fig, f"{risk_charts.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}",
-                 key=f"risk_{level}_bar_{unit_type}")
-    table = risk_tables.area_export(areas, level, lang, with_maternity=level == "region")
+        ui.chart(v.fig, v.caption, key=f"risk_{level}_bar_{unit_type}")
     if level == "region":
         st.caption(i18n.t("risk_maternity_col_note", lang, source=maternity.SOURCE,
                           year=maternity.YEARS[-1]))
     st.caption(i18n.t("risk_select_hint", lang))
-    row = ui.picked_row(table, key=f"risk_{level}_table_{unit_type}")
-    downloads(f, fig, table, level, unit_type, weights, previous, views.scope_name(f, region))
+    row = ui.picked_row(v.arrow, key=f"risk_{level}_table_{unit_type}")
+    downloads(f, v.fig, table, level, unit_type, weights, previous, views.scope_name(f, region))
     if row is not None:
         area = areas.iloc[row]
         page = "region" if level == "region" else "kommun"
         ui.open_link(page, area[name], f.with_(**{level: area[code]}), f"risk_{level}_table_{unit_type}")
 
 
-def maternity_section(f: Filters) -> None:
-    """The real SCB indicator by region: context with its source and years, never part of the score."""
-    lang = f.lang
-    st.header(i18n.t("risk_maternity_heading", lang))
-    st.markdown(i18n.t("risk_maternity_text", lang))
-    ui.chart(risk_charts.maternity_chart(lang), risk_charts.caption_maternity(lang), key="risk_maternity_chart")
+class MaternityView(NamedTuple):
+    fig: go.Figure
+    caption: str
+    table: pa.Table
+    source: str
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _maternity(lang: str) -> MaternityView:
+    """Published figures that never change while the app runs: built once per language."""
     mc = maternity.table()
     country = pd.DataFrame([{"region": i18n.t("country", lang),
                              **{f"y{y}": v for y, v in zip(maternity.YEARS, maternity.COUNTRY,
@@ -200,8 +244,17 @@ def maternity_section(f: Filters) -> None:
     shown = pd.concat([mc, country], ignore_index=True)
     table = pd.DataFrame({i18n.t("region", lang): shown["region"],
                           **{f"{y} (%)": shown[f"y{y}"] for y in maternity.YEARS}})
+    return MaternityView(risk_charts.maternity_chart(lang), risk_charts.caption_maternity(lang), pa.Table.from_pandas(table),
+                         maternity.source_line(lang))
+
+
+def maternity_section(f: Filters) -> None:
+    """The real SCB indicator by region: context with its source and years, never part of the score."""
+    lang = f.lang
+    st.header(i18n.t("risk_maternity_heading", lang))
+    st.markdown(i18n.t("risk_maternity_text", lang))
+    v = _maternity(lang)
+    ui.chart(v.fig, v.caption, key="risk_maternity_chart")
     with st.expander(i18n.t("table", lang)):
-        st.dataframe(table, hide_index=True, width="stretch", key="risk_maternity_table")
-    st.caption(maternity.source_line(lang))
-
-
+        st.dataframe(v.table, hide_index=True, width="stretch", key="risk_maternity_table")
+    st.caption(v.source)

@@ -7,8 +7,11 @@ Figures come from ``aggregate``; nothing is computed here that a test could not 
 from __future__ import annotations
 
 import html
+from typing import NamedTuple
 
 import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import aggregate, cache, charts, downloads, filters, i18n, links, population, reference, ui
@@ -50,8 +53,7 @@ def scope_units(f: Filters, unit_types: list[str] | None = None, region: str = "
 
 
 def scope_figures(f: Filters, region: str = "", kommun: str = "", round_name: str = "") -> pd.DataFrame:
-    status = cache.round_tables(round_name or f.round).status
-    return aggregate.national(filters.in_scope(status, None, region, kommun))
+    return cache.scope_figures(round_name or f.round, region, kommun)
 
 
 def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
@@ -208,25 +210,46 @@ def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
         ui.open_link("kommun", km["kommun"].iloc[row], f.with_(kommun=km["kommun_kod"].iloc[row]), key)
 
 
-def units_table(f: Filters, status: pd.DataFrame, key: str) -> None:
-    """Units with their status; the sidebar's provision and answer filters apply. A row opens the unit."""
-    lang = f.lang
-    answers = cache.round_tables(f.round).answers
-    shown_units = filters.with_answer(status, answers, f.regel, f.svar).sort_values(["kommun", "name"])
+class UnitsView(NamedTuple):
+    """The units table as shown, the units behind its rows, the unit picker's names, and the count line."""
+
+    shown: pa.Table
+    units: pd.DataFrame
+    names: dict[str, str]
+    count: str
+
+
+@cache.shared(64)
+def _units_view(version: str, round_name: str, unit_types: tuple[str, ...], region: str, kommun: str, regel: str,
+                svar: str, lang: str) -> UnitsView:
+    """One view's units table, built once and shared by every session showing that view."""
+    status = filters.in_scope(cache.round_tables(round_name).status, list(unit_types), region, kommun)
+    answers = cache.round_tables(round_name).answers
+    shown_units = filters.with_answer(status, answers, regel, svar).sort_values(["kommun", "name"])
     data = {
         i18n.t("page_unit", lang): shown_units["name"],
         i18n.t("unit_type", lang): shown_units["unit_type"].map(lambda u: i18n.t(u, lang)),
         i18n.t("kommun", lang): shown_units["kommun"],
-        i18n.t("answer", lang) if not f.regel else f"{f.regel}": (
-            shown_units["answer_on"].map(lambda a: i18n.t(a, lang)) if f.regel else
+        i18n.t("answer", lang) if not regel else f"{regel}": (
+            shown_units["answer_on"].map(lambda a: i18n.t(a, lang)) if regel else
             shown_units["status"].map(lambda s: i18n.t(s, lang))),
         i18n.t("ja", lang) + " / n": [f"{a} / {n}" for a, n in zip(shown_units["n_ja"], shown_units["n_rules"], strict=True)],
     }
-    if not f.regel:
+    if not regel:
         data = {k if k != i18n.t("answer", lang) else i18n.t("headline", lang): v for k, v in data.items()}
-    st.caption(f"{i18n.fmt_int(len(shown_units), lang)} / {i18n.fmt_int(len(status), lang)}")
-    row = ui.picked_row(pd.DataFrame(data), key)
     names = dict(zip(shown_units["unit_id"], shown_units["name"] + ", " + shown_units["kommun"], strict=True))
+    count = f"{i18n.fmt_int(len(shown_units), lang)} / {i18n.fmt_int(len(status), lang)}"
+    return UnitsView(pa.Table.from_pandas(pd.DataFrame(data)), shown_units, names, count)
+
+
+def units_table(f: Filters, key: str, unit_types: list[str], region: str = "", kommun: str = "") -> None:
+    """Units of ``unit_types`` in the region/municipality with their status; the sidebar's provision
+    and answer filters apply. A row (or the picker under the table) opens the unit."""
+    lang = f.lang
+    v = _units_view(cache.data_version(), f.round, tuple(unit_types), region, kommun, f.regel, f.svar, lang)
+    shown_units, names = v.units, v.names
+    st.caption(v.count)
+    row = ui.picked_row(v.shown, key)
     chosen = st.selectbox(i18n.t("open_unit", lang), list(names), index=None, format_func=names.get,
                           placeholder=i18n.t("open_unit_hint", lang), key=f"{key}_pick")
     if row is not None or chosen:
@@ -244,10 +267,10 @@ def region_charts(f: Filters) -> None:
         with tab:
             reg = cache.by_region(f.round, unit_type)
             n = int(reg["n_responded"].sum())
-            fig = _region_bar(cache.data_version(), f.round, unit_type, lang, f.region,
-                              i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
-                              subtitle(f, unit_type, n), source(f))
-            ui.chart(fig, charts.caption_region_bar(reg, lang), key=f"region_bar_{unit_type}")
+            fig, caption = _region_bar(cache.data_version(), f.round, unit_type, lang, f.region,
+                                       i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
+                                       subtitle(f, unit_type, n), source(f))
+            ui.chart(fig, caption, key=f"region_bar_{unit_type}")
             downloads.chart(fig, reg, export_tables.REGIONS, f"regioner-{unit_type}", f)
             with st.expander(i18n.t("table", lang)):
                 region_table(f, reg, key=f"region_table_{unit_type}")
@@ -265,10 +288,10 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
             if n == 0:
                 st.info(i18n.t("no_data", lang))
                 continue
-            fig = _provision_bar(cache.data_version(), f.round, unit_type, lang, region, kommun,
-                                 i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
-                                 subtitle(f, unit_type, n, region, kommun), source(f))
-            ui.chart(fig, charts.caption_provisions(prov, lang), key=f"prov_bar_{unit_type}_{region}_{kommun}")
+            fig, caption = _provision_bar(cache.data_version(), f.round, unit_type, lang, region, kommun,
+                                          i18n.t("by_provision_title", lang, units=units_word(unit_type, lang)),
+                                          subtitle(f, unit_type, n, region, kommun), source(f))
+            ui.chart(fig, caption, key=f"prov_bar_{unit_type}_{region}_{kommun}")
             downloads.chart(fig, prov, export_tables.PROVISIONS, f"regler-{unit_type}-{region or 'riket'}-{kommun or 'alla'}", f)
             st.caption(i18n.t("advice_note", lang))
             with st.expander(i18n.t("table", lang)):
@@ -276,18 +299,21 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
 
 
 # Figures are built once per view and shared (read-only) by every session: building plotly
-# figures was most of an overview rerun. The key holds everything drawn, texts included.
+# figures was most of an overview rerun. The key holds everything drawn, texts included; the
+# chart's text alternative comes with it.
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _region_bar(version: str, round_name: str, unit_type: str, lang: str, selected: str, title: str,
-                sub: str, src: str):
-    return charts.region_bar(cache.by_region(round_name, unit_type), lang, title, sub, src, selected=selected)
+                sub: str, src: str) -> tuple[go.Figure, str]:
+    reg = cache.by_region(round_name, unit_type)
+    return charts.region_bar(reg, lang, title, sub, src, selected=selected), charts.caption_region_bar(reg, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _provision_bar(version: str, round_name: str, unit_type: str, lang: str, region: str, kommun: str,
-                   title: str, sub: str, src: str):
-    return charts.provision_bar(cache.by_provision(round_name, unit_type, region, kommun), lang, title, sub, src)
+                   title: str, sub: str, src: str) -> tuple[go.Figure, str]:
+    prov = cache.by_provision(round_name, unit_type, region, kommun)
+    return charts.provision_bar(prov, lang, title, sub, src), charts.caption_provisions(prov, lang)
 
 
 def provision_table(f: Filters, prov: pd.DataFrame) -> None:
@@ -588,8 +614,7 @@ def region_rank(f: Filters) -> None:
     """Rank among the 21 regions, per unit type; regions with n < 5 are not ranked."""
     lang = f.lang
     for unit_type in f.unit_types:
-        reg = cache.by_region(f.round, unit_type)
-        ranked = aggregate.honest_rank(reg)
+        ranked = cache.ranked_regions(f.round, unit_type)
         row = ranked[ranked["region_kod"] == f.region].iloc[0]
         words = units_word(unit_type, lang).capitalize()
         if row["honest_rank"] == row["honest_rank"] and row["honest_rank"] is not pd.NA:
@@ -682,11 +707,17 @@ def ask_about(f: Filters, unit: pd.Series) -> None:
 
 
 def unit_answer_table_data(f: Filters, unit: pd.Series) -> pd.DataFrame:
-    units, answers, _ = cache.round_tables(f.round)
+    return _unit_answers(cache.data_version(), f.round, str(unit["unit_id"]))
+
+
+@cache.shared(256)
+def _unit_answers(version: str, round_name: str, unit_id: str) -> pd.DataFrame:
+    """One unit's answer per provision of its type, built once per unit (the unit and municipality pages)."""
     from dashboard import provisions
 
+    units, answers, _ = cache.round_tables(round_name)
     cat = provisions.catalogue()
-    data = aggregate.unit_answers(units[units["unit_id"] == unit["unit_id"]], answers, str(unit["unit_id"]), cat)
+    data = aggregate.unit_answers(units[units["unit_id"] == unit_id], answers, unit_id, cat)
     return data.merge(cat[["provision_id", "general_advice"]], on="provision_id", suffixes=("_x", ""))
 
 
@@ -704,12 +735,25 @@ def unit_answer_table(f: Filters, unit: pd.Series) -> None:
     st.caption(i18n.t("advice_note", lang))
 
 
-def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: str) -> None:
-    """Honest ranking table (n beside every share, n < 5 unranked and last) and the spread as dots."""
-    lang = f.lang
-    ranked = aggregate.honest_rank(table[table["n_units"] > 0])
+class RankingView(NamedTuple):
+    """A ranking as drawn: the ranked areas, the table shown, the spread chart and its caption."""
+
+    ranked: pd.DataFrame
+    shown: pd.DataFrame
+    fig: go.Figure
+    caption: str
+
+
+@cache.shared(64)
+def _ranking(version: str, round_name: str, level: str, unit_type: str, region: str, lang: str,
+             src: str) -> RankingView:
+    """One ranking view, built once and shared by every session showing it (``region``: the
+    municipalities of one region, or all when empty; regions are always all)."""
     lv = level_of(level)
-    name_col, code_col = lv.name, lv.code
+    table = cache.by_region(round_name, unit_type) if level == "region" else cache.by_kommun(round_name, unit_type,
+                                                                                            region)
+    ranked = aggregate.honest_rank(table[table["n_units"] > 0])
+    name_col = lv.name
     shown = pd.DataFrame({
         i18n.t("rank", lang): ranked["honest_rank"],
         i18n.t(lv.key, lang): ranked[name_col],
@@ -721,15 +765,26 @@ def ranking(f: Filters, table: pd.DataFrame, level: str, unit_type: str, key: st
         i18n.t("diff_pp", lang): ranked["diff_pp"].round(1),
         i18n.t("small_n_col", lang): ranked["small_n"],
     })
-    row = ui.picked_row(shown, key)
-    if row is not None:
-        ui.open_link(lv.page, ranked[name_col].iloc[row], f.with_(**lv.filter_change(ranked[code_col].iloc[row])), key)
     areas = i18n.t(lv.plural_key, lang).lower()
+    f = Filters(lang=lang, round=round_name, region=region)
     fig = charts.share_distribution(ranked, name_col, lang, i18n.t("distribution_title", lang, areas=areas),
-                                    subtitle(f, unit_type, int(ranked["n_responded"].sum()), f.region if lv.parent else ""),
-                                    source(f), float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
-    ui.chart(fig, charts.caption_region_bar(ranked, lang, name_col), key=f"{key}_dist")
-    downloads.chart(fig, ranked, export_tables.REGIONS if level == "region" else export_tables.KOMMUNER,
+                                    subtitle(f, unit_type, int(ranked["n_responded"].sum()),
+                                             region if lv.parent else ""),
+                                    src, float(ranked["country_share_not_all"].iloc[0]) if len(ranked) else None)
+    return RankingView(ranked, shown, fig, charts.caption_region_bar(ranked, lang, name_col))
+
+
+def ranking(f: Filters, level: str, unit_type: str, key: str) -> None:
+    """Honest ranking table (n beside every share, n < 5 unranked and last) and the spread as dots,
+    of the regions, or of the municipalities (of ``f.region`` when one is chosen)."""
+    lv = level_of(level)
+    v = _ranking(cache.data_version(), f.round, level, unit_type, f.region if lv.parent else "", f.lang, source(f))
+    ranked = v.ranked
+    row = ui.picked_row(v.shown, key)
+    if row is not None:
+        ui.open_link(lv.page, ranked[lv.name].iloc[row], f.with_(**lv.filter_change(ranked[lv.code].iloc[row])), key)
+    ui.chart(v.fig, v.caption, key=f"{key}_dist")
+    downloads.chart(v.fig, ranked, export_tables.REGIONS if level == "region" else export_tables.KOMMUNER,
                     f"spridning-{level}-{unit_type}", f)
 
 
