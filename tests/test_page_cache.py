@@ -12,7 +12,7 @@ import streamlit as st
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from dashboard import aggregate, charts, maps, provisions, risk
+from dashboard import aggregate, charts, maps, provisions, risk, risk_charts, risk_tables
 
 
 def open_page(page: str, **params: str) -> AppTest:
@@ -31,7 +31,7 @@ CASES = [
     ("karta", {"niva": "kommun"}, [(maps, "choropleth_deck")]),
     ("kommun", {"kommun": "2380"}, [(aggregate, "unit_answers"), (aggregate, "national")]),
     ("jamforelse", {}, [(charts, "share_distribution"), (aggregate, "honest_rank")]),
-    ("risk", {}, [(risk, "contribution_bar"), (risk, "unit_export"), (risk, "by_area")]),
+    ("risk", {}, [(risk_charts, "contribution_bar"), (risk_tables, "unit_export"), (risk, "by_area")]),
 ]
 
 
