@@ -963,7 +963,7 @@ def _run_parts(results: dict[str, Any], parts: list[str], tmp: Path, runs: int, 
             results["load"] = load(tmp, sessions, solo_runs=1 if quick else 3)
 
 
-def _load(name: str) -> Any:
+def _sibling(name: str) -> Any:
     """A sibling benchmark (benchmarks/NAME.py; not a package: loaded by path)."""
     import importlib.util
 
@@ -994,7 +994,7 @@ def _browser(args: argparse.Namespace, parts: list[str], out: Path) -> None:
 
 def _importing(args: argparse.Namespace, out: Path) -> None:
     """Suggest and import of survey exports (benchmarks/importing.py), under ``importing`` in ``out``."""
-    importing = _load("importing")
+    importing = _sibling("importing")
     sizes = (1_500,) if args.quick else tuple(args.rows)
     result = importing.write(out, sizes)
     print("\n".join(importing.lines(result)))
@@ -1003,7 +1003,7 @@ def _importing(args: argparse.Namespace, out: Path) -> None:
 def _capacity(args: argparse.Namespace, out: Path) -> None:
     """Concurrent users at the protocol level (benchmarks/capacity.py), under ``capacity`` in ``out``."""
     argv = ["--out", str(out), "--no-report"] + (["--steps", "1,2", "--window", "3"] if args.quick else [])
-    _load("capacity").main(argv)
+    _sibling("capacity").main(argv)
 
 
 def main(args: argparse.Namespace | None = None) -> int:

@@ -29,7 +29,7 @@ def test_wizard_imports_a_survey_export(browser, artifacts, tmp_path: Path) -> N
             v.open("/import", "Administratörslösenord")
             v.page.get_by_label("Administratörslösenord").fill("e2e-lösen")
             v.page.get_by_role("button", name="Logga in").click()
-            v.settle(v.page.locator('[data-testid="stFileUploaderDropzone"]'))
+            v.settle(v.page.locator('[data-testid="stFileUploaderDropzone"]').first)
             v.page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".csv"]').set_input_files(str(export))
             v.settle("Förhandsvisning", "1137 rader lästes")
             body = v.text()
