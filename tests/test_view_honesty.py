@@ -71,6 +71,9 @@ def test_a_municipality_with_two_health_centres_shows_the_count_not_a_share(real
     assert i18n.t("too_few_for_share", "sv", n=aggregate.SMALL_N) in text
     assert "2 av 2 har svarat" in text
     assert "100" not in value and "%" not in value
+    compared = next(d.value for d in at.dataframe if i18n.t("scope", "sv") in d.value.columns)
+    mine = compared.iloc[0].tolist()
+    assert "2 av 2" in mine and not any("%" in str(v) for v in mine), mine  # the comparison table too
 
 
 def test_the_same_municipality_in_english(real_round):

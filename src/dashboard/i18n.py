@@ -116,8 +116,12 @@ def fmt_pp(diff_pp: float | None, lang: str = "sv") -> str:
     return t("fmt_pp", lang, value=_apply(lang, "pp", 1, float(diff_pp)))
 
 
-def fmt_share(k: int, n: int, lang: str = "sv") -> str:
-    """ "20 av 27 (74 %)": a share always with its count and denominator."""
+def fmt_share(k: int, n: int, lang: str = "sv", small_n: int = 0) -> str:
+    """ "20 av 27 (74 %)": a share always with its count and denominator. With ``small_n``
+    (``aggregate.SMALL_N``), fewer than that many units give the count alone ("2 av 2"): a share
+    of two units would read as a finding."""
+    if n < small_n:
+        return t("count_of", lang, k=fmt_int(k, lang), n=fmt_int(n, lang))
     p = fmt_pct(k / n if n else float("nan"), lang)
     return t("share_of", lang, k=fmt_int(k, lang), n=fmt_int(n, lang), p=p)
 

@@ -200,7 +200,9 @@ def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
         i18n.t("kommun", lang): km["kommun"],
         i18n.t("n_responded", lang): km["n_responded"],
         i18n.t("n_not_all", lang): km["n_not_all"],
-        i18n.t("share_not_all", lang) + " (%)": (km["share_not_all"] * 100).round(1),
+        # fewer than SMALL_N responding: the counts stand, the share is left blank (the rankings' rule)
+        i18n.t("share_not_all", lang) + " (%)": (km["share_not_all"] * 100).round(1).where(
+            km["n_responded"] >= SMALL_N),
         i18n.t("n_none", lang): km["n_none"],
         f"n < {SMALL_N}": km["n_responded"].between(1, SMALL_N - 1),
         **_change_columns(f, km),
@@ -642,7 +644,8 @@ def compare_levels(f: Filters) -> None:
                 i18n.t("scope", lang): label,
                 i18n.t("n_responded", lang): int(r["n_responded"]),
                 i18n.t("n_not_all", lang): int(r["n_not_all"]),
-                i18n.t("share_not_all", lang): i18n.fmt_share(int(r["n_not_all"]), int(r["n_responded"]), lang),
+                i18n.t("share_not_all", lang): i18n.fmt_share(int(r["n_not_all"]), int(r["n_responded"]), lang,
+                                                             small_n=SMALL_N),
             })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
