@@ -846,16 +846,6 @@ def table(rows: list[dict[str, Any]]) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-def _json_safe(obj: Any) -> Any:
-    if isinstance(obj, float) and obj != obj:
-        return None
-    if isinstance(obj, dict):
-        return {k: _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_json_safe(v) for v in obj]
-    return obj
-
-
 PARTS = ("cold_start", "rerun_server", "rerun_browser", "payload", "aggregation", "memory", "load")
 # The other benchmarks in benchmarks/, each writing its own key of the same JSON file.
 OTHERS = ("importing", "capacity")
@@ -921,7 +911,7 @@ def run(args: argparse.Namespace, parts: list[str] | None = None) -> dict[str, A
             else:
                 os.environ["TILLSYN_DB"] = saved_db
     results["gates"] = gates(results)
-    return _json_safe(results)
+    return _report().json_safe(results)
 
 
 def _run_parts(results: dict[str, Any], parts: list[str], tmp: Path, runs: int, sessions: int, big_rounds: int,

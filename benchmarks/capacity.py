@@ -320,14 +320,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return c
 
 
-def _json_safe(obj: Any) -> Any:
-    if isinstance(obj, float) and obj != obj:
-        return None
-    if isinstance(obj, dict):
-        return {k: _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_json_safe(v) for v in obj]
-    return obj
+def _report_module() -> Any:
+    """benchmarks/report.py, this file's neighbour (benchmarks/ is not a package)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import report
+
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,16 +338,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(ROOT / "docs" / "performance.json"))
     p.add_argument("--no-report", action="store_true", help="leave the report to the caller (tillsyn bench)")
     args = p.parse_args(argv)
-    capacity = _json_safe(run(args))
+    capacity = _report_module().json_safe(run(args))
     out = Path(args.out)
     data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     data["capacity"] = capacity
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for g in capacity["gates"]:
         print(f"{g['gate']}: {g['ratio']:.2f} (target ≥ {g['target']}): {'pass' if g['pass'] else 'FAIL'}")
-    sys.path.insert(0, str(Path(__file__).parent))
-    import report
-
+    report = _report_module()
     if not args.no_report and {"config", "machine", "date"} <= data.keys():
         print(f"Report: {report.write(out, out.with_suffix('.md'))}")
     return 0

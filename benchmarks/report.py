@@ -29,6 +29,17 @@ KB = 1_000  # bytes: the only definition of a kilobyte in the report
 MB = 1_000_000
 
 
+def json_safe(obj: Any) -> Any:
+    """NaN as null (JSON has no NaN), through dicts, lists and tuples: the JSON stays standard."""
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
 def kb(n: float) -> str:
     return f"{n / KB:,.0f} KB"
 

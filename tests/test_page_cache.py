@@ -9,21 +9,9 @@ from collections import Counter
 
 import pytest
 import streamlit as st
-from conftest import ROOT
-from streamlit.testing.v1 import AppTest
+from apptest import open_page
 
 from dashboard import aggregate, charts, maps, provisions, risk, risk_charts, risk_tables
-
-
-def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
 
 # (page, URL params, (module, builder) pairs the page draws with)
 CASES = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from apptest import open_page
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -10,13 +11,7 @@ NB = "\u00a0"
 
 
 def run(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, **params)
 
 
 def texts(at: AppTest) -> str:

@@ -72,15 +72,9 @@ def test_context_table_says_inhabitants_rate_and_source(example):
 
 
 def _page_text(page: str, **params: str) -> tuple[str, list[pd.DataFrame]]:
-    from conftest import ROOT
-    from streamlit.testing.v1 import AppTest
+    from apptest import open_page
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(page, **params)
     return "\n".join(str(c.value) for c in at.caption), [d.value for d in at.dataframe]
 
 

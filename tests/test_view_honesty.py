@@ -5,7 +5,7 @@ with one small real round ("2024") beside the shipped example round ("2023")."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard import aggregate, datasets, i18n, importer, rounds, store
@@ -35,13 +35,7 @@ def real_round(tmp_path, monkeypatch):
 
 
 def run(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, **params)
 
 
 def body(at: AppTest) -> str:

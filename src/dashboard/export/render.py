@@ -221,22 +221,9 @@ def map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, sourc
     ``table`` is ``by_region``/``by_kommun`` output; ``points`` (optional) a status frame of units
     with lat/lon drawn with the status symbols.
     """
-    from dashboard import geo
-
-    code = "region_kod" if level == "region" else "kommun_kod"
-    shapes = geo.load_regions() if level == "region" else geo.load_kommun()
-    shapes = shapes[shapes[code].isin(set(table[code].astype(str)))]
-    values = table[[code, "share_not_all"]].assign(**{code: table[code].astype(str)})
-    gdf = shapes.merge(values, on=code, how="left")
+    gdf = _areas(table, level, "share_not_all")
     gdf["share"] = gdf["share_not_all"].astype(float) * 100
-    labels = {"legend_title": legend_title, "no_data": i18n.t("no_data", lang)}
-    for status in maps.STATUS_ORDER:
-        labels[status] = i18n.t(status, lang)
-    records = None
-    if points is not None:
-        records = [{"lat": r.lat, "lon": r.lon, "status": r.status, "name": r.name}
-                   for r in points.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
-    return maps.static_map(gdf, title, subtitle, source, labels, records, lang=lang)
+    return maps.static_map(gdf, title, subtitle, source, _labels(legend_title, lang), _records(points), lang=lang)
 
 
 def rate_map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, source: str, lang: str = "sv",
@@ -245,19 +232,31 @@ def rate_map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, 
 
     ``table`` is ``population.rate_table`` output (``per_10000`` NaN = the round does not cover the area).
     """
+    gdf = _areas(table, level, "per_10000")
+    return maps.static_map(gdf, title, subtitle, source, _labels(i18n.t("popmap_per10000", lang), lang),
+                           _records(points), value_key="per_10000", lang=lang, scale="rate")
+
+
+def _areas(table: pd.DataFrame, level: str, column: str) -> Any:
+    """The level's shapes that the table covers, with the table's ``column`` joined on by code."""
     from dashboard import geo
 
     code = "region_kod" if level == "region" else "kommun_kod"
     shapes = geo.load_regions() if level == "region" else geo.load_kommun()
     shapes = shapes[shapes[code].isin(set(table[code].astype(str)))]
-    values = table[[code, "per_10000"]].assign(**{code: table[code].astype(str)})
-    gdf = shapes.merge(values, on=code, how="left")
-    labels = {"legend_title": i18n.t("popmap_per10000", lang), "no_data": i18n.t("no_data", lang)}
-    for status in maps.STATUS_ORDER:
-        labels[status] = i18n.t(status, lang)
-    records = None
-    if points is not None:
-        records = [{"lat": r.lat, "lon": r.lon, "status": r.status, "name": r.name}
-                   for r in points.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
-    return maps.static_map(gdf, title, subtitle, source, labels, records, value_key="per_10000", lang=lang,
-                           scale="rate")
+    values = table[[code, column]].assign(**{code: table[code].astype(str)})
+    return shapes.merge(values, on=code, how="left")
+
+
+def _labels(legend_title: str, lang: str) -> dict[str, str]:
+    labels = {"legend_title": legend_title, "no_data": i18n.t("no_data", lang)}
+    labels.update({status: i18n.t(status, lang) for status in maps.STATUS_ORDER})
+    return labels
+
+
+def _records(points: pd.DataFrame | None) -> list[dict[str, Any]] | None:
+    """Units with coordinates as the static map's point records (None: no points drawn)."""
+    if points is None:
+        return None
+    return [{"lat": r.lat, "lon": r.lon, "status": r.status, "name": r.name}
+            for r in points.itertuples(index=False) if r.lat == r.lat and r.lon == r.lon]
