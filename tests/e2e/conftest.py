@@ -126,6 +126,11 @@ RUN_COUNTER_JS = """(() => {
 RUN_DONE_JS = ("(at) => (window.__tillsynDoc === at.doc ? window.__tillsynRuns > at.runs : window.__tillsynRuns > 0)"
                " && (" + bench.IDLE_JS + ")()")
 
+# Idle, and the breadcrumb links read exactly ``want`` (their '›' separators and spaces ignored).
+SHOWS_CRUMBS_JS = ("(want) => { const got = [...document.querySelectorAll('.st-key-breadcrumbs a')]"
+                   ".map((a) => a.innerText.replace(/\\s+/g, ' ').replace(/^\\s*›\\s*/, '').trim());"
+                   " return JSON.stringify(got) === JSON.stringify(want) && (" + bench.IDLE_JS + ")(); }")
+
 # Generous: a wait ends as soon as its condition holds, so only a hung app ever reaches it.
 WAIT_MS = 180_000
 
@@ -172,6 +177,13 @@ class Visit:
     def text(self) -> str:
         """The main area's text, whitespace (no-break spaces included) collapsed to single spaces."""
         return bench.normalise(self.page.locator('[data-testid="stMain"]').inner_text())
+
+    def shows_crumbs(self, crumbs: list[str]) -> Visit:
+        """Until the app is idle and its breadcrumbs are exactly ``crumbs``: keyed on what the page
+        shows, for navigation that may or may not start a new script run (the back button can restore
+        the previous document from the browser's cache, where nothing reruns)."""
+        self.page.wait_for_function(SHOWS_CRUMBS_JS, arg=crumbs, timeout=WAIT_MS)
+        return self
 
     def crumbs(self) -> list[str]:
         """The breadcrumb links' texts, without the '›' separators."""

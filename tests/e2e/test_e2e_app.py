@@ -211,10 +211,12 @@ def test_the_back_button_returns_one_level_per_press(visit, status):
         (seen["region_url"], "Region Örebro län", ["Sverige", "Region Örebro län"]),
         (seen["overview_url"], "Översikt", ["Sverige"]),
     ):
-        # Back reruns the app on the previous URL; read the breadcrumbs only once THAT run has
-        # finished (the previous level's crumbs are still on screen until then).
-        visit.act(lambda: page.go_back(wait_until="commit"), page.locator(".st-key-breadcrumbs a").nth(len(crumbs) - 1))
-        assert page.url == url  # the run that finished is the previous level's
+        # Back shows the previous level: wait for its URL, then for the app to be idle with exactly
+        # that level's breadcrumbs (the level we left stays on screen until the rerun, if any, ends).
+        page.go_back(wait_until="commit")
+        page.wait_for_url(url)
+        visit.shows_crumbs(crumbs)
+        assert page.url == url
         assert visit.crumbs() == crumbs
         if level_h1:
             assert h1(page) == level_h1
