@@ -102,11 +102,16 @@ def hex_for(share: float | None) -> str:
     return NO_DATA_HEX if cls is None else CLASS_HEX[cls]
 
 
-def colour_for(share: float | None, alpha: int = 255) -> list[int]:
-    """RGBA fill for a share (no-data grey for None/NaN)."""
-    rgba = hex_to_rgba(hex_for(share))
+def _fill(palette: tuple[str, ...], cls: int | None, alpha: int) -> list[int]:
+    """RGBA of class ``cls`` in ``palette``; the no-data grey when there is no class."""
+    rgba = hex_to_rgba(NO_DATA_HEX if cls is None else palette[cls])
     rgba[3] = alpha
     return rgba
+
+
+def colour_for(share: float | None, alpha: int = 255) -> list[int]:
+    """RGBA fill for a share (no-data grey for None/NaN)."""
+    return _fill(CLASS_HEX, class_of(share), alpha)
 
 
 # Change between two rounds (percentage points of the share not following all rules):
@@ -127,10 +132,7 @@ def change_class_of(pp: float | None) -> int | None:
 
 
 def change_colour_for(pp: float | None, alpha: int = 255) -> list[int]:
-    cls = change_class_of(pp)
-    rgba = hex_to_rgba(NO_DATA_HEX if cls is None else CHANGE_HEX[cls])
-    rgba[3] = alpha
-    return rgba
+    return _fill(CHANGE_HEX, change_class_of(pp), alpha)
 
 
 def _signed(value: float) -> str:
@@ -189,10 +191,7 @@ def rate_class_of(rate: float | None) -> int | None:
 
 
 def rate_colour_for(rate: float | None, alpha: int = 255) -> list[int]:
-    cls = rate_class_of(rate)
-    rgba = hex_to_rgba(NO_DATA_HEX if cls is None else RATE_HEX[cls])
-    rgba[3] = alpha
-    return rgba
+    return _fill(RATE_HEX, rate_class_of(rate), alpha)
 
 
 def _dec(value: float, lang: str) -> str:

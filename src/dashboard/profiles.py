@@ -387,20 +387,18 @@ def _lookup(
     faults: dict[int, list[tuple[str, str, str]]],
     faulted: set[int],
 ) -> str:
-    """The municipality code for one row, or "" with a fault recorded."""
+    """The municipality code for one row, or "" with a fault recorded: from the municipality cell
+    when there is one, else from a municipality or locality inside the unit's name."""
     if kommun:
-        match = places.kommun_from_name(kommun)
-        if match.code:
-            return match.code
-        col = header[kommun_idx].strip() if kommun_idx is not None else schema.COL_KOMMUN
-        faults.setdefault(rownum, []).append((col, kommun, _kommun_reason(kommun, match, False)))
-        faulted.add(rownum)
+        value, idx, default_col, in_name = kommun, kommun_idx, schema.COL_KOMMUN, False
+    elif name:
+        value, idx, default_col, in_name = name, name_idx, schema.COL_NAME, True
+    else:
         return ""
-    if name:
-        match = places.kommun_in_unit_name(name)
-        if match.code:
-            return match.code
-        col = header[name_idx].strip() if name_idx is not None else schema.COL_NAME
-        faults.setdefault(rownum, []).append((col, name, _kommun_reason(name, match, True)))
-        faulted.add(rownum)
+    match = places.kommun_in_unit_name(value) if in_name else places.kommun_from_name(value)
+    if match.code:
+        return match.code
+    col = header[idx].strip() if idx is not None else default_col
+    faults.setdefault(rownum, []).append((col, value, _kommun_reason(value, match, in_name)))
+    faulted.add(rownum)
     return ""
