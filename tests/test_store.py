@@ -346,3 +346,25 @@ def test_postgresql_writer_waiting_too_long_is_busy(pg_admin_url: str) -> None:
             with pytest.raises(store.StoreBusyError):
                 s.delete_round("x")
         assert s.delete_round("x") == 0  # free again once the other transaction ended
+
+
+def test_postgresql_version_is_asked_once_per_ttl_and_a_local_write_shows_at_once(
+        db: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not isinstance(db, str):
+        pytest.skip("DuckDB's key is the file's modification time: nothing to remember")
+    asked = []
+    original = store.PostgresStore.version
+    monkeypatch.setattr(store.PostgresStore, "version", lambda self: asked.append(1) or original(self))
+    monkeypatch.setattr(store, "PG_VERSION_TTL", 60.0)
+    store._PG_VERSIONS.clear()
+    first = store.data_version()
+    assert [store.data_version() for _ in range(20)] == [first] * 20 and len(asked) == 1  # one query
+    import_file(survey(tmp_path, ROUND_2024, "a.csv"), store=Store())
+    assert store.data_version() != first  # this process's own write is seen without waiting
+    # another host's write (straight into the log, as a second replica's import would) waits for the TTL
+    before = store.data_version()
+    with Store()._engine.begin() as conn:  # not through this process's store: as another host writes
+        conn.exec_driver_sql("UPDATE import_log SET imported_at = '2099-01-01T00:00:00+00:00'")
+    assert store.data_version() == before
+    monkeypatch.setattr(store, "PG_VERSION_TTL", 0.0)
+    assert store.data_version() != before

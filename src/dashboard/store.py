@@ -136,15 +136,27 @@ def db_path() -> Path:
     return path
 
 
+PG_VERSION_TTL = 1.0
+_PG_VERSIONS: dict[str, tuple[float, str]] = {}  # URL -> (when asked, version)
+
+
 def data_version() -> str:
     """A key that changes whenever the stored rounds change (caches are keyed on it).
 
     DuckDB: the file and its modification time, read without opening the database (cheap on
-    every page run). PostgreSQL: the import log's last id, row count and time, one small query.
+    every page run). PostgreSQL: the import log's last id, row count and time, one small query,
+    asked at most once per ``PG_VERSION_TTL`` seconds per process (every cached table asks for the
+    key, many times per page run); a write from this process forgets it at once, so only another
+    host's import can take up to that long to show.
     """
     target = db_target()
     if isinstance(target, str):
-        return Store(target).version()
+        now = time.monotonic()
+        seen = _PG_VERSIONS.get(target)
+        if seen is None or now - seen[0] > PG_VERSION_TTL:
+            seen = (now, Store(target).version())
+            _PG_VERSIONS[target] = seen
+        return seen[1]
     return f"{target}:{target.stat().st_mtime_ns if target.exists() else 0}"
 
 
@@ -568,6 +580,7 @@ class PostgresStore(Store):
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(self.timeout * 1000))}")
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_WRITER_LOCK})")
                 yield _PgTx(conn)
+            _PG_VERSIONS.clear()  # this process's caches see its own write at once
         except OperationalError as exc:
             if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
                 raise StoreBusyError(
