@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def test_xlsx_to_one_workbook(tmp_path, capsys):
     assert wb.sheetnames[-1] == "About the data"
     assert "regioner-vardcentral" in wb.sheetnames and "enheter" in wb.sheetnames
     assert wb["enheter"].max_row == 1 + 1136 + 290
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # readable as any file the user writes, not 0600
 
 
 def test_pptx_and_docx(tmp_path, capsys):

@@ -21,6 +21,12 @@ from dashboard.export.slides import finding_titles, full_list_xlsx, pptx_pack, w
 KINDS = ("chart", "map", "csv", "xlsx", "pptx", "docx", "bilagor")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write(path: Path, data: bytes) -> Path:
     """Write atomically: a half-written slide deck must never look finished."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,6 +34,7 @@ def _write(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary write would: mkstemp's 0600 hides files from colleagues
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
