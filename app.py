@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import heap, i18n, links, sidebar, ui
+from dashboard import i18n
+from dashboard.screen import heap, links, sidebar, ui
 
 heap.use_system_arrow_pool()
 # A local icon: a Material or emoji icon would make the browser fetch it from a third-party host.
@@ -36,5 +37,5 @@ ui.page_language(f.lang)
 try:
     page.run()
 finally:
-    # Long-lived objects out of the per-run full collection's way (dashboard.heap).
+    # Long-lived objects out of the per-run full collection's way (dashboard.screen.heap).
     heap.settle()

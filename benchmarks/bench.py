@@ -387,7 +387,7 @@ def _strings() -> dict[str, str]:
 
 def _import_seconds() -> float:
     code = ("import time, streamlit; t = time.perf_counter(); "
-            "from dashboard import ui, views, maps, charts, geo, store; print(time.perf_counter() - t)")
+            "from dashboard.screen import ui, views; from dashboard.present import maps, charts; from dashboard.domain import geo; from dashboard.storage import store; print(time.perf_counter() - t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -440,7 +440,7 @@ def rerun_server(runs: int) -> dict[str, Any]:
     """Server-side rerun after a sidebar filter change, timed around AppTest.run() (in process)."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import reference
+    from dashboard.domain import reference
 
     def timed(at: Any) -> float:
         t = time.perf_counter()
@@ -502,7 +502,7 @@ def _select_and_time(page: Any, label: str, option: str, done: Callable[[], None
 
 def rerun_browser(browser: Any, app_url: str, hello_url: str, runs: int) -> dict[str, Any]:
     """Option clicked in a sidebar selectbox -> the new numbers are on screen and the app is idle."""
-    from dashboard import reference
+    from dashboard.domain import reference
 
     s = _strings()
     ctx = browser.new_context(viewport=VIEWPORT)
@@ -642,7 +642,8 @@ def synthetic_round(units: Any, answers: Any, n: int, round_name: str, seed: int
 def aggregation(runs: int, big_rounds: int, big_units: int) -> dict[str, Any]:
     """Everything the pages compute for a round (unit status, country, per region, per municipality,
     per provision, both unit types), for 1 example round vs ``big_rounds`` generated rounds."""
-    from dashboard import aggregate, datasets
+    from dashboard.figures import aggregate
+    from dashboard.storage import datasets
 
     units, answers = datasets.example_round()
     big = [synthetic_round(units, answers, big_units, f"G{i}", seed=i) for i in range(big_rounds)]

@@ -26,8 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dashboard import importer, mapping, profiles, reference
-from dashboard.store import Store
+from dashboard.domain import reference
+from dashboard.ingest import importer, mapping, profiles
+from dashboard.storage.store import Store
 
 LIMITS = {1_500: 2.0, 50_000: 20.0}  # issue 11: rows -> seconds, for suggest and for import each
 KEY = "importing"  # this benchmark's key in docs/performance.json

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, downloads, i18n, import_view, store, ui
+from dashboard import i18n
+from dashboard.screen import cache, downloads, import_view, ui
+from dashboard.storage import store
 
 f = ui.filters()
 lang = f.lang

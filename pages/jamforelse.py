@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import i18n, ui, views
+from dashboard import i18n
+from dashboard.screen import ui, views
 
 f = ui.filters()
 lang = f.lang

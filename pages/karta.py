@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard import downloads, i18n, sidebar, ui, views
+from dashboard import i18n
+from dashboard.screen import downloads, sidebar, ui, views
 
 f = ui.filters()
 ui.page_header(f, i18n.t("page_map", f.lang))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, i18n, reference, ui, views
+from dashboard import i18n
+from dashboard.domain import reference
+from dashboard.screen import cache, ui, views
 
 f = ui.filters()
 lang = f.lang

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, method, provisions, ui
+from dashboard import i18n
+from dashboard.domain import provisions
+from dashboard.present import method
+from dashboard.screen import ui
 
 f = ui.filters()
 lang = f.lang

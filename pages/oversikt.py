@@ -3,7 +3,8 @@ the worst and best regions."""
 
 from __future__ import annotations
 
-from dashboard import cache, downloads, i18n, ui, views
+from dashboard import i18n
+from dashboard.screen import cache, downloads, ui, views
 
 f = ui.filters()
 ui.page_header(f, i18n.t("page_overview", f.lang), also=cache.trend_rounds())

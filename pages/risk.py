@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, i18n, risk, risk_view, ui
+from dashboard import i18n
+from dashboard.figures import risk
+from dashboard.screen import cache, risk_view, ui
 
 f = ui.filters()
 previous = risk.previous_round(cache.rounds()["round"].tolist(), f.round)

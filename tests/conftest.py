@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-# Set before any test imports dashboard.store, so no test writes to data/tillsyn.duckdb.
+# Set before any test imports dashboard.storage.store, so no test writes to data/tillsyn.duckdb.
 os.environ.setdefault("TILLSYN_DB", str(Path(tempfile.mkdtemp(prefix="tillsyn-test-")) / "test.duckdb"))
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +47,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def strict_importer(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in the importer fails the test instead of turning into a message for the user."""
-    from dashboard import importer
+    from dashboard.ingest import importer
 
     monkeypatch.setattr(importer, "STRICT", True)
 
@@ -55,7 +55,8 @@ def strict_importer(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def example():
     """(units, answers, status) of the shipped example round, loaded through the importer."""
-    from dashboard import aggregate, datasets
+    from dashboard.figures import aggregate
+    from dashboard.storage import datasets
 
     units, answers = datasets.example_round()
     return units, answers, aggregate.unit_status(units, answers)

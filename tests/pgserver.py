@@ -84,7 +84,7 @@ def fresh_database(admin_url: str) -> Iterator[str]:
     """An empty database on the server for one test; dropped afterwards."""
     import psycopg
 
-    from dashboard import store
+    from dashboard.storage import store
 
     name = f"tillsyn_test_{uuid.uuid4().hex[:12]}"
     plain = admin_url.replace("+psycopg", "", 1)

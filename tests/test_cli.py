@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from dashboard import cli, demo
+from dashboard import cli
+from dashboard.ingest import demo
 
 HEADER = "Enhetstyp;Kommunkod;Enhet;V1 Rutiner;V2;V3;V4;V5;V6;V7;V8\n"
 

@@ -74,7 +74,7 @@ def test_an_installed_wheel_gives_the_national_figures_from_any_folder(venv: Pat
     env = _clean_env(tmp_path)
     where = subprocess.run(
         [str(venv / "bin" / "python"), "-c",
-         "import dashboard, dashboard.geo as g, dashboard.demo as d, dashboard.resources as r; "
+         "import dashboard, dashboard.domain.geo as g, dashboard.ingest.demo as d, dashboard.domain.resources as r; "
          "print(dashboard.__file__); print(g.GEO_DIR); print(d.EXAMPLE_FILE); print(r.checkout_root())"],
         cwd=tmp_path, env=env, check=True, capture_output=True, text=True, timeout=120).stdout.splitlines()
     for line in where[:3]:

@@ -14,7 +14,9 @@ from importlib import resources
 import pytest
 from conftest import ROOT
 
-from dashboard import i18n, maps, risk
+from dashboard import i18n
+from dashboard.figures import risk
+from dashboard.present import maps
 
 CATALOGUE = tomllib.loads(resources.files("dashboard").joinpath("strings.toml").read_text(encoding="utf-8"))
 # i18n.t("key" / t("key" (export.py binds ``t = i18n.t``), with either quote.
@@ -42,7 +44,7 @@ def test_placeholders_are_the_same_in_both_languages():
 
 
 def test_every_literal_key_in_the_source_exists():
-    from dashboard import downloads, export  # noqa: F401 - legacy i18n.register tables, until they move here
+    from dashboard.screen import downloads  # noqa: F401 - legacy i18n.register tables, until they move here
 
     files = [*(ROOT / "src" / "dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py",
              *(ROOT / "benchmarks").glob("*.py")]  # `tillsyn bench` reads its words from the catalogue too
@@ -77,9 +79,9 @@ def test_no_module_of_ours_registers_words_at_import():
 
 
 def test_risk_words_need_no_risk_import():
-    """The old tables were added to i18n when ``dashboard.risk`` was imported; now they are always there."""
+    """The old tables were added to i18n when ``dashboard.figures.risk`` was imported; now they are always there."""
     code = ("import sys; from dashboard import i18n; print(i18n.t('risk_intro', 'en')[:14]); "
-            "print('dashboard.risk' in sys.modules)")
+            "print('dashboard.figures.risk' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                          env=_env()).stdout.split()
     assert out == ["The", "risk", "view", "False"]
@@ -92,8 +94,8 @@ def _env() -> dict[str, str]:
 
 
 def test_importing_the_risk_score_loads_neither_the_database_nor_the_renderers():
-    code = ("import sys, dashboard.risk; "
-            "print(sorted(m for m in ('duckdb', 'dashboard.store', 'dashboard.export', 'dashboard.datasets', "
+    code = ("import sys, dashboard.figures.risk; "
+            "print(sorted(m for m in ('duckdb', 'dashboard.storage.store', 'dashboard.export', 'dashboard.storage.datasets', "
             "'plotly', 'streamlit', 'kaleido', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                          env=_env()).stdout.strip()
@@ -101,7 +103,7 @@ def test_importing_the_risk_score_loads_neither_the_database_nor_the_renderers()
 
 
 def test_the_check_would_see_a_heavy_import():
-    code = "import sys, dashboard.risk_tables; print('dashboard.export' in sys.modules)"
+    code = "import sys, dashboard.export.risk_tables; print('dashboard.export.files' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                          env=_env()).stdout.strip()
     assert out == "True"

@@ -12,7 +12,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dashboard import aggregate, datasets, demo, i18n
+from dashboard import i18n
+from dashboard.figures import aggregate
+from dashboard.ingest import demo
+from dashboard.storage import datasets
 
 
 def _fail(message: str) -> int:
@@ -27,7 +30,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_geo(args: argparse.Namespace) -> int:
-    from dashboard import geo
+    from dashboard.domain import geo
 
     sizes = geo.build(Path(args.out) if args.out else geo.GEO_DIR)
     for name, size in sizes.items():
@@ -36,7 +39,8 @@ def cmd_geo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from dashboard import profiles, store
+    from dashboard.ingest import profiles
+    from dashboard.storage import store
 
     t = i18n.t
     path = Path(args.file)
@@ -80,7 +84,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_mapping_suggest(args: argparse.Namespace) -> int:
-    from dashboard import importer, mapping
+    from dashboard.ingest import importer, mapping
 
     t = i18n.t
     path = Path(args.file)
@@ -126,7 +130,7 @@ def _summary_rows(round_name: str | None) -> dict[str, object]:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from dashboard import store
+    from dashboard.storage import store
 
     try:
         path = store.Store().backup(Path(args.out))
@@ -137,7 +141,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from dashboard import store
+    from dashboard.storage import store
 
     try:
         counts = store.Store().restore(Path(args.file))
@@ -247,7 +251,7 @@ def _checkout_bench():
     None for an installed package: the harness is a development tool, not part of the runtime."""
     import importlib.util
 
-    from dashboard import resources
+    from dashboard.domain import resources
 
     root = resources.checkout_root()
     path = root / "benchmarks" / "bench.py" if root else None

@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from dashboard import datasets, ui
+from dashboard.screen import ui
+from dashboard.storage import datasets
 
 pytestmark = pytest.mark.e2e
 

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import bench
-from dashboard import demo, i18n
+from dashboard import i18n
+from dashboard.ingest import demo
 
 pytestmark = pytest.mark.e2e
 
@@ -104,7 +105,8 @@ def sticky(browser: object, cluster: Cluster) -> Iterator[object]:
 def test_deep_link_and_drill_down_stay_on_one_replica(sticky):
     import test_e2e_app  # the drill-down as a person clicks it
 
-    from dashboard import aggregate, datasets
+    from dashboard.figures import aggregate
+    from dashboard.storage import datasets
 
     sticky.open("/region?region=18", "Region Örebro län")
     units, answers = datasets.example_round()

@@ -14,7 +14,11 @@ import time
 import pytest
 
 from benchmarks import bench
-from dashboard import aggregate, datasets, i18n, reference, ui
+from dashboard import i18n
+from dashboard.domain import reference
+from dashboard.figures import aggregate
+from dashboard.screen import ui
+from dashboard.storage import datasets
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 def test_wizard_imports_a_survey_export(browser, artifacts, tmp_path: Path) -> None:
     from conftest import Visit
 
-    from dashboard.store import Store
+    from dashboard.storage.store import Store
 
     db = tmp_path / "wizard.duckdb"
     export = tmp_path / "forms-vardcentraler.xlsx"

@@ -1,6 +1,6 @@
 """Hostile names from an imported file are shown as text, never run.
 
-A round is imported through ``dashboard.store.import_file`` into a fresh database BEFORE a second
+A round is imported through ``dashboard.storage.store.import_file`` into a fresh database BEFORE a second
 server starts on it. Three health centres and a social welfare committee in Östersund get names
 that would run script, inject Markdown or become a spreadsheet formula. Every page that can show
 them is opened; no dialog may fire, no element may carry an event handler or a script/javascript
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import bench
-from dashboard import demo
+from dashboard.ingest import demo
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,7 @@ def _hostile_file(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def xss_server(chromium, tmp_path_factory, serving):
-    from dashboard import store
+    from dashboard.storage import store
 
     tmp = tmp_path_factory.mktemp("xss")
     db = tmp / "xss.duckdb"

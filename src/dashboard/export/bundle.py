@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from dashboard import i18n, reference
+from dashboard import i18n
+from dashboard.domain import reference
 from dashboard.export import template
 from dashboard.export.common import ExportError, SelectionError
 from dashboard.export.files import table_csv, table_xlsx, tables_xlsx
@@ -64,7 +65,7 @@ def _target_file(out: Path, default_name: str, lang: str) -> Path:
 
 def stored_template() -> bytes | None:
     """The template an administrator uploaded (kept with the data), if any."""
-    from dashboard import store
+    from dashboard.storage import store
 
     try:
         return store.Store().get_document(template.STORE_KIND, template.STORE_NAME)

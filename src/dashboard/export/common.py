@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard import charts, i18n, reference
+from dashboard import i18n
+from dashboard.domain import reference
+from dashboard.present import charts
 
 UNIT_TYPES = ("vardcentral", "socialnamnd")
 TYP_CHOICES = ("alla", *UNIT_TYPES)

@@ -7,9 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import aggregate, i18n, reference
+from dashboard import i18n
+from dashboard.domain import reference
 from dashboard.export.common import UNIT_TYPES, About, SelectionError, slug, unescape, units_word, xml_safe
 from dashboard.export.selection import Bundle
+from dashboard.figures import aggregate
 
 
 def _docx_language(doc: Any, lang: str) -> None:

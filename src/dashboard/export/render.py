@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n, maps
+from dashboard import i18n
 from dashboard.export.common import ExportError
+from dashboard.present import maps
 
 if TYPE_CHECKING:  # matplotlib is imported where a map is drawn: pages load faster without it
     from matplotlib.figure import Figure
@@ -239,7 +240,7 @@ def rate_map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, 
 
 def _areas(table: pd.DataFrame, level: str, column: str) -> Any:
     """The level's shapes that the table covers, with the table's ``column`` joined on by code."""
-    from dashboard import geo
+    from dashboard.domain import geo
 
     code = "region_kod" if level == "region" else "kommun_kod"
     shapes = geo.load_regions() if level == "region" else geo.load_kommun()

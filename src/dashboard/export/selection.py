@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import aggregate, charts, datasets, filters, i18n, reference
+from dashboard import i18n
+from dashboard.domain import reference
 from dashboard.export import tables
 from dashboard.export.common import (
     TYP_CHOICES,
@@ -26,6 +27,9 @@ from dashboard.export.common import (
     units_word,
 )
 from dashboard.export.render import map_figure, mpl_lock, rate_map_figure
+from dashboard.figures import aggregate, filters
+from dashboard.present import charts
+from dashboard.storage import datasets
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,7 +67,7 @@ def rate_map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_n
     """The static map of health centres per 10 000 inhabitants, as the map page draws it with
     ``visa=per10000``: the rate classes, the count and inhabitants in the table, SCB named as the
     source of the inhabitants beside the round's own source line (Exempeldata when it is)."""
-    from dashboard import population
+    from dashboard.figures import population
 
     region = region if level == "kommun" else ""
     table = population.rate_table(status, level, region)

@@ -21,12 +21,15 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import aggregate, charts, i18n, reference
+from dashboard import i18n
+from dashboard.domain import reference
 from dashboard.export import tables, template
 from dashboard.export.common import unescape, units_word, xml_safe
 from dashboard.export.files import tables_xlsx
 from dashboard.export.render import map_figure, map_png, mpl_lock
 from dashboard.export.selection import Bundle
+from dashboard.figures import aggregate
+from dashboard.present import charts
 
 SMALL_N = aggregate.SMALL_N
 MAX_CHARTS = 5
@@ -279,7 +282,7 @@ def provision_chart(b: Bundle, unit_type: str) -> ChartSpec | None:
 
 def trend_chart(b: Bundle, unit_type: str) -> ChartSpec | None:
     """Share per round for the scope and the country (lines), when two or more rounds are stored."""
-    from dashboard import rounds as rounds_mod
+    from dashboard.figures import rounds as rounds_mod
 
     if not b.trend_statuses or len(b.trend_statuses) < 2:
         return None

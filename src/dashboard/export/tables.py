@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import aggregate, i18n, reference
+from dashboard import i18n
+from dashboard.domain import reference
 from dashboard.export.common import UNIT_TYPES, xml_safe
+from dashboard.figures import aggregate
 
 
 def _pct(share: pd.Series) -> pd.Series:
@@ -164,7 +166,7 @@ def screen_region_table(reg: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
 
 def _rates(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Health centres per 10 000 inhabitants for people (the screen's table beside the rate map)."""
-    from dashboard import population
+    from dashboard.figures import population
 
     return population.rate_people_table(table, lang)
 

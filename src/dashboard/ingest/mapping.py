@@ -1,0 +1,343 @@
+"""Suggest an import profile for a survey export: what each column probably is, with a score.
+
+Fields are found by header (a list of the words tools and people use) and by content (a column
+of municipality names is ``Kommun``; 4-digit municipality codes are ``Kommunkod``; timestamps
+are ``Inskickad``). Question texts are matched against the catalogue's titles, texts and known
+phrasings (``provisions.PHRASINGS``) with rapidfuzz; a match below ``CUTOFF`` is written
+commented out for the person to decide. Personal-data columns go under ``[drop]``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process, utils
+
+from dashboard.domain import places, schema
+from dashboard.domain.provisions import PHRASINGS, catalogue
+from dashboard.domain.reference import normalise_text
+from dashboard.ingest import profiles
+from dashboard.ingest.importer import _parse_time, normalise_header, unit_type_of
+
+__all__ = ["CUTOFF", "Suggestion", "suggest"]
+
+CUTOFF = 15.0  # provision score (0-100, see provision_scores) taken without asking
+FIELD_CUTOFF = 85.0
+_SAMPLE = 500  # rows looked at for content
+
+# Header words per canonical column (normalised text); the first is the canonical header.
+_FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    schema.COL_NAME: ("enhet", "enhetsnamn", "enhetens namn", "vardcentralens namn", "halsocentralens namn",
+                      "namn pa enheten", "namn pa vardcentralen", "organisation", "organisationens namn",
+                      "organisationsnamn", "verksamhet", "verksamhetens namn", "namnd", "namndens namn",
+                      "socialnamndens namn", "mottagning", "mottagningens namn", "vardcentral", "halsocentral"),
+    schema.COL_KOMMUN: ("kommun", "kommunens namn", "kommunnamn", "i vilken kommun", "kommun namn"),
+    schema.COL_KOMMUN_KOD: ("kommunkod", "kommunnummer", "kommun kod", "kommunnr"),
+    schema.COL_UNIT_TYPE: ("enhetstyp", "typ av enhet", "verksamhetstyp", "typ av verksamhet"),
+    schema.COL_UNIT_ID: ("enhets-id", "enhetsid", "hsa-id", "hsaid"),
+    schema.COL_REGION: ("region", "regionkod", "lan", "region/lan"),
+    schema.COL_RESPONDED: ("svarat",),
+    schema.COL_LAT: ("latitud", "lat", "latitude"),
+    schema.COL_LON: ("longitud", "lon", "lng", "longitude"),
+    schema.COL_ROUND: ("omgang",),
+    profiles.COL_SUBMITTED: ("inskickad", "sluttid", "slutford", "tidpunkt", "tid for inskickning", "completion time",
+                             "submitted", "submitdate", "datum inskickat", "svarstid", "inlamnad"),
+}
+_KNOWN_ANSWERS = {"ja": "ja", "nej": "nej", "vet ej": "vet_ej", "vet inte": "vet_ej", "vet_ej": "vet_ej",
+                  "saknas": "saknas", "yes": "ja", "no": "nej", "don't know": "vet_ej", "delvis": ""}
+_CODED = {"1": "ja", "2": "nej", "3": "vet_ej"}
+
+
+@dataclass
+class Suggestion:
+    """A suggested profile, its scores and what is left for the person to decide."""
+
+    profile: profiles.Profile
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    undecided: list[tuple[str, str, str, str]] = field(default_factory=list)  # section, key, value, comment
+    missing: list[str] = field(default_factory=list)  # required things not found
+    scores: dict[str, float] = field(default_factory=dict)  # source header -> score of its mapping
+    targets: dict[str, str] = field(default_factory=dict)  # source header -> canonical column or provision
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.undecided
+
+    def toml(self, source_name: str = "") -> str:
+        head = ("Importprofil föreslagen av tillsyn mapping suggest"
+                + (f" för {source_name}" if source_name else "")
+                + ".\nPoängen (0–100) står som kommentar; rader som börjar med # under en sektion är "
+                "osäkra förslag:\nta bort # för att använda dem. Se docs/import-profile.md.")
+        if self.missing:
+            head += "\nAtt bestämma: " + "; ".join(self.missing)
+        return profiles.to_toml(self.profile, self.notes, self.undecided, head)
+
+
+@lru_cache(maxsize=1)
+def _choices() -> tuple[list[str], list[str]]:
+    """(normalised phrasing, provision id) for every title, text and known phrasing."""
+    texts: list[str] = []
+    ids: list[str] = []
+    cat = catalogue()
+    for row in cat.itertuples(index=False):
+        pid = str(row.provision_id)
+        for text in (row.title_sv, row.text_sv, *PHRASINGS.get(pid, ())):
+            texts.append(_norm(str(text)))
+            ids.append(pid)
+    return texts, ids
+
+
+_STOP = re.compile(r"\b(har|ni|er|era|ert|finns|det|den|de|for|att|och|i|pa|av|om|med|som|till|ska|en|ett|"
+                   r"vid|nar|hur|vardcentralen|vardcentral|halsocentralen|socialnamnden|namnden|vardgivaren|"
+                   r"verksamheten|enheten|er|ni|sa|inte|eller)\b")
+
+
+def _norm(text: str) -> str:
+    """Question text without the small words every question shares."""
+    return " ".join(_STOP.sub(" ", utils.default_process(normalise_text(text))).split())
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[dict[str, list[str]], int]:
+    """provision id -> the distinct words of its title, text and phrasings; and the number of provisions."""
+    texts, pids = _choices()
+    vocab: dict[str, set[str]] = {}
+    for text, pid in zip(texts, pids, strict=True):
+        vocab.setdefault(pid, set()).update(w for w in text.split() if len(w) >= 3)
+    return {pid: sorted(words) for pid, words in vocab.items()}, len(vocab)
+
+
+def _word_similarity(word: str, words: list[str]) -> float:
+    """0-1: how well one word of a question matches the closest word of a provision (rapidfuzz;
+    a shared stem of five letters counts, so "våldsutsatthet" meets "våldsutsatta")."""
+    found = process.extractOne(word, words, scorer=fuzz.ratio)
+    best = found[1] / 100 if found and found[1] >= 80 else 0.0
+    if best < 0.9 and len(word) >= 5 and any(w[:5] == word[:5] for w in words):
+        best = max(best, 0.85)
+    return best
+
+
+def _weighted_scores(query: str) -> dict[str, float]:
+    """Score (0-100) per provision: the question's words, weighted by how few provisions share
+    them (a word every provision has, like "våld", says nothing), matched with rapidfuzz."""
+    vocab, n = _vocabulary()
+    words = [w for w in dict.fromkeys(query.split()) if len(w) >= 3]
+    if not words:
+        return {}
+    sims = {w: {pid: _word_similarity(w, vw) for pid, vw in vocab.items()} for w in words}
+    weights = {w: math.log((n + 1) / (sum(v > 0 for v in sims[w].values()) + 0.5)) for w in words}
+    total = sum(weights.values()) or 1.0
+    out: dict[str, float] = {}
+    for pid in vocab:
+        # one shared word is chance ("anställda" is not "ställa frågor"): two informative words at least
+        informative = sum(sims[w][pid] > 0 and weights[w] > 0.5 for w in words)
+        out[pid] = 100 * sum(weights[w] * sims[w][pid] for w in words) / total if informative >= 2 else 0.0
+    return out
+
+
+def provision_scores(header: str) -> list[tuple[str, float]]:
+    """Best score per provision for one question text, best first.
+
+    The score is the larger of a whole-text fuzzy match against the titles, texts and known
+    phrasings (near-identical wording scores ~100) and the word-weighted match (paraphrases).
+    """
+    m = re.match(r"\s*([SsVv]\d)(?![0-9])", header)
+    ids = set(catalogue()["provision_id"].astype(str))
+    if m and m.group(1).upper() in ids:
+        return [(m.group(1).upper(), 100.0)]
+    texts, pids = _choices()
+    query = _norm(header)
+    if not query:
+        return []
+    best: dict[str, float] = {}
+    for _, score, i in process.extract(query, texts, scorer=fuzz.token_set_ratio, limit=None):
+        s = (score + fuzz.WRatio(query, texts[i])) / 2
+        best[pids[i]] = max(best.get(pids[i], 0.0), s if s >= 90 else 0.0)
+    for pid, s in _weighted_scores(query).items():
+        best[pid] = max(best.get(pid, 0.0), s)
+    return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+def _field_by_header(header: str) -> tuple[str, float] | None:
+    key = normalise_text(header).strip(" ?:.")
+    nh = normalise_header(header)
+    best: tuple[str, float] | None = None
+    for canon, words in _FIELD_WORDS.items():
+        for w in words:
+            score = 100.0 if (key == w or nh == normalise_header(w)) else fuzz.ratio(key, w)
+            if best is None or score > best[1]:
+                best = (canon, score)
+    return best if best and best[1] >= FIELD_CUTOFF else None
+
+
+def _field_by_content(values: list[str]) -> tuple[str, float] | None:
+    vals = [v.strip() for v in values if v.strip()][:_SAMPLE]
+    if not vals:
+        return None
+    n = len(vals)
+    codes = sum(bool(re.fullmatch(r"\d{4}", v)) and places.kommun_name(v) != v for v in vals)
+    if codes / n >= 0.9:
+        return schema.COL_KOMMUN_KOD, 100.0 * codes / n
+    distinct = list(dict.fromkeys(vals))[:200]
+    names = sum(places.exact_code(v) is not None for v in distinct)
+    if names / len(distinct) >= 0.8:
+        return schema.COL_KOMMUN, 100.0 * names / len(distinct)
+    times = sum(_parse_time(v) is not None and not re.fullmatch(r"\d+", v) for v in vals[:50])
+    if times / min(n, 50) >= 0.9:
+        return profiles.COL_SUBMITTED, 100.0 * times / min(n, 50)
+    types = sum(unit_type_of(v) is not None for v in distinct)
+    if types / len(distinct) >= 0.9:
+        return schema.COL_UNIT_TYPE, 100.0 * types / len(distinct)
+    return None
+
+
+def _answer_like(values: list[str]) -> bool:
+    """A question column holds a few short answers, not ids, names or times."""
+    distinct = {v.strip() for v in values if v.strip()}
+    return len(distinct) <= 12 and all(len(v) <= 40 and _parse_time(v) is None for v in distinct)
+
+
+def _file_types(
+    prof: profiles.Profile,
+    headers: list[str],
+    columns: dict[int, list[str]],
+    scored: dict[int, list[tuple[str, float]]],
+    types: dict[str, str],
+) -> set[str]:
+    """The unit types a file is about: from its Enhetstyp column, else by the questions' votes."""
+    col = prof.columns.get(schema.COL_UNIT_TYPE)
+    if isinstance(col, str):
+        found = {unit_type_of(v) for v in columns[headers.index(col)] if v.strip()} - {None}
+        if found:
+            return {t for t in found if t}
+    votes: dict[str, float] = {}
+    for ranked in scored.values():
+        if ranked and ranked[0][1] >= CUTOFF:
+            best = ranked[0][1]
+            for pid, score in ranked:  # a tie (shared wording) votes for both
+                if score >= best - 1:
+                    votes[types[pid]] = votes.get(types[pid], 0) + 1 / sum(sc >= best - 1 for _, sc in ranked)
+    if not votes:
+        return set(types.values())
+    top = max(votes.values())
+    return {t for t, v in votes.items() if v >= top * 0.5}
+
+
+def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Suggestion:
+    """A profile for a table read by ``importer.read_table``."""
+    headers = [h.strip() for h in header]
+    columns = {i: [c[i] if i < len(c) else "" for _, c in rows[:_SAMPLE]] for i in range(len(headers))}
+    prof = profiles.Profile()
+    out = Suggestion(prof)
+    used: set[int] = set()
+
+    # fields: header first, then content
+    candidates: list[tuple[float, int, str, str]] = []
+    for i, h in enumerate(headers):
+        if not h:
+            continue
+        by_header = _field_by_header(h)
+        if by_header:
+            candidates.append((by_header[1], i, by_header[0], "rubrik"))
+        by_content = _field_by_content(columns[i])
+        if by_content:
+            candidates.append((by_content[1] - 1, i, by_content[0], "innehåll"))
+    for score, i, canon, how in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        if i in used or canon in prof.columns:
+            continue
+        if canon == schema.COL_NAME and _field_by_content(columns[i]) not in (None,) and how == "rubrik":
+            # "Kommun" as a header of unit names is rare; a column of municipality names is Kommun
+            content = _field_by_content(columns[i])
+            if content and content[0] == schema.COL_KOMMUN:
+                continue
+        prof.columns[canon] = headers[i]
+        out.notes[("columns", canon)] = f"poäng {score:.0f} ({how})"
+        out.scores[headers[i]] = score
+        out.targets[headers[i]] = canon
+        used.add(i)
+
+    # personal data (never a column already mapped)
+    for i, h in enumerate(headers):
+        if i not in used and h and profiles.looks_personal(h, columns[i]):
+            prof.drop.append(h)
+            out.targets[h] = "[drop]"
+            used.add(i)
+    if prof.drop:
+        out.notes[("drop", "columns")] = "ser ut som personuppgifter; läses aldrig in"
+
+    # provisions: only columns that hold answers, only the unit types the file is about
+    types = dict(zip(catalogue()["provision_id"].astype(str), catalogue()["unit_type"].astype(str), strict=True))
+    scored = {i: provision_scores(h) for i, h in enumerate(headers)
+              if i not in used and h and _answer_like(columns[i])}
+    allowed = _file_types(prof, headers, columns, scored, types)
+    pairs: list[tuple[float, int, str]] = []
+    for i, ranked in scored.items():
+        for pid, score in [(p, sc) for p, sc in ranked if types[p] in allowed][:3]:
+            pairs.append((score, i, pid))
+    taken_cols: set[int] = set()
+    for score, i, pid in sorted(pairs, key=lambda p: (-p[0], p[1])):
+        if i in taken_cols or pid in prof.provisions or any(u[1] == pid for u in out.undecided):
+            continue
+        note = f"poäng {score:.0f}"
+        if score >= CUTOFF:
+            prof.provisions[pid] = headers[i]
+            out.notes[("provisions", pid)] = note
+        else:
+            out.undecided.append(("provisions", pid, headers[i], f"{note}, under gränsen {CUTOFF:.0f}: kontrollera"))
+        out.scores[headers[i]] = score
+        out.targets[headers[i]] = pid
+        taken_cols.add(i)
+
+    # the unit types the questions belong to
+    found_types = {types[p] for p in prof.provisions} | {types[u[1]] for u in out.undecided if u[0] == "provisions"}
+    for unit_type in sorted(found_types):
+        for pid in (p for p, t in types.items() if t == unit_type):
+            if pid not in prof.provisions and not any(u[1] == pid for u in out.undecided):
+                out.missing.append(f"frågan {pid} hittades inte")
+    if schema.COL_UNIT_TYPE not in prof.columns:
+        if len(found_types) == 1:
+            word = {"vardcentral": "Vårdcentral", "socialnamnd": "Socialnämnd"}[next(iter(found_types))]
+            prof.columns[schema.COL_UNIT_TYPE] = profiles.Constant(word)
+            out.notes[("columns", schema.COL_UNIT_TYPE)] = "samma för alla rader, efter frågorna"
+        else:
+            out.missing.append("Enhetstyp (ingen kolumn; frågorna gäller flera enhetstyper)")
+    if schema.COL_NAME not in prof.columns:
+        out.missing.append("Enhet (enhetens namn)")
+    if schema.COL_KOMMUN_KOD not in prof.columns and schema.COL_KOMMUN not in prof.columns:
+        name_col = prof.columns.get(schema.COL_NAME)
+        if isinstance(name_col, str):
+            names = [v for v in columns[headers.index(name_col)] if v.strip()]
+            found = sum(places.kommun_in_unit_name(v).code is not None for v in names)
+            note = (f"ingen kommunkolumn: kommunen utläses ur enhetens namn ({found} av {len(names)} "
+                    "namn pekar på en kommun)")
+            out.notes[("columns", schema.COL_NAME)] = out.notes.get(("columns", schema.COL_NAME), "") + "; " + note
+            if not names or found < len(names):
+                out.missing.append(f"Kommun: {len(names) - found} av {len(names)} enhetsnamn pekar inte på en kommun")
+        else:
+            out.missing.append("Kommun eller Kommunkod")
+    if not prof.provisions and not out.undecided:
+        out.missing.append("inga frågor hittades")
+
+    # answers found in the question columns
+    prov_cols = [headers.index(h) for h in prof.provisions.values()] + [
+        headers.index(u[2]) for u in out.undecided if u[0] == "provisions"
+    ]
+    seen: dict[str, str] = {}
+    for i in prov_cols:
+        for v in columns[i]:
+            if v.strip():
+                seen.setdefault(v.strip().rstrip(".!").strip(), v.strip())
+    for raw in sorted(seen):
+        key = normalise_text(raw)
+        if key in _KNOWN_ANSWERS and _KNOWN_ANSWERS[key]:
+            prof.answers[profiles.answer_key(raw)] = _KNOWN_ANSWERS[key]
+        elif raw in _CODED:
+            out.undecided.append(("answers", raw, _CODED[raw],
+                                  "kodat svar: vanlig ordning 1 = ja, 2 = nej, 3 = vet ej; kontrollera"))
+        else:
+            out.undecided.append(("answers", raw, "saknas", "okänt svar: välj ja, nej, vet_ej eller saknas"))
+    return out

@@ -1,0 +1,210 @@
+"""The cache boundary: the only module that caches data for the pages.
+
+Every cached table is keyed on ``data_version()`` (``store.data_version``): the database file and its
+modification time, or for PostgreSQL the import log's last row.
+An import (in the app or from the CLI) changes the key, so nothing stale is shown, and two
+databases (tests, or a moved TILLSYN_DB) never share a cache entry. Everything returned is
+computed by the pure modules (``datasets``, ``aggregate``, ``rounds``); this module only caches.
+
+Tables are held once per process (``st.cache_resource``, bounded) and every caller gets a shallow
+copy: with pandas' copy-on-write a caller that changes its copy never changes the cached table,
+and no session pays for unpickling a table (``st.cache_data`` copies by pickling on every read,
+and a page reads these tables dozens of times per run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, NamedTuple, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.figures import aggregate
+from dashboard.figures import rounds as rounds_mod
+from dashboard.figures.rounds import RoundsInView
+from dashboard.screen.state import Filters
+from dashboard.storage import datasets
+
+T = TypeVar("T")
+
+
+def _shared(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """``st.cache_resource`` bounded to ``max_entries``, handing out shallow copies of the tables
+    (a DataFrame, or a tuple of them) so the cached ones cannot be changed by a caller."""
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        cached = st.cache_resource(show_spinner=False, max_entries=max_entries)(fn)
+
+        @wraps(fn)
+        def read(*args: Any) -> T:
+            return _copy(cached(*args))
+        read.clear = cached.clear  # type: ignore[attr-defined]
+        read.shared = cached  # type: ignore[attr-defined]  # no copy: for read-only use in this module
+        return read
+    return wrap
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)
+    if isinstance(value, tuple):
+        return type(value)(*(_copy(v) for v in value)) if hasattr(value, "_fields") else tuple(map(_copy, value))
+    return value
+
+
+def shared(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """For pieces of a view built from the cached tables (a figure, a deck, a ranked table): built
+    once per (``data_version()``, view values) and shared by every session showing that view. The
+    decorated function takes ``data_version()`` first and plain values after (round, filters,
+    language, weights, texts); DataFrames come back as shallow copies, anything else (a figure)
+    is shared and must only be read."""
+    return _shared(max_entries)
+
+
+class RoundTables(NamedTuple):
+    """One round's tables: the units, their answers, and ``status`` (the compliance rule per unit)."""
+
+    units: pd.DataFrame
+    answers: pd.DataFrame
+    status: pd.DataFrame
+
+
+def data_version() -> str:
+    from dashboard.storage import store
+
+    return store.data_version()  # DuckDB: file and mtime; PostgreSQL: the import log's last row
+
+
+@_shared(16)
+def _rounds(version: str) -> pd.DataFrame:
+    return datasets.rounds()
+
+
+@_shared(8)
+def _round_tables(version: str, round_name: str) -> RoundTables:
+    units, answers = datasets.load(round_name)
+    return RoundTables(units, answers, aggregate.unit_status(units, answers))
+
+
+@_shared(64)
+def _by_region(version: str, round_name: str, unit_type: str) -> pd.DataFrame:
+    return aggregate.by_region(round_tables(round_name).status, unit_type)
+
+
+@_shared(64)
+def _by_kommun(version: str, round_name: str, unit_type: str, region_kod: str) -> pd.DataFrame:
+    return aggregate.by_kommun(round_tables(round_name).status, unit_type, region_kod or None)
+
+
+@_shared(256)
+def _by_provision(version: str, round_name: str, unit_type: str, region_kod: str, kommun_kod: str) -> pd.DataFrame:
+    t = round_tables(round_name)
+    return aggregate.by_provision(t.units, t.answers, unit_type, region_kod=region_kod or None,
+                                  kommun_kod=kommun_kod or None)
+
+
+@_shared(64)
+def _scope_figures(version: str, round_name: str, region_kod: str, kommun_kod: str) -> pd.DataFrame:
+    from dashboard.figures import filters
+
+    return aggregate.national(filters.in_scope(round_tables(round_name).status, None, region_kod, kommun_kod))
+
+
+@_shared(64)
+def _ranked_regions(version: str, round_name: str, unit_type: str) -> pd.DataFrame:
+    return aggregate.honest_rank(by_region(round_name, unit_type))
+
+
+@_shared(16)
+def _unit_changes(version: str, round_name: str, previous: str) -> pd.DataFrame:
+    return rounds_mod.unit_changes(round_tables(previous).status, round_tables(round_name).status)
+
+
+def rounds() -> pd.DataFrame:
+    """Every round the app can show, newest first (``datasets.rounds``)."""
+    return _rounds(data_version())
+
+
+def _rounds_shared() -> pd.DataFrame:
+    """The cached rounds table itself, for the read-only look-ups below (called for every link)."""
+    return _rounds.shared(data_version())  # type: ignore[attr-defined]
+
+
+def newest_round() -> str:
+    return str(_rounds_shared()["round"].iloc[0])
+
+
+def round_tables(round_name: str) -> RoundTables:
+    """(units, answers, status) of a round, by name: ``round_tables(r).status``."""
+    return _round_tables(data_version(), round_name)
+
+
+def by_region(round_name: str, unit_type: str) -> pd.DataFrame:
+    return _by_region(data_version(), round_name, unit_type)
+
+
+def by_kommun(round_name: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
+    return _by_kommun(data_version(), round_name, unit_type, region_kod)
+
+
+def by_provision(round_name: str, unit_type: str, region_kod: str = "", kommun_kod: str = "") -> pd.DataFrame:
+    return _by_provision(data_version(), round_name, unit_type, region_kod, kommun_kod)
+
+
+def ranked_regions(round_name: str, unit_type: str) -> pd.DataFrame:
+    """The regions with their honest rank (``aggregate.honest_rank``; n < 5 unranked)."""
+    return _ranked_regions(data_version(), round_name, unit_type)
+
+
+def scope_figures(round_name: str, region_kod: str = "", kommun_kod: str = "") -> pd.DataFrame:
+    """The headline counts (``aggregate.national``) of the country, a region or a municipality."""
+    return _scope_figures(data_version(), round_name, region_kod, kommun_kod)
+
+
+def unit_changes(round_name: str, previous: str) -> pd.DataFrame:
+    """Units matched between two rounds, with status then and now (see rounds.match_units)."""
+    return _unit_changes(data_version(), round_name, previous)
+
+
+def region_change(round_name: str, previous: str, unit_type: str) -> pd.DataFrame:
+    return rounds_mod.with_change(by_region(round_name, unit_type), by_region(previous, unit_type), ["region_kod"])
+
+
+def kommun_change(round_name: str, previous: str, unit_type: str, region_kod: str = "") -> pd.DataFrame:
+    return rounds_mod.with_change(by_kommun(round_name, unit_type, region_kod),
+                                  by_kommun(previous, unit_type, region_kod), ["kommun_kod"])
+
+
+@_shared(16)
+def _risk_factors(version: str, round_name: str, previous: str) -> pd.DataFrame:
+    from dashboard.figures import risk
+
+    t = round_tables(round_name)
+    prev = (round_tables(previous).units, round_tables(previous).answers) if previous else None
+    return risk.factor_table(t.units, t.answers, previous=prev)
+
+
+def risk_factors(round_name: str, previous: str) -> pd.DataFrame:
+    """The risk score's unweighted factors per unit (``risk.factor_table``); weights are applied per
+    run: cheap, and never stale."""
+    return _risk_factors(data_version(), round_name, previous)
+
+
+def trend_rounds() -> tuple[str, ...]:
+    """The rounds a trend chart draws on: all of them, when there are two or more."""
+    names = tuple(_rounds_shared()["round"].tolist())
+    return names if len(names) >= 2 else ()
+
+
+def rounds_in_view(f: Filters, *extra: str) -> RoundsInView:
+    """The rounds this view draws on (selected, compared, and ``extra``: the risk page's previous
+    round, the trend's rounds) and which are example data. Screen and files label by this."""
+    return rounds_mod.in_view(_rounds_shared(), f.round, f.jamfor, *extra)
+
+
+def clear_caches() -> None:
+    """After an import or a deletion: every cached table may be stale."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    datasets.example_round.cache_clear()

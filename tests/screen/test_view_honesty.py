@@ -1,0 +1,157 @@
+"""Never mislead (issue 12): small numbers are shown as counts, and every view that draws on an
+example round says so, also when the selected round is real. AppTests on a temporary database
+with one small real round ("2024") beside the shipped example round ("2023")."""
+
+from __future__ import annotations
+
+import pytest
+from apptest import open_page
+from streamlit.testing.v1 import AppTest
+
+from dashboard import i18n
+from dashboard.figures import aggregate, rounds
+from dashboard.ingest import importer
+from dashboard.storage import datasets, store
+
+NB = "\u00a0"
+HEADER = ("Omgång;Enhets-id;Enhetstyp;Enhet;Kommunkod;Kommun;Region;Svarat;Latitud;Longitud;Exempeldata;"
+          + ";".join(f"S{i}" for i in range(1, 8)) + ";" + ";".join(f"V{i}" for i in range(1, 9)))
+VC_NOT_ALL = ";" + ";".join([""] * 7 + ["Nej"] + ["Ja"] * 7)
+SN_ALL = ";" + ";".join(["Ja"] * 7 + [""] * 8)
+# A real round (Exempeldata = Nej): Örebro kommun with two health centres, neither following all.
+REAL_ROUND = "\n".join([
+    HEADER,
+    "2024;VC-1880-001;Vårdcentral;Exempel-VC Örebro 1;1880;Örebro;Region Örebro län;Ja;59.38;15.41;Nej" + VC_NOT_ALL,
+    "2024;VC-1880-002;Vårdcentral;Exempel-VC Örebro 2;1880;Örebro;Region Örebro län;Ja;59.44;15.31;Nej" + VC_NOT_ALL,
+    "2024;SN-1880;Socialnämnd;Socialnämnd Örebro;1880;Örebro;Region Örebro län;Ja;59.34;15.51;Nej" + SN_ALL,
+]).encode("utf-8")
+
+
+@pytest.fixture
+def real_round(tmp_path, monkeypatch):
+    """A temporary TILLSYN_DB holding the small real round 2024 (the example round 2023 stays)."""
+    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "honest.duckdb"))
+    result = importer.read_survey(REAL_ROUND, filename="omgang-2024.csv")
+    assert not result.error and not result.rejected, (result.error, result.rejected)
+    store.Store().save_round(result)
+    return result
+
+
+def run(page: str, **params: str) -> AppTest:
+    return open_page(page, **params)
+
+
+def body(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_rounds_in_view_names_every_example_round(real_round):
+    available = datasets.rounds()
+    assert rounds.in_view(available, "2024").examples == ()
+    view = rounds.in_view(available, "2024", "2023", "", "2024")
+    assert view.rounds == ("2024", "2023") and view.examples == ("2023",) and view.any_synthetic
+
+
+def test_too_few_is_the_one_small_n_rule():
+    assert aggregate.too_few(aggregate.SMALL_N - 1) and not aggregate.too_few(aggregate.SMALL_N)
+    assert aggregate.too_few(float("nan"))
+
+
+def test_a_municipality_with_two_health_centres_shows_the_count_not_a_share(real_round):
+    at = run("kommun", kommun="1880", typ="vardcentral")
+    metrics = [(m.label, m.value, m.delta) for m in at.metric]
+    assert len(metrics) == 1, metrics
+    label, value, delta = metrics[0]
+    assert value == "2 av 2" and not delta  # no large percentage, no coloured difference
+    text = body(at)
+    assert i18n.t("too_few_for_share", "sv", n=aggregate.SMALL_N) in text
+    assert "2 av 2 har svarat" in text
+    assert "100" not in value and "%" not in value
+    compared = next(d.value for d in at.dataframe if i18n.t("scope", "sv") in d.value.columns)
+    mine = compared.iloc[0].tolist()
+    assert "2 av 2" in mine and not any("%" in str(v) for v in mine), mine  # the comparison table too
+
+
+def test_the_same_municipality_in_english(real_round):
+    at = run("kommun", kommun="1880", typ="vardcentral", lang="en")
+    assert [m.value for m in at.metric] == ["2 of 2"]
+    assert "Too few units for a share" in body(at)
+
+
+def test_a_real_round_alone_has_no_example_notice(real_round):
+    at = run("kommun", kommun="1880")
+    assert i18n.t("example_notice", "sv") not in body(at)
+
+
+def test_a_real_round_compared_with_the_example_round_says_example_data(real_round):
+    at = run("kommun", kommun="1880", jamfor="2023")
+    text = body(at)
+    assert i18n.t("example_notice", "sv") in text
+    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in text
+    # The unit-by-unit comparison (matched by name across a real and an example round) says so too.
+    assert f"**{i18n.t('example_badge', 'sv')}** · {i18n.t('example_rounds_in_view', 'sv', rounds='2023')}" in text
+
+
+def test_the_unit_page_labels_a_match_against_the_example_round(real_round):
+    at = run("enhet", kommun="1880", unit="VC-1880-001", jamfor="2023")
+    assert f"**{i18n.t('example_badge', 'sv')}** · {i18n.t('example_rounds_in_view', 'sv', rounds='2023')}" in body(at)
+
+
+def test_the_risk_page_labels_its_previous_example_round(real_round):
+    at = run("risk")
+    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in body(at)
+
+
+def test_trends_over_a_real_and_an_example_round_are_labelled(real_round):
+    at = run("oversikt")
+    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in body(at)
+
+
+def test_area_status_follows_the_units():
+    assert aggregate.area_status(0, 0, 0) == "no_answer"
+    assert aggregate.area_status(2, 0, 0) == "follows_all"
+    assert aggregate.area_status(2, 2, 2) == "follows_none"
+    assert aggregate.area_status(2, 1, 0) == "not_all"
+    assert aggregate.area_status(2, 2, 1) == "not_all"
+
+
+def test_the_committee_map_by_municipality_is_drawn_by_status_not_by_share(example):
+    """One committee per municipality: 0 % / 100 % would be a yellow/purple map; status colours instead."""
+    from dashboard.domain import geo
+    from dashboard.present import maps
+    from dashboard.screen import views
+    from dashboard.screen.state import Filters
+
+    status = example[2]
+    table = aggregate.by_kommun(status, "socialnamnd")
+    values = views.area_values(Filters(round="2023"), table, "kommun", "socialnamnd")
+    assert len(values) == 290 and all(v["share"] is None for v in values)
+    assert {v["area_status"] for v in values} <= set(maps.AREA_STATUS_HEX)
+    assert all("för få enheter för en andel" in v["tooltip"] for v in values)
+    assert views.has_small_areas(table, change=False) and not views.has_small_areas(table, change=True)
+    deck_areas = maps.area_features(geo.geojson_dict("kommun"), values, "kommun")
+    by_code = {f["properties"]["code"]: f["properties"] for f in deck_areas["features"]}
+    one = values[0]
+    assert by_code[one["kommun_kod"]]["fill"] == maps.hex_to_rgba(maps.AREA_STATUS_HEX[one["area_status"]])
+    assert by_code[one["kommun_kod"]]["share_class"] is None
+
+
+def test_regions_with_enough_units_keep_the_share_scale(example):
+    from dashboard.screen import views
+    from dashboard.screen.state import Filters
+
+    table = aggregate.by_region(example[2], "vardcentral")
+    values = views.area_values(Filters(round="2023"), table, "region", "vardcentral")
+    assert all("area_status" not in v and v["share"] is not None for v in values)
+    assert not views.has_small_areas(table, change=False)
+
+
+def test_chart_sources_say_example_data_when_any_round_in_view_is(real_round):
+    from dashboard.screen import views
+    from dashboard.screen.state import Filters
+
+    badge = i18n.t("example_badge", "sv")
+    assert badge not in views.source(Filters(round="2024"))
+    assert badge in views.source(Filters(round="2024", jamfor="2023"))
+    assert badge in views.source(Filters(round="2024"), "2023")  # risk: previous round; trends: all rounds
