@@ -29,9 +29,19 @@ def test_one_binding_not_yes_is_not_all(bad):
     assert r["not_all"] and not r["follows_none"]
 
 
-def test_missing_answer_counts_as_saknas():
-    r = _one({p: "ja" for p in BINDING[:-1]})
+def test_missing_answer_to_an_asked_provision_counts_as_saknas():
+    """V7 is asked in the round (the other unit answered it); this unit has no answer to it."""
+    units = pd.DataFrame({"round": ["r", "r"], "unit_id": ["u", "w"], "unit_type": ["vardcentral"] * 2,
+                          "responded": [True, True]})
+    rows = [{"round": "r", "unit_id": "u", "provision_id": p, "answer": "ja"} for p in BINDING[:-1]]
+    rows += [{"round": "r", "unit_id": "w", "provision_id": p, "answer": "ja"} for p in BINDING]
+    r = provisions.compliance(units, pd.DataFrame(rows), provisions.catalogue()).set_index("unit_id").loc["u"]
     assert r["not_all"] and r["n_saknas"] == 1 and r["n_rules"] == 7
+
+
+def test_a_provision_the_round_did_not_ask_is_not_counted():
+    r = _one({p: "ja" for p in BINDING[:-1]})
+    assert r["follows_all"] and r["n_saknas"] == 0 and r["n_rules"] == 6
 
 
 def test_general_advice_is_not_a_rule():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from conftest import ROOT
-from streamlit.testing.v1 import AppTest
 from figures.test_risk import expected_maternity  # tests/ is on the path (pyproject)
+from streamlit.testing.v1 import AppTest
 
 from dashboard.domain import reference
 from dashboard.figures import risk

@@ -283,14 +283,29 @@ def binding(provisions: pd.DataFrame) -> pd.DataFrame:
     return provisions[~provisions["general_advice"]]
 
 
+def asked(units: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """The provisions each round asked, per unit type: round, unit_type, provision_id.
+
+    A survey asks a provision when its file has a column for it; the importer then stores an answer
+    row for every unit of that type (``saknas`` when left blank) and none for a provision it did not
+    ask. So the answers themselves record what was asked, for imported and stored rounds alike.
+    """
+    typed = answers[["round", "unit_id", "provision_id"]].merge(
+        units[["round", "unit_id", "unit_type"]], on=["round", "unit_id"], how="inner")
+    out = typed[["round", "unit_type", "provision_id"]].drop_duplicates()
+    return out.sort_values(["round", "unit_type", "provision_id"]).reset_index(drop=True)
+
+
 def unit_answers(units: pd.DataFrame, answers: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
-    """Every (unit, provision of its type) pair with its answer; a missing answer is ``saknas``.
+    """Every (unit, provision its round asked of its type) pair with its answer; a missing answer to
+    an asked provision is ``saknas``. A provision the round did not ask is left out, never a failure.
 
     Returns columns round, unit_id, unit_type, provision_id, general_advice, answer.
     """
     pairs = units[["round", "unit_id", "unit_type"]].merge(
         provisions[["provision_id", "unit_type", "general_advice"]], on="unit_type", how="inner"
     )
+    pairs = pairs.merge(asked(units, answers), on=["round", "unit_type", "provision_id"], how="inner")
     out = pairs.merge(answers[["round", "unit_id", "provision_id", "answer"]], how="left",
                       on=["round", "unit_id", "provision_id"])
     out["answer"] = out["answer"].fillna("saknas").astype("string")

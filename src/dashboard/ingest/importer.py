@@ -209,6 +209,7 @@ class ImportResult:
     dropped_columns: list[str] = field(default_factory=list)  # the profile's [drop]
     personal_columns: list[str] = field(default_factory=list)  # found to look like personal data
     unit_rows: list[int] = field(default_factory=list)  # the file row of each accepted unit
+    asked_columns: list[str] = field(default_factory=list)  # provision ids the file has a column for
 
     @property
     def accepted(self) -> int:
@@ -732,7 +733,9 @@ def _validate_row(
         else:
             answers[pid] = answer
     if unit_type is not None:
-        answers = {pid: answers.get(pid, "saknas") for pid, t in provisions.items() if t == unit_type}
+        # Only the provisions the file asks (has a column for): a question the survey did not ask is
+        # never stored as "saknas", which would count as not followed.
+        answers = {pid: answers.get(pid, "saknas") for pid in cols.provisions if provisions[pid] == unit_type}
 
     # responded (blank: Ja if anything is answered)
     answered = any(a != "saknas" for a in answers.values())
@@ -1004,6 +1007,7 @@ def _read_survey(
         dropped_columns=dropped,
         personal_columns=personal,
         unit_rows=[e[0] for e in good],
+        asked_columns=sorted(cols.provisions, key=lambda pid: (pid[0], int(pid[1:]))),
     )
 
 
