@@ -182,6 +182,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     return export.cli_main(args)
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from dashboard.export import publish  # jinja2 and the exports only when publishing
+
+    t = i18n.t
+    out = Path(args.out)
+    if args.check:
+        problems = publish.check(out)
+        for path, kind in problems:
+            print(t(f"pub_check_{kind}", path=out / path), file=sys.stderr)
+        if not problems:
+            n = len(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"])
+            print(t("pub_check_ok", path=out, n=i18n.fmt_int(n)))
+        return 1 if problems else 0
+    try:
+        result = publish.build(out, round_name=args.round, units=args.units,
+                               say=lambda text: print(text, file=sys.stderr))
+    except KeyError:
+        return _fail(t("cli_no_round", round=repr(args.round)))
+    except (publish.PublishError, OSError) as exc:
+        return _fail(str(exc))
+    print(t("pub_done", out=result.out, pages=i18n.fmt_int(result.pages), files=i18n.fmt_int(result.files),
+            mb=i18n.fmt_num(result.bytes / 1e6, decimals=1), seconds=i18n.fmt_num(result.seconds, decimals=1)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     t = i18n.t
     p = argparse.ArgumentParser(prog="tillsyn", description=t("cli_description"))
@@ -235,6 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--out", required=True, help=t("cli_help_export_out"))
     x.add_argument("--template", default="", help=t("cli_help_export_template"))
     x.set_defaults(func=cmd_export)
+
+    pb = sub.add_parser("publish", help=t("cli_help_publish"), description=t("cli_help_publish"))
+    pb.add_argument("--out", required=True, help=t("cli_help_publish_out"))
+    pb.add_argument("--round", help=t("cli_help_publish_round"))
+    pb.add_argument("--units", action="store_true", help=t("cli_help_publish_units"))
+    pb.add_argument("--check", action="store_true", help=t("cli_help_publish_check"))
+    pb.set_defaults(func=cmd_publish)
 
     bn = sub.add_parser("bench", help=t("cli_help_bench"))
     bench = _checkout_bench()

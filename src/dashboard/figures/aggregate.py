@@ -98,6 +98,35 @@ def by_kommun(status: pd.DataFrame, unit_type: str, region_kod: str | None = Non
     return out.merge(region, on="region_kod", how="left").reset_index(drop=True)
 
 
+_ANSWERS = ("ja", "nej", "vet_ej", "saknas")
+
+
+def _provision_counts(pairs: pd.DataFrame, cat: pd.DataFrame, by: str = "",
+                      keys: pd.Series | None = None) -> pd.DataFrame:
+    """Counts of each answer per provision of ``cat`` (per area ``by`` too, for every one of ``keys``),
+    with n and the share not answered ``ja``; a provision nobody answered has zeros, not a gap."""
+    group = [by, "provision_id"] if by else ["provision_id"]
+    ids = cat["provision_id"].astype(str).tolist()
+    index = (pd.MultiIndex.from_product([keys.astype(str).tolist(), ids], names=group) if by
+             else pd.Index(ids, name="provision_id"))
+    if len(pairs):
+        keyed = pairs.assign(**{c: pairs[c].astype(str) for c in [*group, "answer"]})
+        counts = keyed.groupby([*group, "answer"]).size().unstack("answer")
+    else:
+        counts = pd.DataFrame(columns=list(_ANSWERS))
+    t = counts.reindex(index=index, columns=list(_ANSWERS)).fillna(0).astype("int64")
+    t.columns = [f"n_{c}" for c in _ANSWERS]
+    t = t.reset_index()
+    t["provision_id"] = t["provision_id"].astype(cat["provision_id"].dtype)
+    t["n"] = t[[f"n_{c}" for c in _ANSWERS]].sum(axis=1)
+    t["share_not_ja"] = (t["n"] - t["n_ja"]) / t["n"].where(t["n"] > 0)
+    return t
+
+
+def _responding(units: pd.DataFrame, unit_type: str) -> pd.DataFrame:
+    return units[(units["unit_type"] == unit_type) & units["responded"].astype(bool)]
+
+
 def by_provision(units: pd.DataFrame, answers: pd.DataFrame, unit_type: str,
                  catalogue: pd.DataFrame | None = None, region_kod: str | None = None,
                  kommun_kod: str | None = None) -> pd.DataFrame:
@@ -105,18 +134,10 @@ def by_provision(units: pd.DataFrame, answers: pd.DataFrame, unit_type: str,
     not answered ``ja``, and the same share for the whole country alongside."""
     catalogue = provisions.catalogue() if catalogue is None else catalogue
     cat = catalogue[catalogue["unit_type"] == unit_type]
-    responding = units[(units["unit_type"] == unit_type) & units["responded"].astype(bool)]
+    responding = _responding(units, unit_type)
 
     def table(sel: pd.DataFrame) -> pd.DataFrame:
-        pairs = provisions.unit_answers(sel, answers, cat)
-        t = pd.crosstab(pairs["provision_id"], pairs["answer"]).reindex(
-            index=cat["provision_id"], columns=["ja", "nej", "vet_ej", "saknas"], fill_value=0)
-        t.columns = [f"n_{c}" for c in t.columns]
-        t.index.name = "provision_id"
-        t = t.reset_index()
-        t["n"] = t[["n_ja", "n_nej", "n_vet_ej", "n_saknas"]].sum(axis=1)
-        t["share_not_ja"] = (t["n"] - t["n_ja"]) / t["n"].where(t["n"] > 0)
-        return t
+        return _provision_counts(provisions.unit_answers(sel, answers, cat), cat)
 
     sel = responding
     if region_kod:
@@ -126,6 +147,28 @@ def by_provision(units: pd.DataFrame, answers: pd.DataFrame, unit_type: str,
     out = table(sel).merge(table(responding)[["provision_id", "share_not_ja"]].rename(
         columns={"share_not_ja": "country_share_not_ja"}), on="provision_id")
     return cat[["provision_id", "title_sv", "title_en", "reference", "general_advice"]].merge(out, on="provision_id")
+
+
+def by_provision_areas(units: pd.DataFrame, answers: pd.DataFrame, unit_type: str, level: str,
+                       catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``by_provision`` for every region or every municipality at once (``level`` "region" or "kommun"):
+    the same rows as one call per area, the area's code in front, areas without units with zeros.
+
+    Why: the static edition (``tillsyn publish``) needs all 311 areas, and one call per area costs
+    a pass over the whole round each time; this is one pass, through the same counting step."""
+    catalogue = provisions.catalogue() if catalogue is None else catalogue
+    cat = catalogue[catalogue["unit_type"] == unit_type]
+    code = "region_kod" if level == "region" else "kommun_kod"
+    keys = reference.regions()[code] if level == "region" else reference.municipalities()[code]
+    responding = _responding(units, unit_type)
+    pairs = provisions.unit_answers(responding, answers, cat).merge(
+        responding[["round", "unit_id", code]], on=["round", "unit_id"], how="left")
+    out = _provision_counts(pairs, cat, code, keys).merge(
+        _provision_counts(pairs, cat)[["provision_id", "share_not_ja"]].rename(
+            columns={"share_not_ja": "country_share_not_ja"}), on="provision_id")
+    head = cat[["provision_id", "title_sv", "title_en", "reference", "general_advice"]]
+    counts = [c for c in out.columns if c not in (code, "provision_id")]
+    return out.merge(head, on="provision_id", how="left")[[code, *head.columns, *counts]]
 
 
 def unit_answers(units: pd.DataFrame, answers: pd.DataFrame, unit_id: str,
