@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.domain import provisions
+from dashboard.domain import provisions, reference
 from dashboard.figures import aggregate
 
 
@@ -68,3 +68,26 @@ def test_by_provision_counts_add_up_with_country_alongside(example):
     country = aggregate.by_provision(units, answers, "vardcentral")
     assert (country["n"] == 1136).all()
     assert prov["country_share_not_ja"].tolist() == country["share_not_ja"].tolist()
+
+
+def test_by_provision_areas_equals_one_by_provision_per_area(example):
+    """The static edition's one-pass provision rows are exactly ``by_provision`` of each area: every
+    region, a spread of municipalities (big, small, none of a type), and a round that did not ask V2."""
+    units, answers, _ = example
+    for unit_type in ("vardcentral", "socialnamnd"):
+        for level, codes in (("region", list(reference.regions()["region_kod"])),
+                             ("kommun", ["0180", "1480", "2380", "0114", "2584", "0980"])):
+            code = "region_kod" if level == "region" else "kommun_kod"
+            areas = aggregate.by_provision_areas(units, answers, unit_type, level)
+            assert set(areas[code]) == set((reference.regions() if level == "region"
+                                            else reference.municipalities())[code])
+            for c in codes:
+                one = aggregate.by_provision(units, answers, unit_type, **{code: c})
+                got = areas[areas[code] == c].drop(columns=code).reset_index(drop=True)
+                pd.testing.assert_frame_equal(got, one, check_dtype=False)
+    fewer = answers[answers["provision_id"] != "V2"]
+    areas = aggregate.by_provision_areas(units, fewer, "vardcentral", "region")
+    one = aggregate.by_provision(units, fewer, "vardcentral", region_kod="18")
+    pd.testing.assert_frame_equal(areas[areas["region_kod"] == "18"].drop(columns="region_kod").reset_index(drop=True),
+                                  one, check_dtype=False)
+    assert int(one.set_index("provision_id").loc["V2", "n"]) == 0

@@ -8,17 +8,30 @@ round ``datasets.load`` gives the app; the small-n rule is applied by ``smalln``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
 from dashboard.domain import provisions, reference
 from dashboard.export.common import UNIT_TYPES
-from dashboard.export.publish import smalln
 from dashboard.figures import aggregate, rounds
 from dashboard.storage import datasets
 
 LEVELS = ("country", "region", "kommun")
+COUNTRY_CODE = "SE"
+Row = dict[str, Any]
+
+
+@lru_cache(maxsize=8)
+def _catalogue_size(unit_type: str) -> int:
+    return len(provisions.provision_ids(unit_type))
+
+
+def _by(df: pd.DataFrame, code: Callable[[Row], str]) -> dict[str, Row]:
+    return {str(code(r)): r for r in df.to_dict("records")}
 
 
 @dataclass(frozen=True)
@@ -45,29 +58,42 @@ class Edition:
     asked: dict[str, tuple[str, ...]]
     with_units: bool = False
     unit_types: tuple[str, ...] = field(default=UNIT_TYPES)
+    # The same figures as plain records, looked up by code: 600 pages must not filter DataFrames.
+    _records: dict[tuple[str, str], dict[str, Row]] = field(default_factory=dict, repr=False)
+    _provision_records: dict[tuple[str, str], dict[str, list[Row]]] = field(default_factory=dict, repr=False)
 
-    def national_row(self, unit_type: str) -> pd.Series | None:
-        rows = self.national[self.national["unit_type"] == unit_type]
-        return rows.iloc[0] if len(rows) else None
+    def __post_init__(self) -> None:
+        for unit_type in self.unit_types:
+            self._records[("country", unit_type)] = _by(self.national[self.national["unit_type"] == unit_type],
+                                                        lambda r: COUNTRY_CODE)
+            self._records[("region", unit_type)] = _by(self.regions[unit_type], lambda r: r["region_kod"])
+            self._records[("kommun", unit_type)] = _by(self.kommuner[unit_type], lambda r: r["kommun_kod"])
+        for key, rows in self.provision_rows.items():
+            grouped: dict[str, list[Row]] = {}
+            for r in rows.to_dict("records"):
+                grouped.setdefault(str(r["area_code"]), []).append(r)
+            self._provision_records[key] = grouped
 
-    def region_row(self, unit_type: str, region_kod: str) -> pd.Series:
-        reg = self.regions[unit_type]
-        return reg[reg["region_kod"] == region_kod].iloc[0]
+    def row(self, level: str, unit_type: str, code: str = COUNTRY_CODE) -> Row | None:
+        """One area's figures (an ``aggregate`` row as a dict); None when the round has no such row."""
+        return self._records[(level, unit_type)].get(code)
 
-    def kommun_row(self, unit_type: str, kommun_kod: str) -> pd.Series:
-        km = self.kommuner[unit_type]
-        return km[km["kommun_kod"] == kommun_kod].iloc[0]
+    def rows(self, level: str, unit_type: str, region_kod: str = "") -> list[Row]:
+        """Every region, or the municipalities (of one region), in code order."""
+        rows = self._records[(level, unit_type)].values()
+        return [r for r in rows if not region_kod or r["region_kod"] == region_kod]
 
-    def provisions_of(self, unit_type: str, level: str, code: str = "SE") -> pd.DataFrame:
-        """``by_provision`` of one area (the country: level "country") for one unit type."""
-        rows = self.provision_rows[(unit_type, level)]
-        return rows[rows["area_code"] == code].reset_index(drop=True)
+    def national_row(self, unit_type: str) -> Row | None:
+        return self.row("country", unit_type)
+
+    def provisions_of(self, unit_type: str, level: str, code: str = "SE") -> list[Row]:
+        """``by_provision`` rows of one area (the country: level "country") for one unit type."""
+        return self._provision_records[(unit_type, level)].get(code, [])
 
     def catalogue_size(self, unit_type: str) -> int:
-        return len(provisions.provision_ids(unit_type))
+        """How many provisions the catalogue has for the unit type (a round may ask fewer)."""
+        return _catalogue_size(unit_type)
 
-
-COUNTRY_CODE = "SE"
 
 
 def _regions(status: pd.DataFrame, unit_type: str) -> pd.DataFrame:
@@ -123,8 +149,3 @@ def area_names() -> dict[str, dict[str, str]]:
     kommuner = reference.municipalities()
     return {"region": dict(zip(regions["region_kod"].astype(str), regions["region"].astype(str), strict=True)),
             "kommun": dict(zip(kommuner["kommun_kod"].astype(str), kommuner["kommun"].astype(str), strict=True))}
-
-
-def shown(row: pd.Series) -> bool:
-    """Whether a share of this area's row may be shown (the small-n rule)."""
-    return not smalln.too_few(row["n_responded"])

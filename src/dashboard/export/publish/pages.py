@@ -111,7 +111,7 @@ class Writer:
 
     # ------------------------------------------------------------------ headline figures
 
-    def card(self, unit_type: str, row: pd.Series | None, scope: str, country: pd.Series | None = None,
+    def card(self, unit_type: str, row: Row | None, scope: str, country: Row | None = None,
              rank: Row | None = None) -> Row:
         """One unit type's headline figures for the scope (``row``: an ``aggregate`` row), with the
         country alongside when the scope is smaller. Below SMALL_N: the count, no share, no
@@ -148,55 +148,54 @@ class Writer:
             card["rank"] = rank["text"]
         return card
 
-    def cards(self, scope: str, rows: dict[str, pd.Series | None], with_country: bool,
+    def cards(self, scope: str, rows: dict[str, Row | None], with_country: bool,
               ranks: dict[str, Row] | None = None) -> list[Row]:
         return [self.card(u, rows.get(u), scope, self.ed.national_row(u) if with_country else None,
                           (ranks or {}).get(u)) for u in self.ed.unit_types]
 
     def region_rank(self, unit_type: str, region_kod: str) -> Row:
-        reg = self.ed.regions[unit_type]
-        row = reg[reg["region_kod"] == region_kod].iloc[0]
-        ranked = int(reg["rank"].notna().sum())
-        if pd.isna(row["rank"]):
-            return {"text": self.t("rank_unranked") if int(row["n_units"]) else ""}
+        row = self.ed.row("region", unit_type, region_kod)
+        ranked = sum(1 for r in self.ed.rows("region", unit_type) if not pd.isna(r["rank"]))
+        if row is None or pd.isna(row["rank"]):
+            return {"text": self.t("rank_unranked") if row is not None and int(row["n_units"]) else ""}
         return {"text": self.t("pub_rank_of", rank=self.int(row["rank"]), n=self.int(ranked))}
 
     # ------------------------------------------------------------------ areas: map and tables
 
-    def area_rows(self, table: pd.DataFrame, level: str, path: str, current: str = "",
+    def area_rows(self, table: list[Row], level: str, path: str, current: str = "",
                   with_rank: bool = False, with_map: bool = False) -> list[Row]:
-        """Rows of an areas table (``by_region``/``by_kommun``): the name links to the area's page."""
+        """Rows of an areas table (``by_region``/``by_kommun`` records): the name links to the area's page."""
         code_col, name_col = ("region_kod", "region") if level == "region" else ("kommun_kod", "kommun")
         rows = []
-        for r in table.itertuples(index=False):
-            code = str(getattr(r, code_col))
-            n = int(r.n_responded)
-            key = svgmap.area_key(int(r.n_units), n, int(r.n_not_all), int(r.n_none), r.share_not_all)
+        for r in table:
+            code = str(r[code_col])
+            n = int(r["n_responded"])
+            key = svgmap.area_key(int(r["n_units"]), n, int(r["n_not_all"]), int(r["n_none"]), r["share_not_all"])
             row = {
-                "code": code, "name": str(getattr(r, name_col)), "n": n, "n_units": self.int(r.n_units),
+                "code": code, "name": str(r[name_col]), "n": n, "n_units": self.int(r["n_units"]),
                 "href": paths.rel(path, paths.page(self.lang, level, code)), "current": code == current,
-                "responded": self.int(n), "not_all": self.int(r.n_not_all), "none": self.int(r.n_none),
-                "share": self.pct(r.share_not_all, n) if n else "–",
-                "diff": (i18n.fmt_pp(r.diff_pp, self.lang) if n and not smalln.too_few(n) else "–"),
+                "responded": self.int(n), "not_all": self.int(r["n_not_all"]), "none": self.int(r["n_none"]),
+                "share": self.pct(r["share_not_all"], n) if n else "–",
+                "diff": (i18n.fmt_pp(r["diff_pp"], self.lang) if n and not smalln.too_few(n) else "–"),
                 "key": key, "on_map": svgmap.key_label(key, self.lang) if with_map else "",
+                "figure": self.share(r["n_not_all"], n),
             }
             if with_rank:
-                row["rank"] = self.int(r.rank) if not pd.isna(r.rank) else (self.t("pub_unranked") if n else "–")
+                rank = r["rank"]
+                row["rank"] = self.int(rank) if not pd.isna(rank) else (self.t("pub_unranked") if n else "–")
             rows.append(row)
         return rows
 
     def map_section(self, level: str, region_kod: str, path: str, current: str = "") -> Row:
         """The map (country: regions; region: its municipalities) with its legend and the table beside."""
         unit_type = map_measure("alla", level)
-        table = (self.ed.regions[unit_type] if level == "region"
-                 else self.ed.kommuner[unit_type][self.ed.kommuner[unit_type]["region_kod"] == region_kod])
+        table = self.ed.rows(level, unit_type, region_kod if level == "kommun" else "")
         rows = self.area_rows(table, level, path, current=current, with_rank=level == "region", with_map=True)
         words = _words(unit_type, self.lang)
         areas = []
-        for row, r in zip(rows, table.itertuples(index=False), strict=True):
-            figure = self.share(r.n_not_all, r.n_responded)
+        for row in rows:
             title = (f"{row['name']}: {self.t('no_units')}" if row["key"] == svgmap.NO_UNITS
-                     else f"{row['name']}: {figure} {words} {self.t('headline_not_all')}")
+                     else f"{row['name']}: {row['figure']} {words} {self.t('headline_not_all')}")
             if row["key"].startswith("s-"):
                 title += f" ({self.t('too_few_short')})"
             areas.append(svgmap.Area(row["code"], row["key"], title, row["href"], row["current"]))
@@ -216,8 +215,7 @@ class Writer:
         }
 
     def areas_table(self, unit_type: str, level: str, region_kod: str, path: str, current: str = "") -> Row:
-        table = (self.ed.regions[unit_type] if level == "region"
-                 else self.ed.kommuner[unit_type][self.ed.kommuner[unit_type]["region_kod"] == region_kod])
+        table = self.ed.rows(level, unit_type, region_kod if level == "kommun" else "")
         words = _words(unit_type, self.lang)
         scope = self.region_names[region_kod] if region_kod else self.t("sweden")
         title = self.t("pub_by_region" if level == "region" else "pub_by_kommun", units=words[:1].upper() + words[1:])
@@ -237,20 +235,20 @@ class Writer:
             words = _words(unit_type, self.lang)
             asked = set(self.ed.asked.get(unit_type, ()))
             total = self.ed.catalogue_size(unit_type)
-            n = int(prov["n"].max()) if len(prov) else 0
+            n = max((int(p["n"]) for p in prov), default=0)
             rows = []
-            for p in prov.itertuples(index=False):
-                is_asked = str(p.provision_id) in asked
-                pn = int(p.n)
+            for p in prov:
+                pn = int(p["n"])
                 small = smalln.too_few(pn)
                 rows.append({
-                    "id": str(p.provision_id), "title": str(getattr(p, title_col)) + (" *" if p.general_advice else ""),
-                    "reference": str(p.reference) or f"({self.t('not_confirmed')})",
-                    "asked": is_asked, "n": pn,
-                    "counts": [self.int(getattr(p, f"n_{a}")) for a in ("ja", "nej", "vet_ej", "saknas")],
+                    "id": str(p["provision_id"]), "title": str(p[title_col]) + (" *" if p["general_advice"] else ""),
+                    "reference": str(p["reference"]) or f"({self.t('not_confirmed')})",
+                    "asked": str(p["provision_id"]) in asked, "n": pn,
+                    "counts": [self.int(p[f"n_{a}"]) for a in ("ja", "nej", "vet_ej", "saknas")],
                     "n_text": self.int(pn),
-                    "share": ("–" if not pn else (_few(self.lang) if small else i18n.fmt_pct(p.share_not_ja, self.lang))),
-                    "country": ("–" if small or level == "country" else i18n.fmt_pct(p.country_share_not_ja, self.lang)),
+                    "share": ("–" if not pn else (_few(self.lang) if small else i18n.fmt_pct(p["share_not_ja"], self.lang))),
+                    "country": ("–" if small or level == "country"
+                                else i18n.fmt_pct(p["country_share_not_ja"], self.lang)),
                 })
             out.append({
                 "unit_type": unit_type, "heading": words[:1].upper() + words[1:], "rows": rows, "n": n,
@@ -297,7 +295,7 @@ class Writer:
     def region_page(self, region_kod: str) -> Page:
         path = paths.region(self.lang, region_kod)
         name = self.region_names[region_kod]
-        rows = {u: self.ed.region_row(u, region_kod) for u in self.ed.unit_types}
+        rows = {u: self.ed.row("region", u, region_kod) for u in self.ed.unit_types}
         ranks = {u: self.region_rank(u, region_kod) for u in self.ed.unit_types}
         ctx = self.frame(path, "region", name, self.crumbs(region_kod), region_kod)
         other_type = next(u for u in self.ed.unit_types if u != map_measure("alla", "kommun"))
@@ -318,7 +316,7 @@ class Writer:
         path = paths.kommun(self.lang, kommun_kod)
         region_kod = self.kommun_region[kommun_kod]
         name = self.kommun_names[kommun_kod]
-        rows = {u: self.ed.kommun_row(u, kommun_kod) for u in self.ed.unit_types}
+        rows = {u: self.ed.row("kommun", u, kommun_kod) for u in self.ed.unit_types}
         ctx = self.frame(path, "kommun", f"{name} ({self.region_names[region_kod]})",
                          self.crumbs(region_kod, kommun_kod), kommun_kod)
         other_type = next(u for u in self.ed.unit_types if u != map_measure("alla", "kommun"))

@@ -9,6 +9,7 @@ which never changes when a name does.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from dashboard import i18n
 
@@ -49,6 +50,7 @@ def page(lang: str, kind: str, code: str = "") -> str:
     raise ValueError(f"unknown page kind {kind!r}")
 
 
+@lru_cache(maxsize=65536)
 def rel(from_path: str, to_path: str) -> str:
     """A link from the page at ``from_path`` to ``to_path`` (both relative to the site's root)."""
     return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")

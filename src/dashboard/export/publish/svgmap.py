@@ -116,7 +116,7 @@ def key_label(key: str, lang: str) -> str:
         return maps.class_label(int(key[1:]))
     if key.startswith("s-"):
         return i18n.t("pub_map_small", lang, status=maps.STATUS_LABEL[lang][key[2:]])
-    return i18n.t("pub_map_no_units", lang)
+    return i18n.t("no_units", lang)
 
 
 def _fill(key: str) -> str:
