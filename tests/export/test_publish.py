@@ -254,3 +254,24 @@ def test_words_built_at_run_time_exist():
             assert f"pub_dc_{col.name}" in i18n.STRINGS and f"pub_dd_{col.name}" in i18n.STRINGS, col.name
     for kind in manifest.PROBLEMS:
         assert f"pub_check_{kind}" in i18n.STRINGS
+
+
+def test_every_link_is_relative_and_leads_to_a_file_of_the_site(site):
+    """Self-contained: no page names another host or an absolute path (the site works under any
+    path), and every link and loaded file is in the edition."""
+    import posixpath
+    import urllib.parse
+
+    problems = []
+    for page in pages(site):
+        rel = page.relative_to(site).as_posix()
+        for _, attr, link, _ in doc(page).iterlinks():
+            if attr not in ("href", "src") or link.startswith("#"):
+                continue
+            if urllib.parse.urlsplit(link).scheme or link.startswith(("/", "//")):
+                problems.append((rel, link))
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), link.split("#")[0]))
+            if not (site / target).is_file():
+                problems.append((rel, link))
+    assert not problems, problems[:10]

@@ -42,7 +42,7 @@ def page(w: Writer) -> Page:
     allocation = _table(t("method_allocation"), [str(c) for c in alloc.columns],
                         [[i18n.fmt_int(v, lang) if isinstance(v, int) else str(v) for v in row]
                          for row in alloc.itertuples(index=False, name=None)])
-    data_dir = paths.rel(path, opendata.DIR + "/")
+    data_dir = paths.rel(path, opendata.DIR) + "/"
     files = []
     for table in opendata.tables(w.ed.with_units):
         cols = _table(f"{t('pub_columns_of')} {table.name}.csv / {table.name}.json",
