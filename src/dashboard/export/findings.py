@@ -22,7 +22,7 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.export import tables
-from dashboard.export.common import unescape, units_word
+from dashboard.export.common import provision_label, unescape, units_word
 from dashboard.export.render import map_figure, map_png, mpl_lock
 from dashboard.export.selection import Bundle
 from dashboard.figures import aggregate
@@ -235,7 +235,7 @@ def provision_chart(b: Bundle, unit_type: str) -> ChartSpec | None:
     small = n < SMALL_N
     title_col = "title_en" if lang == "en" else "title_sv"
     df = prov.iloc[::-1]
-    cats = [f"{r.provision_id} {getattr(r, title_col)}" + (" *" if r.general_advice else "")
+    cats = [provision_label(r, lang)
             + (f" · {t('country', lang)} {i18n.fmt_pct(1 - r.country_share_not_ja, lang)} {t('ja', lang).lower()}"
                if r.country_share_not_ja == r.country_share_not_ja and (b.region or b.kommun) else "")
             for r in df.itertuples(index=False)]

@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.export import tables, template
-from dashboard.export.common import xml_safe
+from dashboard.export.common import describe, saved, xml_safe
 from dashboard.export.files import tables_xlsx
 from dashboard.export.findings import (
     ChartSpec,
@@ -280,12 +280,8 @@ def pptx_pack(b: Bundle, template_bytes: bytes | None = None) -> bytes:
     for s in deck(b):
         layout, frame = frames[s.layout]
         _draw(prs, s, layout, frame, b.source, b.lang)
-    prs.core_properties.title = deck_title(b)
-    prs.core_properties.author = "Tillsynskartan"
-    prs.core_properties.language = "sv-SE" if b.lang != "en" else "en-GB"
-    buf = io.BytesIO()
-    prs.save(buf)
-    return buf.getvalue()
+    describe(prs, deck_title(b), b.lang)
+    return saved(prs)
 
 
 def full_list_xlsx(b: Bundle) -> bytes:
