@@ -22,11 +22,12 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.export import tables
-from dashboard.export.common import provision_label, unescape, units_word
+from dashboard.export.common import provision_label, unescape
 from dashboard.export.render import map_figure, map_png, mpl_lock
 from dashboard.export.selection import Bundle
 from dashboard.figures import aggregate
 from dashboard.present import charts
+from dashboard.present.captions import units_word
 
 SMALL_N = aggregate.SMALL_N
 MAX_CHARTS = 5

@@ -18,11 +18,11 @@ from dashboard.export.common import (
     saved,
     slug,
     unescape,
-    units_word,
     xml_safe,
 )
 from dashboard.export.selection import Bundle
 from dashboard.figures import aggregate
+from dashboard.present.captions import units_word
 
 
 def _docx_language(doc: Any, lang: str) -> None:
