@@ -22,7 +22,7 @@ def test_example_rounds_takes_every_round_in_view():
 
 
 def test_control_characters_in_names_do_not_break_office_files(example):
-    units, answers = example
+    units, answers, _ = example
     units = units.copy()
     units["name"] = units["name"].astype(object)
     i = units.index[(units["region_kod"] == "23") & (units["unit_type"] == "vardcentral")][0]

@@ -104,7 +104,7 @@ def test_no_xlsx_cell_is_a_formula(evil):
 
 
 def test_round_name_from_a_file_is_neutralised_too(example):
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units.assign(round="=1+1"), answers.assign(round="=1+1"), "=1+1", region="23")
     rows = csv_rows(export.table_csv(export.PROVISIONS.people(b.provisions("vardcentral"), "sv"), b.about()))
     assert all(r[0] == "'=1+1" for r in rows[1:])

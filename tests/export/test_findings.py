@@ -12,7 +12,7 @@ from dashboard.ingest import demo
 
 
 def test_chart_images_for_slides_take_the_finding_title(example):
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND, region="18")
     titles = findings.finding_titles(b)
     want = "Region Örebro län: 20 av 27 vårdcentraler följer inte alla regler eller vet inte – högst andel i landet"
@@ -57,7 +57,7 @@ def test_every_slide_has_a_title_a_body_and_notes_with_the_caveat(b23):
 def test_key_figures_give_a_share_only_from_small_n_units_up(example):
     """Kommun 1880 (Örebro) has 13 health centres and one social welfare committee: a share for the
     first, the count and "too few for a share" for the second."""
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND, kommun="1880")
     vc, sn = findings.key_figures(b).columns
     assert dict(vc)["count"] == "9 av 13" and dict(vc)["share"] == "69\u00a0%" and dict(vc)["country"] == "Riket: 38\u00a0%"
@@ -67,7 +67,7 @@ def test_key_figures_give_a_share_only_from_small_n_units_up(example):
 
 
 def test_the_table_slide_shows_ten_units_and_points_to_the_full_list(example):
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND)
     none = findings.no_rule_units(b)
     (table,) = [s for s in findings.deck(b) if isinstance(s.body, findings.UnitTable)]

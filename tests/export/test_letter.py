@@ -29,6 +29,6 @@ def test_docx_lists_exactly_the_22_jamtland_health_centres(b23):
 
 
 def test_docx_needs_a_region(example):
-    units, answers = example
+    units, answers, _ = example
     with pytest.raises(export.SelectionError, match="--region"):
         export.bundle_docx(export.build(units, answers, demo.ROUND))

@@ -128,7 +128,7 @@ def test_map_png_and_svg_from_the_same_classes(b23):
 
 
 def test_a_chart_image_for_a_slide_takes_the_finding_title_wrapped_over_its_subtitle(example):
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND, region="18")
     want = "Region Örebro län: 20 av 27 vårdcentraler följer inte alla regler eller vet inte – högst andel i landet"
     fig = export.render.with_title(b.charts[0].figure, want)

@@ -14,14 +14,14 @@ from dashboard.ingest import demo
 
 
 def test_country_has_a_region_map_and_a_municipality_map(example):
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND)
     assert [(m.level, m.unit_type) for m in b.maps] == [("region", "vardcentral"), ("kommun", "socialnamnd")]
     assert len(b.maps[0].table) == 21 and len(b.maps[1].table) == 290
 
 
 def test_unknown_codes_are_one_sentence(example):
-    units, answers = example
+    units, answers, _ = example
     with pytest.raises(export.SelectionError, match=r"^Regionkoden '99' finns inte; giltiga koder är 01, 03"):
         export.build(units, answers, demo.ROUND, region="99")
     with pytest.raises(export.SelectionError, match="^Kommunkoden '9999' finns inte"):
@@ -33,7 +33,7 @@ def test_unknown_codes_are_one_sentence(example):
 
 def test_region_bar_download_gives_no_bar_to_a_region_with_too_few_units(example):
     """Gotland has one social welfare committee: its count, never a lone 100 % (or 0 %) bar."""
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND, typ="socialnamnd")
     fig = next(c for c in b.charts if c.key == "regioner-socialnamnd").figure
     bars = fig.data[0]
@@ -48,7 +48,7 @@ def test_region_bar_download_gives_no_bar_to_a_region_with_too_few_units(example
 def test_small_n_in_the_distribution_chart_download(example):
     """A PNG/SVG download of the municipality chart follows the same rule: no dot of its own at 0 or
     100 % for an area with fewer than SMALL_N units; they are grouped with the group's count."""
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND, region="18")
     fig = next(c for c in b.charts if c.key == "kommuner-vardcentral").figure
     km = aggregate.by_kommun(b.status, "vardcentral", "18")
@@ -64,7 +64,7 @@ def test_small_n_in_the_distribution_chart_download(example):
 def test_provision_chart_of_a_two_unit_municipality_shows_counts_not_shares(example):
     from dashboard.present import charts
 
-    units, answers = example
+    units, answers, _ = example
     vc = units[units["unit_type"] == "vardcentral"].groupby("kommun_kod").size()
     code = str(vc[vc == 2].index[0])
     b = export.build(units, answers, demo.ROUND, kommun=code, typ="vardcentral")
@@ -83,7 +83,7 @@ def test_provision_chart_of_a_two_unit_municipality_shows_counts_not_shares(exam
 
 
 def test_real_data_keeps_the_ivo_source_and_example_data_never_gets_it(example):
-    units, answers = example
+    units, answers, _ = example
     ex = export.build(units, answers, demo.ROUND, region="18")
     assert not ex.source.startswith("Källa: IVO") and ex.source.startswith("Exempeldata, kalibrerad")
     assert export.build(units, answers, demo.ROUND, region="18", lang="en").source.startswith(
@@ -97,7 +97,7 @@ def test_real_data_keeps_the_ivo_source_and_example_data_never_gets_it(example):
 
 def test_a_real_round_compared_with_an_example_round_says_so_everywhere(example):
     """The compared round is in view too: the files involve generated data and say which."""
-    units, answers = example
+    units, answers, _ = example
     ru, ra = real_round(units, answers, "2025")
     b = export.build(ru, ra, "2025", region="23", example_rounds=(demo.ROUND,))
     assert b.synthetic and b.example_rounds == (demo.ROUND,)

@@ -66,7 +66,7 @@ def test_pptx_one_title_and_one_source_line_per_slide_never_inside_a_chart(b23, 
 
 
 def test_region_pack_orebro_has_native_charts_equal_to_the_aggregation(example):
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND, region="18")
     prs = Presentation(io.BytesIO(export.pptx_pack(b)))
     charts_ = [c for s in chart_slides(prs) for c in slide_charts(s)]
@@ -94,7 +94,7 @@ def test_region_pack_orebro_has_native_charts_equal_to_the_aggregation(example):
 
 
 def test_a_municipality_with_two_units_is_never_a_lone_100_percent_bar(example):
-    units, answers = example
+    units, answers, _ = example
     vc = units[units["unit_type"] == "vardcentral"]
     kommun = vc.groupby("kommun_kod").size()
     code = kommun[kommun == 2].index[0]
@@ -126,7 +126,7 @@ def test_a_municipality_with_two_units_is_never_a_lone_100_percent_bar(example):
 
 
 def test_english_deck(example):
-    units, answers = example
+    units, answers, _ = example
     b = export.build(units, answers, demo.ROUND, region="18", lang="en")
     prs = Presentation(io.BytesIO(export.pptx_pack(b)))
     titles = [slide_title(s) for s in prs.slides]
@@ -152,7 +152,7 @@ def test_custom_template_layouts_and_theme_are_used(tmp_path, b23):
 def test_trend_slide_is_a_native_line_chart_of_every_round(example):
     from dashboard.figures import rounds
 
-    units, answers = example
+    units, answers, _ = example
     ru, ra = real_round(units, answers, "2025")
     b = export.build(ru, ra, "2025", region="18", example_rounds=(demo.ROUND,))
     status23 = aggregate.unit_status(units, answers)
@@ -256,7 +256,7 @@ def _overflows(prs, pages) -> list[str]:
 @pytest.mark.parametrize("selection", [{}, {"region": "18"}, {"kommun": "1880"}, {"region": "18", "lang": "en"},
                                        {"region": "18", "template": True}])
 def test_rendered_slides_have_no_text_outside_its_box(tmp_path, example, selection):
-    units, answers = example
+    units, answers, _ = example
     selection = dict(selection)
     mall = custom_template(tmp_path / "mall.pptx") if selection.pop("template", False) else None
     b = export.build(units, answers, demo.ROUND, **selection)
@@ -273,7 +273,7 @@ def test_the_overflow_check_catches_an_overflowing_box(tmp_path, example):
     """The check above must be able to fail: a title far too long for its box is caught."""
     from pptx.util import Pt
 
-    units, answers = example
+    units, answers, _ = example
     prs = Presentation(io.BytesIO(export.pptx_pack(export.build(units, answers, demo.ROUND, region="18"))))
     title = prs.slides[1].shapes.title
     title.text_frame.text = " ".join(["överflöd"] * 60)
