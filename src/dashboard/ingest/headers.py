@@ -135,6 +135,7 @@ def map_columns(header: list[str], data_rows: list[list[str]]) -> Columns:
     if missing:
         named = [h for h in headers if h]
         found: str | Message = (", ".join(named[:8]) + (", …" if len(named) > 8 else "")) or Message("read_none")
-        key = "read_missing_required_one" if len(missing) == 1 else "read_missing_required_other"
-        raise Unreadable(Message(key, columns=missing, found=found))
+        if len(missing) == 1:
+            raise Unreadable(Message("read_missing_required_one", columns=missing, found=found))
+        raise Unreadable(Message("read_missing_required_other", columns=missing, found=found))
     return Columns(fields, provision_cols, headers, ignored)

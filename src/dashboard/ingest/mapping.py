@@ -243,26 +243,27 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
     used: set[int] = set()
 
     # fields: header first, then content
-    candidates: list[tuple[float, int, str, str]] = []
+    candidates: list[tuple[float, int, str, bool]] = []
     for i, h in enumerate(headers):
         if not h:
             continue
         by_header = _field_by_header(h)
         if by_header:
-            candidates.append((by_header[1], i, by_header[0], "sug_by_header"))
+            candidates.append((by_header[1], i, by_header[0], True))
         by_content = _field_by_content(columns[i])
         if by_content:
-            candidates.append((by_content[1] - 1, i, by_content[0], "sug_by_content"))
-    for score, i, canon, how in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            candidates.append((by_content[1] - 1, i, by_content[0], False))
+    for score, i, canon, by_name in sorted(candidates, key=lambda c: (-c[0], c[1])):
         if i in used or canon in prof.columns:
             continue
-        if canon == schema.COL_NAME and _field_by_content(columns[i]) not in (None,) and how == "sug_by_header":
+        if canon == schema.COL_NAME and _field_by_content(columns[i]) not in (None,) and by_name:
             # "Kommun" as a header of unit names is rare; a column of municipality names is Kommun
             content = _field_by_content(columns[i])
             if content and content[0] == schema.COL_KOMMUN:
                 continue
         prof.columns[canon] = headers[i]
-        out.notes[("columns", canon)] = Message("sug_score_how", score=f"{score:.0f}", how=Message(how))
+        how = Message("sug_by_header") if by_name else Message("sug_by_content")
+        out.notes[("columns", canon)] = Message("sug_score_how", score=f"{score:.0f}", how=how)
         out.scores[headers[i]] = score
         out.targets[headers[i]] = canon
         used.add(i)

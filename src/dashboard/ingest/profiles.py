@@ -70,9 +70,6 @@ class ProfileError(MessageError, ValueError):
     """The profile cannot be used; the message is one sentence for the person (``text(lang)``)."""
 
 
-def _error(message_key: str, **params: object) -> ProfileError:
-    return ProfileError(Message(message_key, **params))
-
 
 @dataclass(frozen=True)
 class Constant:
@@ -115,46 +112,46 @@ def parse(text: str | bytes) -> Profile:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise _error("prof_not_utf8") from exc
+            raise ProfileError(Message("prof_not_utf8")) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _error("prof_not_toml", error=str(exc)) from exc
+        raise ProfileError(Message("prof_not_toml", error=str(exc))) from exc
     unknown = [k for k in data if k not in _SECTIONS]
     if unknown:
-        raise _error("prof_unknown_section", section=unknown[0])
+        raise ProfileError(Message("prof_unknown_section", section=unknown[0]))
     prof = Profile()
     for key, value in _table(data, "columns").items():
         canon = _canonical_key(key)
         if canon is None:
-            raise _error("prof_unknown_column", key=repr(key), allowed=", ".join(COLUMN_KEYS))
+            raise ProfileError(Message("prof_unknown_column", key=repr(key), allowed=", ".join(COLUMN_KEYS)))
         if canon in prof.columns:
-            raise _error("prof_column_twice", column=canon)
+            raise ProfileError(Message("prof_column_twice", column=canon))
         if isinstance(value, str) and value.strip():
             prof.columns[canon] = value.strip()
         elif isinstance(value, dict) and set(value) == {"value"} and isinstance(value["value"], str | int):
             prof.columns[canon] = Constant(str(value["value"]).strip())
         else:
-            raise _error("prof_column_value", column=canon)
+            raise ProfileError(Message("prof_column_value", column=canon))
     ids = set(catalogue()["provision_id"].astype(str))
     for key, value in _table(data, "provisions").items():
         pid = key.strip().upper()
         if pid not in ids:
-            raise _error("prof_unknown_provision", key=repr(key), known=", ".join(sorted(ids)))
+            raise ProfileError(Message("prof_unknown_provision", key=repr(key), known=", ".join(sorted(ids))))
         if not isinstance(value, str) or not value.strip():
-            raise _error("prof_provision_value", pid=pid)
+            raise ProfileError(Message("prof_provision_value", pid=pid))
         prof.provisions[pid] = value.strip()
     for key, value in _table(data, "answers").items():
         if not isinstance(value, str) or value.strip().lower() not in ANSWER_TARGETS:
-            raise _error("prof_answer_value", key=repr(key), value=repr(value))
+            raise ProfileError(Message("prof_answer_value", key=repr(key), value=repr(value)))
         prof.answers[answer_key(key)] = value.strip().lower()
     drop = _table(data, "drop")
     extra = [k for k in drop if k != "columns"]
     if extra:
-        raise _error("prof_drop_key", key=repr(extra[0]))
+        raise ProfileError(Message("prof_drop_key", key=repr(extra[0])))
     cols = drop.get("columns", [])
     if not isinstance(cols, list) or not all(isinstance(c, str) for c in cols):
-        raise _error("prof_drop_list")
+        raise ProfileError(Message("prof_drop_list"))
     prof.drop = [c.strip() for c in cols if c.strip()]
     _check_required(prof)
     return prof
@@ -163,7 +160,7 @@ def parse(text: str | bytes) -> Profile:
 def _table(data: Mapping[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise _error("prof_not_section", section=name)
+        raise ProfileError(Message("prof_not_section", section=name))
     return value
 
 
@@ -175,13 +172,13 @@ def answer_key(value: object) -> str:
 def _check_required(prof: Profile) -> None:
     missing = tuple(c for c in (schema.COL_UNIT_TYPE, schema.COL_NAME) if c not in prof.columns)
     if missing:
-        raise _error("prof_missing_columns", columns=missing)
+        raise ProfileError(Message("prof_missing_columns", columns=missing))
     if not prof.provisions:
-        raise _error("prof_no_provisions")
+        raise ProfileError(Message("prof_no_provisions"))
     mapped = set(map(_hkey, prof.source_headers()))
     clash = [c for c in prof.drop if _hkey(c) in mapped]
     if clash:
-        raise _error("prof_drop_clash", column=clash[0])
+        raise ProfileError(Message("prof_drop_clash", column=clash[0]))
 
 
 # --------------------------------------------------------------------------- writing
@@ -294,7 +291,7 @@ def find_header(headers: list[str], wanted: str) -> int | None:
 def _missing(headers: list[str], wanted: str) -> ProfileError:
     named = [h for h in headers if h.strip()]
     found = ", ".join(f"”{h}”" for h in named[:6]) + (", …" if len(named) > 6 else "")
-    return _error("prof_column_not_in_file", column=wanted, found=found)
+    return ProfileError(Message("prof_column_not_in_file", column=wanted, found=found))
 
 
 def _kommun_reason(value: str, match: places.PlaceMatch, from_unit: bool) -> Message:
@@ -302,8 +299,12 @@ def _kommun_reason(value: str, match: places.PlaceMatch, from_unit: bool) -> Mes
     if match.how == "ambiguous":
         return Message("prof_unit_name_ambiguous", value=value, near=near)
     if from_unit:
-        return Message("prof_kommun_not_in_name_near" if near else "prof_kommun_not_in_name", value=value, near=near)
-    return Message("prof_kommun_unknown_near" if near else "prof_kommun_unknown", value=value, near=near)
+        if near:
+            return Message("prof_kommun_not_in_name_near", value=value, near=near)
+        return Message("prof_kommun_not_in_name", value=value)
+    if near:
+        return Message("prof_kommun_unknown_near", value=value, near=near)
+    return Message("prof_kommun_unknown", value=value)
 
 
 def apply(prof: Profile, header: list[str], rows: list[tuple[int, list[str]]]) -> Applied:

@@ -42,20 +42,16 @@ _SEP_HINT_RE = re.compile(r"\s*sep=(.)\s*")
 Table = list[tuple[int, list[str]]]  # (row number as a person sees it, cells as text)
 
 
-def _refuse(key: str, **params: object) -> Unreadable:
-    return Unreadable(Message(key, **params))
-
-
 def _too_many_rows() -> Unreadable:
-    return _refuse("read_too_many_rows", max=Num(MAX_ROWS))
+    return Unreadable(Message("read_too_many_rows", max=Num(MAX_ROWS)))
 
 
 def _too_wide(n: int) -> Unreadable:
-    return _refuse("read_too_wide", n=Num(n), max=Num(MAX_COLUMNS))
+    return Unreadable(Message("read_too_wide", n=Num(n), max=Num(MAX_COLUMNS)))
 
 
 def _not_xlsx() -> Unreadable:
-    return _refuse("read_zip_not_xlsx")
+    return Unreadable(Message("read_zip_not_xlsx"))
 
 
 # --------------------------------------------------------------------------- Excel
@@ -84,10 +80,10 @@ def _check_xlsx_archive(data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _not_xlsx() from exc
     if len(infos) > MAX_XLSX_PARTS:
-        raise _refuse("read_xlsx_parts")
+        raise Unreadable(Message("read_xlsx_parts"))
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_XLSX_UNPACKED:
-        raise _refuse("read_xlsx_unpacked", mb=Num(unpacked / 1e6), limit=f"{MAX_XLSX_UNPACKED / 1e6:.0f}")
+        raise Unreadable(Message("read_xlsx_unpacked", mb=Num(unpacked / 1e6), limit=Num(MAX_XLSX_UNPACKED / 1e6)))
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +119,7 @@ def _read_xlsx(data: bytes) -> Table:
         raise _not_xlsx() from exc
     try:
         if not wb.worksheets:
-            raise _refuse("read_xlsx_no_sheets")
+            raise Unreadable(Message("read_xlsx_no_sheets"))
         ws = wb.worksheets[0]
         out: Table = []
         cells = 0
@@ -141,12 +137,12 @@ def _read_xlsx(data: bytes) -> Table:
                     raise _too_wide(len(values))
                 cells += len(values)
                 if cells > MAX_CELLS:
-                    raise _refuse("read_too_many_cells")
+                    raise Unreadable(Message("read_too_many_cells"))
                 out.append((i, [cell_text(v) for v in values]))
         except Unreadable:
             raise
         except Exception as exc:  # a broken sheet inside a valid zip (or a refused XML entity)
-            raise _refuse("read_xlsx_broken_sheet") from exc
+            raise Unreadable(Message("read_xlsx_broken_sheet")) from exc
         return out
     finally:
         wb.close()
@@ -160,7 +156,7 @@ def _decode(data: bytes) -> str:
         try:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _refuse("read_bad_utf8") from exc
+            raise Unreadable(Message("read_bad_utf8")) from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -168,7 +164,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise _refuse("read_bad_encoding") from exc
+        raise Unreadable(Message("read_bad_encoding")) from exc
 
 
 def _parse_csv(text: str, delimiter: str) -> list[list[str]]:
@@ -185,21 +181,21 @@ def _parse_csv(text: str, delimiter: str) -> list[list[str]]:
             out.append(row)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise _refuse("read_csv_field_too_long", n=Num(csv.field_size_limit())) from exc
-        raise _refuse("read_csv_unparsable", error=str(exc)) from exc
+            raise Unreadable(Message("read_csv_field_too_long", n=Num(csv.field_size_limit()))) from exc
+        raise Unreadable(Message("read_csv_unparsable", error=str(exc))) from exc
     return out
 
 
 def _read_csv(data: bytes, known: frozenset[str] = frozenset()) -> Table:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _refuse("read_utf16")
+        raise Unreadable(Message("read_utf16"))
     if _CONTROL_RE.search(data):  # control bytes are the same in UTF-8 and Windows-1252: not text
-        raise _refuse("read_not_text")
+        raise Unreadable(Message("read_not_text"))
     if data.count(b"\n") > 2 * MAX_ROWS + 10:  # many blank lines count too: refuse before parsing
         raise _too_many_rows()
     text = _decode(data)
     if not re.sub(r"[\s;,\"]", "", text):  # only separators and space
-        raise _refuse("read_empty")
+        raise Unreadable(Message("read_empty"))
     first, _, rest = text.partition("\n")
     hint = _SEP_HINT_RE.fullmatch(first)
     if hint:  # Excel's "sep=;" line: not a row (Excel hides it), and it names the separator
@@ -230,11 +226,11 @@ def _read_csv(data: bytes, known: frozenset[str] = frozenset()) -> Table:
 def _read_rows(data: bytes, known: frozenset[str] = frozenset()) -> Table:
     """(row number as a person sees it, cells as text) for every row of the file or first sheet."""
     if not data.strip():
-        raise _refuse("read_empty")
+        raise Unreadable(Message("read_empty"))
     if data.startswith(b"%PDF"):
-        raise _refuse("read_pdf")
+        raise Unreadable(Message("read_pdf"))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refuse("read_xls")
+        raise Unreadable(Message("read_xls"))
     if data.startswith(b"PK\x03\x04") or zipfile.is_zipfile(io.BytesIO(data)):
         return _read_xlsx(data)
     return _read_csv(data, known)
@@ -251,7 +247,7 @@ def read_table(data: bytes, known_headers: Sequence[str] = ()) -> tuple[list[str
     rows = _read_rows(data, frozenset(normalise_text(h) for h in known_headers))
     non_blank = [i for i, (_, cells) in enumerate(rows) if any(c.strip() for c in cells)]
     if not non_blank:
-        raise _refuse("read_empty")
+        raise Unreadable(Message("read_empty"))
     header_at, last = non_blank[0], non_blank[-1]
     header = rows[header_at][1]
     return header, rows[header_at + 1 : last + 1]  # blank rows after the last data row are not rows

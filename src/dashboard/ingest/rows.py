@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.domain import places, schema
-from dashboard.i18n import Message, Num
+from dashboard.i18n import UNIT_WORDS, Message, Num
 from dashboard.ingest import values
 from dashboard.ingest.headers import Columns, provision_types
 from dashboard.ingest.result import Rejection
@@ -133,8 +133,8 @@ def _coordinates(row: Row) -> tuple[float, float]:
     lat_ok = schema.SWEDEN_LAT[0] <= la <= schema.SWEDEN_LAT[1]
     lon_ok = schema.SWEDEN_LON[0] <= lo <= schema.SWEDEN_LON[1]
     swapped = schema.SWEDEN_LAT[0] <= lo <= schema.SWEDEN_LAT[1] and schema.SWEDEN_LON[0] <= la <= schema.SWEDEN_LON[1]
-    where = Message("row_outside_sweden_swapped" if swapped else "row_outside_sweden",
-                    lat=Num(la, 6), lon=Num(lo, 6))
+    where = (Message("row_outside_sweden_swapped", lat=Num(la, 6), lon=Num(lo, 6)) if swapped
+             else Message("row_outside_sweden", lat=Num(la, 6), lon=Num(lo, 6)))
     if not lat_ok:
         row.fault("lat", raw_lat, where)
     if not lon_ok:
@@ -155,7 +155,7 @@ def _answers(row: Row, unit_type: str | None) -> dict[str, str]:
         header = row.cols.headers[idx]
         if unit_type is not None and types[pid] != unit_type:
             if raw:
-                row.fault_at(header, raw, Message("row_other_unit_type", unit_type=Message(f"unit_{unit_type}_one")))
+                row.fault_at(header, raw, Message("row_other_unit_type", unit_type=Message(UNIT_WORDS[unit_type][0])))
             continue
         answer = values.answer_of(raw)
         if answer is None:
