@@ -17,7 +17,7 @@ from dashboard.ingest import values
 from dashboard.ingest.headers import Columns, provision_types
 from dashboard.ingest.result import Rejection
 
-__all__ = ["CheckedRow", "Row", "check_row"]
+__all__ = ["CheckedRow", "Row", "check_row", "duplicate_fault", "submitted_time"]
 
 _UNIT_TYPE_HELP = Message("row_unit_type_help")
 _ANSWER_HELP = Message("row_answer_help")
