@@ -206,7 +206,7 @@ class MessageError(Exception):
     """An error whose sentence is a ``Message``: ``str()`` is Swedish, ``text(lang)`` any language."""
 
     def __init__(self, message: Message) -> None:
-        super().__init__(message.text("sv"))
+        super().__init__(message)  # str() says it in Swedish; the one argument also lets it be pickled
         self.message = message
 
     def text(self, lang: str = "sv") -> str:
