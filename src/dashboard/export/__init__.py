@@ -4,9 +4,10 @@ and a region's attachment, one module per format.
 Why a package: a file that leaves the app must say the same as the screen, so every export is
 built from the same aggregation, chart and map functions the pages use. ``selection`` builds a
 selection's charts, maps and tables once; ``render`` (images), ``tables`` (tables for people,
-shared with the screen), ``files`` (CSV/XLSX), ``slides`` (PPTX), ``letter`` (DOCX) turn it into
-bytes; ``bundle`` writes them for ``tillsyn export``. The names below keep ``dashboard.export``
-working for the pages, the risk page and the CLI.
+shared with the screen), ``files`` (CSV/XLSX), ``slides`` (PPTX: it draws what ``findings`` says
+each slide says, with native charts from ``pptx_chart``), ``letter`` (DOCX) turn it into bytes;
+``bundle`` writes them for ``tillsyn export``. The names below keep ``dashboard.export`` working
+for the pages, the risk page and the CLI.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dashboard.export.bundle import KINDS, cli_main, write_kind
 from dashboard.export.common import (
     MIME,
     TYP_CHOICES,
-    UNIT_PLURAL,
     UNIT_TYPES,
     About,
     ExportError,
@@ -24,11 +24,9 @@ from dashboard.export.common import (
     example_rounds,
     figure_title,
     file_base,
-    scope_name,
-    subtitle,
-    units_word,
 )
 from dashboard.export.files import FORMULA_START, neutralise, table_csv, table_xlsx, tables_xlsx
+from dashboard.export.findings import headline_notes
 from dashboard.export.letter import attachment_name, bundle_docx, region_docx
 from dashboard.export.render import (
     browser_path,
@@ -40,7 +38,7 @@ from dashboard.export.render import (
     map_svg,
 )
 from dashboard.export.selection import Bundle, ChartItem, MapItem, build, bundle, map_item, rate_map_item
-from dashboard.export.slides import full_list_xlsx, headline_notes, pptx_pack
+from dashboard.export.slides import full_list_xlsx, pptx_pack
 from dashboard.export.tables import (
     AS_IS,
     KOMMUNER,
@@ -63,11 +61,11 @@ from dashboard.export.tables import (
 
 __all__ = [
     "AS_IS", "FORMULA_START", "KINDS", "KOMMUNER", "MIME", "PROVISIONS", "PROVISION_TREND", "RATES", "REGIONS", "TREND",
-    "TYP_CHOICES", "UNITS", "UNIT_PLURAL", "UNIT_TYPES", "About", "Bundle", "ChartItem", "ExportError", "MapItem",
+    "TYP_CHOICES", "UNITS", "UNIT_TYPES", "About", "Bundle", "ChartItem", "ExportError", "MapItem",
     "SelectionError", "TableKind", "about_for", "example_rounds", "attachment_name", "browser_path", "build", "bundle",
     "bundle_docx", "chart_png", "chart_svg", "cli_main", "close_renderer", "figure_title", "file_base",
     "full_list_xlsx", "headline_notes", "kommun_table", "map_figure", "map_item", "map_measure", "rate_map_item", "map_png", "map_svg", "map_table",
     "neutralise", "pptx_pack", "provision_table", "provision_trend_table", "region_docx", "region_table",
-    "scope_name", "subtitle", "table_csv", "table_xlsx", "tables_xlsx", "trend_table", "units_table",
-    "units_word", "write_kind",
+    "table_csv", "table_xlsx", "tables_xlsx", "trend_table", "units_table",
+    "write_kind",
 ]

@@ -17,7 +17,7 @@ import sys
 from importlib import resources
 from typing import Any
 
-from dashboard.export.common import ExportError
+from dashboard.export.common import ExportError, describe, saved
 
 DEFAULT_FILE = "default_template.pptx"
 # PP_PLACEHOLDER.TITLE and CENTER_TITLE (int enums): plain numbers so importing this loads no python-pptx.
@@ -144,11 +144,8 @@ def make_default() -> bytes:
                     lvl1 = copy.deepcopy(lvl)
                     lvl1.find("a:defRPr", ns).set("sz", "4000")
                     body.append(lvl1)
-    prs.core_properties.title = "Tillsynskartan"
-    prs.core_properties.author = "Tillsynskartan"
-    buf = io.BytesIO()
-    prs.save(buf)
-    return buf.getvalue()
+    describe(prs, "Tillsynskartan")
+    return saved(prs)
 
 
 if __name__ == "__main__":  # python -m dashboard.export.template OUT.pptx
