@@ -60,10 +60,10 @@ FORMULA_NAME = "=1+1 Vårdcentralen Formel"
 
 def import_small_round(tmp: Path, round_name: str = "2025") -> str:
     """Import the small real round into the store ``TILLSYN_DB`` points at; returns its name."""
-    from dashboard.storage import store
+    from dashboard.storage import imports
 
     path = tmp / "liten.csv"
     path.write_text(SMALL_HEADER + SMALL_ROWS, encoding="utf-8")
-    result = store.import_file(path, round_name=round_name)
+    result = imports.import_file(path, round_name=round_name)
     assert not result.error and not result.rejected, (result.error, result.rejected[:3])
     return round_name

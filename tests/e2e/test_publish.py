@@ -70,7 +70,7 @@ def test_every_region_and_municipality_is_reachable_from_index_html_in_both_lang
         assert status == 200, path
         if not path.endswith(".html"):
             continue
-        for el, attr, link, _ in lxml.html.fromstring(body).iterlinks():
+        for _el, attr, link, _ in lxml.html.fromstring(body).iterlinks():
             if attr not in ("href", "src") or link.startswith("#"):
                 continue
             if urllib.parse.urlsplit(link).scheme or link.startswith("/"):

@@ -20,7 +20,7 @@ from dashboard.domain import reference
 from dashboard.export.publish import paths, smalln, svgmap
 from dashboard.export.publish.model import COUNTRY_CODE, Edition
 from dashboard.export.tables import map_measure
-from dashboard.present import charts
+from dashboard.present import captions, charts
 
 Row = dict[str, Any]
 
@@ -38,10 +38,6 @@ class Page:
     @property
     def template(self) -> str:
         return "method.html.j2" if self.kind == "method" else "area.html.j2"
-
-
-def _words(unit_type: str, lang: str) -> str:
-    return i18n.unit_noun(unit_type, 2, lang)
 
 
 def _few(lang: str) -> str:
@@ -116,7 +112,7 @@ class Writer:
         """One unit type's headline figures for the scope (``row``: an ``aggregate`` row), with the
         country alongside when the scope is smaller. Below SMALL_N: the count, no share, no
         difference (the app's ``_small_headline``)."""
-        words = _words(unit_type, self.lang)
+        words = captions.units_word(unit_type, self.lang)
         card: Row = {"unit_type": unit_type, "heading": words[:1].upper() + words[1:], "empty": "", "lines": [],
                      "country": "", "rank": "", "n": 0, "small": False}
         if row is None or not int(row["n_units"]):
@@ -191,7 +187,7 @@ class Writer:
         unit_type = map_measure("alla", level)
         table = self.ed.rows(level, unit_type, region_kod if level == "kommun" else "")
         rows = self.area_rows(table, level, path, current=current, with_rank=level == "region", with_map=True)
-        words = _words(unit_type, self.lang)
+        words = captions.units_word(unit_type, self.lang)
         areas = []
         for row in rows:
             title = (f"{row['name']}: {self.t('no_units')}" if row["key"] == svgmap.NO_UNITS
@@ -216,7 +212,7 @@ class Writer:
 
     def areas_table(self, unit_type: str, level: str, region_kod: str, path: str, current: str = "") -> Row:
         table = self.ed.rows(level, unit_type, region_kod if level == "kommun" else "")
-        words = _words(unit_type, self.lang)
+        words = captions.units_word(unit_type, self.lang)
         scope = self.region_names[region_kod] if region_kod else self.t("sweden")
         title = self.t("pub_by_region" if level == "region" else "pub_by_kommun", units=words[:1].upper() + words[1:])
         return {"heading": title, "caption": f"{scope}: {title}", "level": level,
@@ -232,7 +228,7 @@ class Writer:
         title_col = "title_en" if self.lang == "en" else "title_sv"
         for unit_type in self.ed.unit_types:
             prov = self.ed.provisions_of(unit_type, level, code)
-            words = _words(unit_type, self.lang)
+            words = captions.units_word(unit_type, self.lang)
             asked = set(self.ed.asked.get(unit_type, ()))
             total = self.ed.catalogue_size(unit_type)
             n = max((int(p["n"]) for p in prov), default=0)

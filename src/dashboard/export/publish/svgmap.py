@@ -6,7 +6,7 @@ are the app's (``geo/*.geojson``), projected to SWEREF 99 TM (EPSG:3006, Sweden'
 so the north is not stretched as in Web Mercator), simplified as one coverage (neighbours keep
 their shared edges) to about half a pixel, and written as integer pixel paths.
 
-Colour is never the only carrier: the share classes are the app's (``present.maps``: viridis,
+Colour is never the only carrier: the share classes are the app's (``present.scales``: viridis,
 colour-blind safe, lightness ordered); an area with too few units for a share is drawn in its
 units' status colour *with a hatch*, an area without units in grey *with dots*; every area has a
 ``<title>`` (a tooltip without JavaScript) and the table beside the map names each area's class.
@@ -25,14 +25,14 @@ from markupsafe import Markup, escape
 from dashboard import i18n
 from dashboard.domain import geo
 from dashboard.figures import aggregate
-from dashboard.present import maps
+from dashboard.present import scales
 
 SWEREF99_TM = "EPSG:3006"
 COUNTRY_WIDTH = 360  # px: Sweden is about 2.4 times as tall as wide
 REGION_WIDTH = 480
 SIMPLIFY_PX = 0.6  # coverage simplification tolerance, in pixels of the drawn map
 OUTLINE = "#404040"
-STATUS_KEYS = tuple(f"s-{s}" for s in maps.STATUS_ORDER)
+STATUS_KEYS = tuple(f"s-{s}" for s in scales.STATUS_ORDER)
 NO_UNITS = "none"
 
 
@@ -106,25 +106,25 @@ def area_key(n_units: int, n_responded: int, n_not_all: int, n_none: int, share:
         return NO_UNITS
     if aggregate.too_few(n_responded):
         return "s-" + aggregate.area_status(int(n_responded), int(n_not_all), int(n_none))
-    cls = maps.class_of(None if share is None or share != share else float(share) * 100)
+    cls = scales.class_of(None if share is None or share != share else float(share) * 100)
     return NO_UNITS if cls is None else f"c{cls}"
 
 
 def key_label(key: str, lang: str) -> str:
     """What a class key means, in words: the legend's label and the table's "on the map" cell."""
     if key.startswith("c"):
-        return maps.class_label(int(key[1:]))
+        return scales.class_label(int(key[1:]))
     if key.startswith("s-"):
-        return i18n.t("pub_map_small", lang, status=maps.STATUS_LABEL[lang][key[2:]])
+        return i18n.t("pub_map_small", lang, status=scales.STATUS_LABEL[lang][key[2:]])
     return i18n.t("no_units", lang)
 
 
 def _fill(key: str) -> str:
     if key.startswith("c"):
-        return maps.CLASS_HEX[int(key[1:])]
+        return scales.CLASS_HEX[int(key[1:])]
     if key.startswith("s-"):
-        return maps.AREA_STATUS_HEX[key[2:]]
-    return maps.NO_DATA_HEX
+        return scales.AREA_STATUS_HEX[key[2:]]
+    return scales.NO_DATA_HEX
 
 
 def _patterns(prefix: str, keys: Iterable[str]) -> str:
@@ -174,7 +174,7 @@ def svg(fr: Frame, areas: Sequence[Area], label_id: str, prefix: str = "m-") -> 
         f"{''.join(body)}</g></svg>")
 
 
-LEGEND_ORDER = (*(f"c{i}" for i in range(len(maps.CLASS_HEX))), *STATUS_KEYS, NO_UNITS)
+LEGEND_ORDER = (*(f"c{i}" for i in range(len(scales.CLASS_HEX))), *STATUS_KEYS, NO_UNITS)
 
 
 def legend(keys: Iterable[str], lang: str, prefix: str = "l-") -> list[dict[str, Markup | str]]:
