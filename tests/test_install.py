@@ -99,3 +99,17 @@ def test_tillsyn_bench_explains_itself_outside_a_checkout(venv: Path, tmp_path: 
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "benchmarks/bench.py" in proc.stderr
+
+
+def test_an_installed_wheel_publishes_the_static_edition(venv: Path, tmp_path: Path):
+    """``tillsyn publish`` finds its templates, stylesheet and script in the wheel (package data)."""
+    env = _clean_env(tmp_path)
+    tillsyn = str(venv / "bin" / "tillsyn")
+    proc = subprocess.run([tillsyn, "publish", "--out", str(tmp_path / "site")], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "en" / "kommun" / "2380.html").is_file()
+    assert len(list((tmp_path / "site" / "assets").glob("site.*.css"))) == 1
+    check = subprocess.run([tillsyn, "publish", "--out", str(tmp_path / "site"), "--check"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stderr
