@@ -382,6 +382,40 @@ def lines(r: dict[str, Any]) -> list[str]:
     return out
 
 
+def section(r: dict[str, Any]) -> str:
+    """The report's "Static site" section (docs/performance.md) in Markdown, from this result only."""
+    b, c = r["build"], r["config"]
+    rows = "\n".join(
+        f"| {s['users']} | {s['page_views_per_s']:.0f} | {s['requests_per_s']:.0f} | {s['p50_s'] * 1000:.1f} | "
+        f"{s['p95_s'] * 1000:.1f} | {s['p99_s'] * 1000:.1f} | {s['errors']} | {s['nginx_cpu_s_per_view'] * 1e6:.0f} |"
+        for s in r["steps"])
+    app = r.get("app")
+    ratio = (f"**{r['ratio_to_app']:.0f}×** the app's capacity measured in the same run "
+             f"({app['visits_per_s']:.2f} page opens per second at its own target, one replica, "
+             f"capacity run of {str(app['date'])[:16].replace('T', ' ')} UTC)" if app
+             else "no app capacity in the same run (run `tillsyn bench --only capacity,static_site`)")
+    gates = "\n".join(f"| {g['gate']} | {'pass' if g['pass'] else 'FAIL'} |" for g in r["gates"])
+    return f"""## Static site
+
+The public edition (`tillsyn publish`, docs/publish.md), {r['date'][:16].replace('T', ' ')} UTC: built in
+**{b['build_s']:.1f} s** ({b['pages']} pages, {b['files']} files, {b['bytes'] / 1e6:.1f} MB; limit
+{b['build_limit_s']:.0f} s); the national page with everything it loads is **{r['national_page_bytes'] / 1000:.0f} KB**
+on the wire (limit {r['national_page_limit'] / 1000:.0f} KB). Served by nginx with deploy/nginx/ ({c['workers']}
+worker), a page view being {c['page_view']}, {c['pages']} pages in turn, {c['window_s']:.0f} s per step,
+{c['clients']} client processes on the same cores (a lower bound):
+
+| Users | Page views/s | Requests/s | p50 (ms) | p95 (ms) | p99 (ms) | Errors | nginx CPU per view (µs) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+{rows}
+
+**{r['capacity_page_views_per_s']:.0f} page views per second at a p95 of at most 100 ms**: {ratio}.
+
+| Gate | Result |
+| --- | --- |
+{gates}
+"""
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--steps", default="1,8,32,64", help="concurrent users per step")
     p.add_argument("--window", type=float, default=8.0, help="seconds per step")
