@@ -65,7 +65,7 @@ class Writer:
     def pct(self, share: float | None, n: int) -> str:
         return _few(self.lang) if smalln.too_few(n) else i18n.fmt_pct(share, self.lang)
 
-    def int(self, n: float) -> str:
+    def num(self, n: float) -> str:
         return i18n.fmt_int(n, self.lang)
 
     # ------------------------------------------------------------------ page frame
@@ -87,13 +87,9 @@ class Writer:
             "other": {"lang": other, "href": paths.rel(path, other_path), "label": i18n.t(f"ui_lang_{other}", other)},
             "crumbs": [{"text": text, "href": paths.rel(path, to) if to != path else ""} for text, to in crumbs],
             "synthetic": self.ed.synthetic,
-            "example_text": self.example_text(),
             "source": charts.source_line(self.lang, self.ed.synthetic, self.ed.round, self.ed.example_rounds),
             "round": self.ed.round,
         }
-
-    def example_text(self) -> str:
-        return f"{self.t('example_badge')}: {self.t('example_notice')}" if self.ed.synthetic else ""
 
     def crumbs(self, region_kod: str = "", kommun_kod: str = "", method: bool = False) -> list[tuple[str, str]]:
         out = [(self.t("sweden"), paths.country(self.lang))]
@@ -123,16 +119,16 @@ class Writer:
         card.update(n=n, k=k, n_units=units, n_none=int(row["n_none"]), small=small)
         card["label"] = self.t("headline_not_all")
         if small:
-            card["big"] = self.t("count_of", k=self.int(k), n=self.int(n))
+            card["big"] = self.t("count_of", k=self.num(k), n=self.num(n))
             card["lines"] = [self.t("too_few_for_share", n=smalln.SMALL_N)]
-            response = self.t("responded_count", k=self.int(n), n=self.int(units))
+            response = self.t("responded_count", k=self.num(n), n=self.num(units))
         else:
             card["big"] = i18n.fmt_pct(row["share_not_all"], self.lang)
-            card["lines"] = [self.t("share_of_units", k=self.int(k), n=self.int(n), units=words,
+            card["lines"] = [self.t("share_of_units", k=self.num(k), n=self.num(n), units=words,
                                     p=i18n.fmt_pct(row["share_not_all"], self.lang)) + " " + self.t("headline_not_all")]
-            response = self.t("responded_of", k=self.int(n), n=self.int(units),
+            response = self.t("responded_of", k=self.num(n), n=self.num(units),
                               p=i18n.fmt_pct(row["response_rate"], self.lang))
-        card["lines"].append(f"{self.int(row['n_none'])} {self.t('headline_none')}")
+        card["lines"].append(f"{self.num(row['n_none'])} {self.t('headline_none')}")
         card["lines"].append(f"{self.t('response_rate')}: {response}")
         if country is not None and not small and not smalln.too_few(country["n_responded"]):
             diff = (float(row["share_not_all"]) - float(country["share_not_all"])) * 100
@@ -154,7 +150,7 @@ class Writer:
         ranked = sum(1 for r in self.ed.rows("region", unit_type) if not pd.isna(r["rank"]))
         if row is None or pd.isna(row["rank"]):
             return {"text": self.t("rank_unranked") if row is not None and int(row["n_units"]) else ""}
-        return {"text": self.t("pub_rank_of", rank=self.int(row["rank"]), n=self.int(ranked))}
+        return {"text": self.t("pub_rank_of", rank=self.num(row["rank"]), n=self.num(ranked))}
 
     # ------------------------------------------------------------------ areas: map and tables
 
@@ -168,9 +164,9 @@ class Writer:
             n = int(r["n_responded"])
             key = svgmap.area_key(int(r["n_units"]), n, int(r["n_not_all"]), int(r["n_none"]), r["share_not_all"])
             row = {
-                "code": code, "name": str(r[name_col]), "n": n, "n_units": self.int(r["n_units"]),
+                "code": code, "name": str(r[name_col]), "n": n, "n_units": self.num(r["n_units"]),
                 "href": paths.rel(path, paths.page(self.lang, level, code)), "current": code == current,
-                "responded": self.int(n), "not_all": self.int(r["n_not_all"]), "none": self.int(r["n_none"]),
+                "responded": self.num(n), "not_all": self.num(r["n_not_all"]), "none": self.num(r["n_none"]),
                 "share": self.pct(r["share_not_all"], n) if n else "–",
                 "diff": (i18n.fmt_pp(r["diff_pp"], self.lang) if n and not smalln.too_few(n) else "–"),
                 "key": key, "on_map": svgmap.key_label(key, self.lang) if with_map else "",
@@ -178,7 +174,7 @@ class Writer:
             }
             if with_rank:
                 rank = r["rank"]
-                row["rank"] = self.int(rank) if not pd.isna(rank) else (self.t("pub_unranked") if n else "–")
+                row["rank"] = self.num(rank) if not pd.isna(rank) else (self.t("pub_unranked") if n else "–")
             rows.append(row)
         return rows
 
@@ -240,16 +236,16 @@ class Writer:
                     "id": str(p["provision_id"]), "title": str(p[title_col]) + (" *" if p["general_advice"] else ""),
                     "reference": str(p["reference"]) or f"({self.t('not_confirmed')})",
                     "asked": str(p["provision_id"]) in asked, "n": pn,
-                    "counts": [self.int(p[f"n_{a}"]) for a in ("ja", "nej", "vet_ej", "saknas")],
-                    "n_text": self.int(pn),
+                    "counts": [self.num(p[f"n_{a}"]) for a in ("ja", "nej", "vet_ej", "saknas")],
+                    "n_text": self.num(pn),
                     "share": ("–" if not pn else (_few(self.lang) if small else i18n.fmt_pct(p["share_not_ja"], self.lang))),
                     "country": ("–" if small or level == "country"
                                 else i18n.fmt_pct(p["country_share_not_ja"], self.lang)),
                 })
             out.append({
                 "unit_type": unit_type, "heading": words[:1].upper() + words[1:], "rows": rows, "n": n,
-                "caption": f"{self.t('by_provision_title', units=words)}: {scope} (n = {self.int(n)})",
-                "asked_note": (self.t("pub_asked", asked=self.int(len(asked)), total=self.int(total), units=words)
+                "caption": f"{self.t('by_provision_title', units=words)}: {scope} (n = {self.num(n)})",
+                "asked_note": (self.t("pub_asked", asked=self.num(len(asked)), total=self.num(total), units=words)
                                if asked and len(asked) < total else ""),
                 "empty": self.t("pub_no_units_type", units=words, scope=scope) if n == 0 else "",
                 "small_note": self.t("pub_provisions_small", n=smalln.SMALL_N) if 0 < n < smalln.SMALL_N else "",
@@ -337,7 +333,7 @@ class Writer:
         return {"heading": self.t("pub_units_heading"), "note": self.t("pub_units_note"),
                 "caption": f"{self.kommun_names[kommun_kod]}: {self.t('pub_units_heading')}",
                 "rows": [{"name": str(u.name), "type": self.t(str(u.unit_type)), "status": self.t(str(u.status)),
-                          "ja": self.t("count_of", k=self.int(u.n_ja), n=self.int(u.n_rules)) if bool(u.responded) else "–"}
+                          "ja": self.t("count_of", k=self.num(u.n_ja), n=self.num(u.n_rules)) if bool(u.responded) else "–"}
                          for u in s.itertuples(index=False)]}
 
     def pages(self) -> Iterator[Page]:
