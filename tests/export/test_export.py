@@ -616,28 +616,7 @@ def test_download_rows_render_without_making_files():
                                                                      "Bilaga till regionen (DOCX)"]
 
 
-def _template_admin_page() -> None:
-    from dashboard.screen import downloads
-
-    downloads.template_admin("sv")
-
-
-def test_template_admin_shows_the_stored_template(tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    from dashboard.export import template
-    from dashboard.storage import store
-
-    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "t.duckdb"))
-    at = AppTest.from_function(_template_admin_page, default_timeout=60).run()
-    assert not at.exception
-    assert at.header[0].value == "Mall för bildspel" and at.get("file_uploader")
-    assert any("standardmallen" in c.value for c in at.caption)
-    store.Store().put_document(template.STORE_KIND, template.STORE_NAME, template.default_bytes())
-    at = AppTest.from_function(_template_admin_page, default_timeout=60).run()
-    assert any(c.value.replace("\\", "").startswith("Nuvarande mall: presentation.pptx") for c in at.caption)
-    at.button(key="deck_template_remove").click().run()
-    assert store.Store().get_document(template.STORE_KIND, template.STORE_NAME) is None
+# The template upload on the Import page: tests/screen/test_admin_gate.py.
 
 
 def test_control_characters_in_names_do_not_break_office_files(example):

@@ -47,6 +47,7 @@ import pandas as pd
 from dashboard.domain import places, schema
 from dashboard.domain.provisions import catalogue
 from dashboard.domain.reference import municipalities, normalise_text, region_lookup
+from dashboard.domain.ziplimits import ZipLimits, ZipRefused, check_zip
 from dashboard.ingest import profiles as _profiles
 
 __all__ = ["ImportResult", "Rejection", "Replacement", "exclude_existing", "normalise_header", "read_survey",
@@ -334,23 +335,24 @@ def _too_wide(n: int) -> _Unreadable:
     )
 
 
+XLSX_LIMITS = ZipLimits(entries=MAX_XLSX_PARTS, total=MAX_XLSX_UNPACKED, entry=MAX_XLSX_UNPACKED)
+
+
 def _check_xlsx_archive(data: bytes) -> None:
-    """Refuse by what the zip's directory declares, before anything is unpacked."""
+    """Refuse by what the zip's directory declares, before anything is unpacked (``domain.ziplimits``)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        check_zip(data, XLSX_LIMITS)
+    except ZipRefused as exc:
+        if exc.reason == "entries":
+            raise _Unreadable("Excel-filen består av orimligt många delar och läses inte.") from exc
+        if exc.reason in ("total", "entry"):
+            raise _Unreadable(
+                f"Excel-filen packas upp till {exc.found / 1e6:,.0f} MB".replace(",", " ")
+                + f", mer än de {MAX_XLSX_UNPACKED / 1e6:.0f} MB som läses; den är för stor eller inte en vanlig enkätexport."
+            ) from exc
         raise _Unreadable(
             "Filen är en zip-fil men inte en Excel-fil (.xlsx) som går att läsa; spara den som .xlsx eller CSV."
         ) from exc
-    if len(infos) > MAX_XLSX_PARTS:
-        raise _Unreadable("Excel-filen består av orimligt många delar och läses inte.")
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise _Unreadable(
-            f"Excel-filen packas upp till {unpacked / 1e6:,.0f} MB".replace(",", " ")
-            + f", mer än de {MAX_XLSX_UNPACKED / 1e6:.0f} MB som läses; den är för stor eller inte en vanlig enkätexport."
-        )
 
 
 @lru_cache(maxsize=1)
