@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import ci_env
 import pytest
 
 from benchmarks import bench
@@ -56,10 +56,7 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    if shutil.which("haproxy") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but haproxy is missing (apt-get install haproxy)", pytrace=False)
-        pytest.skip("no haproxy (apt-get install haproxy)")
+    ci_env.haproxy()  # skipped without it; failed in CI
     state = tmp_path_factory.mktemp("cluster")
     port = bench.free_port()
     proc = subprocess.Popen(
