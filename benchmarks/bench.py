@@ -387,7 +387,7 @@ def _strings() -> dict[str, str]:
 
 def _import_seconds() -> float:
     code = ("import time, streamlit; t = time.perf_counter(); "
-            "from dashboard.screen import ui, views; from dashboard.present import maps, charts; from dashboard.domain import geo; from dashboard.storage import store; print(time.perf_counter() - t)")
+            "from dashboard.screen import ui; from dashboard.screen.views import change, charts, comparison, headlines, maps, tables, unit; from dashboard.present import deck, scales, charts; from dashboard.domain import geo; from dashboard.storage import store; print(time.perf_counter() - t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 

@@ -16,7 +16,7 @@ from conftest import ROOT
 
 from dashboard import i18n
 from dashboard.figures import risk
-from dashboard.present import maps
+from dashboard.present import scales
 
 CATALOGUE = tomllib.loads(resources.files("dashboard").joinpath("strings.toml").read_text(encoding="utf-8"))
 # i18n.t("key" / t("key" (export.py binds ``t = i18n.t``), with either quote.
@@ -65,7 +65,7 @@ def test_keys_built_at_run_time_exist():
         assert f"risk_f_{factor}" in i18n.STRINGS and f"risk_x_{factor}" in i18n.STRINGS
     for lang in i18n.LANGS:
         assert f"ui_lang_{lang}" in i18n.STRINGS
-    for status in maps.STATUS_ORDER:
+    for status in scales.STATUS_ORDER:
         assert f"map_{status}" in i18n.STRINGS
     for level in risk.AREAS:
         assert f"risk_level_{level}" in i18n.STRINGS
@@ -145,8 +145,8 @@ def test_babel_formats_per_locale():
 
 
 def test_map_change_legend_is_worded_in_each_language():
-    sv = [r["label"] for r in maps.change_legend_rows("sv")]
-    en = [r["label"] for r in maps.change_legend_rows("en")]
+    sv = [r["label"] for r in scales.change_legend_rows("sv")]
+    en = [r["label"] for r in scales.change_legend_rows("en")]
     assert sv[0] == "≤ \u221210\u00a0p.e." and sv[1] == "\u221210 till \u22125\u00a0p.e." and sv[-1] == "Ingen data"
     assert en[1] == "\u221210 to \u22125 pp" and en[3] == "±1 pp" and en[-2] == "≥ 10 pp" and en[-1] == "No data"
     assert not any("till" in label for label in en)

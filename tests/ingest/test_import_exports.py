@@ -184,20 +184,20 @@ def test_forgotten_personal_column_is_not_read(tmp_path: Path) -> None:
 
 def test_units_without_coordinates_are_on_the_map_at_their_municipality_labelled(imported: dict) -> None:
     from dashboard.domain import places
-    from dashboard.screen import views
     from dashboard.screen.state import Filters
+    from dashboard.screen.views import maps as map_views
 
     units, answers = imported["store"].load_round("real")
     assert units["lat"].isna().all()  # survey exports carry no coordinates
     status = aggregate.unit_status(units, answers)
-    points = views.unit_points(Filters(lang="sv"), status)
+    points = map_views.unit_points(Filters(lang="sv"), status)
     assert len(points) == len(units)  # none silently dropped
     assert all("placering ungefärlig" in p["tooltip"] for p in points)
     krokom = places.kommun_centres()["2309"]
     offerdal = next(p for p in points if p["tooltip"].startswith("Hälsorum Offerdal"))
     assert (offerdal["lat"], offerdal["lon"]) == krokom
     canon_units, canon_answers = imported["store"].load_round("canon")
-    canon_points = views.unit_points(Filters(lang="sv"), aggregate.unit_status(canon_units, canon_answers))
+    canon_points = map_views.unit_points(Filters(lang="sv"), aggregate.unit_status(canon_units, canon_answers))
     assert not any("ungefärlig" in p["tooltip"] for p in canon_points)
 
 

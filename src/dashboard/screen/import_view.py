@@ -167,7 +167,7 @@ def render(lang: str) -> None:
         render_file(upload.getvalue(), upload.name, lang)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@cache.uploaded(4)
 def _analyse(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]], mapping.Suggestion, bool]:
     """Read, suggest and check for the standard format once per file, not on every rerun."""
     header, rows = importer.read_table(data)
