@@ -80,7 +80,7 @@ def _oidc(lang: str, secrets: dict) -> bool:
     return False
 
 
-def require_admin(lang: str, gate: auth.Throttle | None = None) -> bool:
+def require_admin(lang: str) -> bool:
     """True when the visitor may change data; otherwise draws the sign-in or the 'off' notice."""
     secrets = _secrets()
     how = auth.mode(secrets)
@@ -91,8 +91,7 @@ def require_admin(lang: str, gate: auth.Throttle | None = None) -> bool:
         return _oidc(lang, secrets)
     if st.session_state.get("is_admin"):
         return True
-    gate = gate or throttle()
-    who = client()
+    gate, who = throttle(), client()
     box = st.empty()
     with box.form("admin_login"):
         given = st.text_input(i18n.t("admin_password", lang), type="password")
