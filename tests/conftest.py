@@ -80,3 +80,42 @@ def store_target(request, tmp_path, monkeypatch):
     with pgserver.fresh_database(request.getfixturevalue("pg_admin_url")) as url:
         monkeypatch.setenv("TILLSYN_DB", url)
         yield url
+
+
+# --------------------------------------------------------------------------- the export tests' selections
+# Here and not in tests/export/conftest.py: a second conftest module would shadow this one for the
+# tests that ``from conftest import ROOT`` (pytest registers each under the name "conftest").
+
+
+@pytest.fixture(scope="session")
+def b23(example):
+    """Region Jämtland Härjedalen (23) of the example round: 22 health centres, all responded."""
+    from dashboard import export
+    from dashboard.ingest import demo
+
+    units, answers, _ = example
+    return export.build(units, answers, demo.ROUND, region="23")
+
+
+@pytest.fixture(scope="session")
+def evil(example):
+    """Region 23 where health centres are named like spreadsheet formulas (names come from user files)."""
+    from office_files import EVIL
+
+    from dashboard import export
+    from dashboard.ingest import demo
+
+    units, answers, _ = example
+    units = units.copy()
+    idx = units.index[(units["region_kod"] == "23") & (units["unit_type"] == "vardcentral")][: len(EVIL)]
+    units["name"] = units["name"].astype(object)
+    units.loc[idx, "name"] = EVIL
+    return export.build(units, answers, demo.ROUND, region="23")
+
+
+@pytest.fixture(scope="session")
+def pptx23(b23) -> bytes:
+    """The deck of region 23."""
+    from dashboard import export
+
+    return export.pptx_pack(b23)

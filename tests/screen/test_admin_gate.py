@@ -137,6 +137,19 @@ def _small_template() -> bytes:
     return buf.getvalue()
 
 
+def test_template_admin_shows_the_stored_template(page_db: Path) -> None:
+    at = AppTest.from_function(_template_admin_page, default_timeout=60).run()
+    assert not at.exception
+    assert at.header[0].value == "Mall för bildspel" and at.get("file_uploader")
+    assert any("standardmallen" in c.value for c in at.caption)
+    store.Store().put_document(template.STORE_KIND, template.STORE_NAME, template.default_bytes())
+    at = AppTest.from_function(_template_admin_page, default_timeout=60).run()
+    assert any(c.value.replace("\\", "").startswith("Nuvarande mall: presentation.pptx") for c in at.caption)
+    assert not at.error  # the shipped default passes the limits when read back
+    at.button(key="deck_template_remove").click().run()
+    assert store.Store().get_document(template.STORE_KIND, template.STORE_NAME) is None
+
+
 def test_an_uploaded_template_is_read_checked_stored_and_logged_once(page_db: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     checks: list[int] = []

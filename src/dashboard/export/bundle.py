@@ -15,10 +15,11 @@ from dashboard.domain import reference
 from dashboard.export import template
 from dashboard.export.common import ExportError, SelectionError
 from dashboard.export.files import table_csv, table_xlsx, tables_xlsx
+from dashboard.export.findings import finding_titles
 from dashboard.export.letter import attachment_name, bundle_docx
-from dashboard.export.render import chart_png, chart_svg, map_png, map_svg
+from dashboard.export.render import chart_png, chart_svg, map_png, map_svg, with_title
 from dashboard.export.selection import Bundle, bundle
-from dashboard.export.slides import finding_titles, full_list_xlsx, pptx_pack, with_title
+from dashboard.export.slides import full_list_xlsx, pptx_pack
 
 KINDS = ("chart", "map", "csv", "xlsx", "pptx", "docx", "bilagor")
 

@@ -7,8 +7,9 @@ names them otherwise. The deck then takes the template's master, theme fonts and
 
 Why limits: a template is uploaded once by an administrator and then opened on every deck download,
 by any visitor, so a file that unpacks to hundreds of megabytes would cost that on each download.
-``open_template`` checks the zip's directory against ``LIMITS`` before python-pptx unpacks
-anything, for an upload and for a stored template alike (one stored before the limits existed, or
+``open_template`` checks the file against ``LIMITS`` before python-pptx unpacks anything (the zip's
+directory, then a pass in 1 MB steps proving each part's declared size), for an upload and for a
+stored template alike (one stored before the limits existed, or
 put in the database by other means, is bounded again when read).
 
 Regenerate the shipped file after changing ``make_default``:
@@ -24,7 +25,7 @@ from importlib import resources
 from typing import Any
 
 from dashboard.domain.ziplimits import ZipLimits, ZipRefused, check_zip
-from dashboard.export.common import ExportError
+from dashboard.export.common import ExportError, describe, saved
 
 DEFAULT_FILE = "default_template.pptx"
 # PP_PLACEHOLDER.TITLE and CENTER_TITLE (int enums): plain numbers so importing this loads no python-pptx.
@@ -59,7 +60,8 @@ def refusal(exc: ZipRefused, lang: str = "sv") -> str:
 
 
 def check_archive(data: bytes) -> None:
-    """Raise ``ExportError`` when the file is no zip or breaks ``LIMITS``; nothing is unpacked."""
+    """Raise ``ExportError`` when the file is no zip or breaks ``LIMITS``; never more than 1 MB of it
+    is held unpacked (``domain.ziplimits``)."""
     try:
         check_zip(data, LIMITS, verify=True)
     except ZipRefused as exc:
@@ -180,11 +182,8 @@ def make_default() -> bytes:
                     lvl1 = copy.deepcopy(lvl)
                     lvl1.find("a:defRPr", ns).set("sz", "4000")
                     body.append(lvl1)
-    prs.core_properties.title = "Tillsynskartan"
-    prs.core_properties.author = "Tillsynskartan"
-    buf = io.BytesIO()
-    prs.save(buf)
-    return buf.getvalue()
+    describe(prs, "Tillsynskartan")
+    return saved(prs)
 
 
 if __name__ == "__main__":  # python -m dashboard.export.template OUT.pptx
