@@ -18,7 +18,7 @@ from conftest import ROOT
 from dashboard import i18n
 from dashboard.domain import schema
 from dashboard.ingest.importer import read_survey
-from dashboard.storage import postgres, store
+from dashboard.storage import admin, postgres, store
 from dashboard.storage.imports import import_file
 from dashboard.storage.store import Store, db_path
 
@@ -327,11 +327,13 @@ def test_a_backup_moves_between_duckdb_and_postgresql(tmp_path: Path, pg_admin_u
     import_file(survey(tmp_path, ROUND_2024, "a.csv"), store=duck_store)
     import_file(survey(tmp_path, ROUND_2025, "b.csv"), store=duck_store)
     duck_store.put_document("profile", "vc", b"\x00bytes\xff")
+    admin.record(duck_store, "delete_round", "admin@ivo.se", "203.0.113.7", "round=2023; removed=4")
     first = duck_store.backup(tmp_path / "from-duck.duckdb")
     with pgserver.fresh_database(pg_admin_url) as url:
         pg = Store(url)
         assert type(pg) is postgres.PostgresStore
-        assert pg.restore(first) == {"units": 5, "answers": 10, "import_log": 2, "documents": 1}
+        assert pg.restore(first) == {"units": 5, "answers": 10, "import_log": 2, "documents": 1, "admin_audit": 1}
+        pd.testing.assert_frame_equal(admin.audit_log(duck_store), admin.audit_log(pg))
         for a, b in zip(duck_store.load_all(), pg.load_all(), strict=True):
             pd.testing.assert_frame_equal(a, b)
         pd.testing.assert_frame_equal(duck_store.import_log(), pg.import_log())
@@ -342,6 +344,7 @@ def test_a_backup_moves_between_duckdb_and_postgresql(tmp_path: Path, pg_admin_u
     for a, b in zip(duck_store.load_all(), back.load_all(), strict=True):
         pd.testing.assert_frame_equal(a, b)
     assert back.get_document("profile", "vc") == b"\x00bytes\xff"
+    pd.testing.assert_frame_equal(admin.audit_log(duck_store), admin.audit_log(back))
 
 
 def test_postgresql_writer_waiting_too_long_is_busy(pg_admin_url: str) -> None:

@@ -1,7 +1,8 @@
 """The rounds database: embedded DuckDB (default) or PostgreSQL for several hosts.
 
 Four tables: ``units`` and ``answers`` (the canonical tables, plus a ``pos`` column that keeps
-the file's row order), ``import_log`` and ``documents`` (files kept with the data).
+the file's row order), ``import_log`` and ``documents`` (files kept with the data); and the
+administrator gate's two (``storage/admin.py``: the sign-in throttle and the audit log).
 
 Which database. ``$TILLSYN_DB`` (or the ``path`` argument) is either a file path, which keeps
 the embedded DuckDB file, or a URL ``postgresql+psycopg://user:pw@host/db``, which selects
@@ -51,6 +52,7 @@ import pandas as pd
 
 from dashboard.domain import schema
 from dashboard.i18n import Message, MessageError
+from dashboard.storage import admin as _admin
 
 __all__ = ["Batch", "SaveRefused", "Store", "StoreBusyError", "data_version", "db_path", "db_target", "is_url"]
 
@@ -73,6 +75,7 @@ _DDL = (
     """CREATE TABLE IF NOT EXISTS documents (
         kind VARCHAR NOT NULL, name VARCHAR NOT NULL, content BLOB NOT NULL,
         updated_at VARCHAR NOT NULL, PRIMARY KEY (kind, name))""",
+    *_admin.DDL,
 )
 # Statements that remove a round; one list so delete and replace share them (and tests can break them).
 _DELETE_SQL: list[str] = [
@@ -83,8 +86,9 @@ _LOG_COLUMNS = [
     "id", "action", "round", "filename", "sha256", "imported_at",
     "rows_in", "accepted", "rejected", "repeated", "removed",
 ]
-_TABLES = ("units", "answers", "import_log", "documents")
+_TABLES = ("units", "answers", "import_log", "documents", *_admin.BACKED_UP)
 _TABLE_COLUMNS = {
+    **_admin.BACKED_UP,
     "units": ["round", "pos", *[c for c in schema.UNITS_COLUMNS if c != "round"]],
     "answers": ["round", "pos", *[c for c in schema.ANSWERS_COLUMNS if c != "round"]],
     "import_log": _LOG_COLUMNS,
