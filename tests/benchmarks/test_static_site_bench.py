@@ -4,8 +4,8 @@ load steps) and the ratio to the app's capacity taken from the same JSON."""
 from __future__ import annotations
 
 import json
-import os
 
+import ci_env
 import pytest
 
 from benchmarks import static_site
@@ -13,9 +13,7 @@ from benchmarks import static_site
 
 def test_a_small_run_measures_page_views_and_the_ratio_to_the_app(tmp_path):
     if not static_site.nginx_available():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("nginx is required in CI (apt-get install nginx)")
-        pytest.skip("no nginx (apt-get install nginx)")
+        ci_env.missing(f"nginx is not installed at {static_site.NGINX} (apt-get install nginx)")
     out = tmp_path / "performance.json"
     capacity = {"date": "2026-12-04T12:00:00+00:00", "targets": {"app": {"capacity_visits_per_s": 5.0, "replicas": 1}}}
     out.write_text(json.dumps({"capacity": capacity, "other": 1}), encoding="utf-8")

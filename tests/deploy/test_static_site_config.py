@@ -4,12 +4,11 @@ and the benchmark run (only where it listens, its folder and its pid and tempora
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+import ci_env
 import yaml
 
 from benchmarks import static_site
@@ -20,9 +19,7 @@ NGINX_DIR = ROOT / "deploy" / "nginx"
 
 def _nginx() -> str:
     if not static_site.nginx_available():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("nginx is required in CI (apt-get install nginx)")
-        pytest.skip("no nginx (apt-get install nginx)")
+        ci_env.missing(f"nginx is not installed at {static_site.NGINX} (apt-get install nginx)")
     return str(static_site.NGINX)
 
 
