@@ -275,3 +275,16 @@ def test_every_link_is_relative_and_leads_to_a_file_of_the_site(site):
             if not (site / target).is_file():
                 problems.append((rel, link))
     assert not problems, problems[:10]
+
+
+def test_headings_in_order_and_tables_with_captions_and_header_cells(site):
+    """One h1, no heading level skipped; every table has a caption, column headers and row headers."""
+    for page in pages(site):
+        root = doc(page)
+        levels = [int(h.tag[1]) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert levels[0] == 1 and levels.count(1) == 1, page
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (page, levels)
+        for table in root.iter("table"):
+            assert table.xpath("./caption") and text(table.xpath("./caption")[0]), page
+            assert table.xpath("./thead/tr/th[@scope='col']"), page
+            assert all(row.xpath("./th[@scope='row']") for row in table.xpath("./tbody/tr")), page
