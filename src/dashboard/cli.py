@@ -84,6 +84,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(t("cli_imp_dropped", columns=", ".join(report["dropped_columns"])))
             if result.personal_columns:
                 print(t("cli_imp_personal", columns=", ".join(report["personal_columns"])))
+            if result.person_like:
+                print(result.person_like.message().text(lang), file=sys.stderr)
     if result.error:
         return 2
     return 1 if result.rejected else 0

@@ -458,6 +458,7 @@ def test_report(tmp_path: Path) -> None:
         "ignored_columns": ["Anteckning"],
         "dropped_columns": [],
         "personal_columns": [],
+        "person_like_names": None,
         "error": None,
     }
     assert not result.ok

@@ -22,7 +22,7 @@ from dashboard.domain import schema
 from dashboard.domain.reference import normalise_text
 from dashboard.i18n import Message, MessageError
 
-__all__ = ["ImportResult", "Rejection", "Replacement", "Unreadable", "exclude_existing"]
+__all__ = ["ImportResult", "PersonLike", "Rejection", "Replacement", "Unreadable", "exclude_existing"]
 
 
 class Unreadable(MessageError, ValueError):
@@ -53,6 +53,19 @@ class Replacement:
     name: str
 
 
+@dataclass(frozen=True)
+class PersonLike:
+    """Unit names that read like a person's ("Anna Berg": no unit word, two or three capitalised
+    words), for the administrator to check; they are imported, as a clinic may be named so."""
+
+    column: str
+    rows: list[int]
+
+    def message(self) -> Message:
+        shown = ", ".join(str(r) for r in self.rows[:10]) + (" …" if len(self.rows) > 10 else "")
+        return Message("person_like_names", column=self.column, rows=shown)
+
+
 Column = str | Message  # a header, or a description of a column that has none ("kolumn 7 utan rubrik")
 
 
@@ -78,6 +91,7 @@ class ImportResult:
     personal_columns: list[Column] = field(default_factory=list)  # found to look like personal data
     unit_rows: list[int] = field(default_factory=list)  # the file row of each accepted unit
     asked_columns: list[str] = field(default_factory=list)  # provision ids the file has a column for
+    person_like: PersonLike | None = None  # unit names that read like a person's name
 
     @property
     def accepted(self) -> int:
@@ -113,6 +127,7 @@ class ImportResult:
             "ignored_columns": _said(self.ignored_columns, lang),
             "dropped_columns": list(self.dropped_columns),
             "personal_columns": _said(self.personal_columns, lang),
+            "person_like_names": dataclasses.asdict(self.person_like) if self.person_like else None,
             "error": self.error_text(lang),
         }
 

@@ -97,10 +97,15 @@ def _region(row: Row, kommun_kod: str | None) -> None:
     raw = row.get("region")
     if not raw:
         return
-    region_kod = values.region_code(raw)
+    match = places.region_from_name(raw)
+    region_kod = match.code
     ref = values.kommuner().get(kommun_kod or "")
     if region_kod is None:
-        row.fault("region", raw, Message("row_region_unknown"))
+        near = ", ".join(match.candidates)
+        if match.how == "ambiguous":
+            row.fault("region", raw, Message("row_region_ambiguous", near=near))
+        else:
+            row.fault("region", raw, Message("row_region_unknown_near", near=near) if near else Message("row_region_unknown"))
     elif ref is not None and region_kod != ref[1]:
         row.fault("region", raw, Message("row_region_mismatch", code=kommun_kod, region=ref[2]))
 
