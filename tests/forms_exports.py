@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import openpyxl
 import survey_exports as se
@@ -188,3 +189,45 @@ def esmaker(n: int = 30) -> Export:
 
 
 ALL = {"ms_forms": ms_forms, "google_forms": google_forms, "esmaker": esmaker}
+
+
+# --------------------------------------------------------------------------- looking for them afterwards
+
+
+def traces(values: list[str]) -> list[str]:
+    """What to look for: each value, its digits alone (a phone or identity number stored without
+    separators) and each surname (a name stored in part; the surnames are in no unit's name)."""
+    out: list[str] = []
+    for v in values:
+        out.append(v)
+        digits = "".join(ch for ch in v if ch.isdigit())
+        if len(digits) >= 8:
+            out.append(digits)
+        if "@" not in v and not digits:
+            out.append(v.split()[-1])
+    return list(dict.fromkeys(out))
+
+
+def database_text(path: Path) -> tuple[str, bytes]:
+    """(every cell of every table, as text; the database file's bytes and its WAL's, if any)."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cells: list[str] = []
+        for (schema, table) in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall():
+            df = con.execute(f'SELECT * FROM "{schema}"."{table}"').df()
+            cells += [str(v) for v in df.to_numpy().ravel()] + [str(c) for c in df.columns]
+    finally:
+        con.close()
+    wal = path.with_name(path.name + ".wal")
+    return "\n".join(cells), path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def leaks(path: Path, values: list[str], stored: str) -> list[str]:
+    """The personal values found anywhere in the database. ``stored`` is a unit name that must be
+    found by the same search (the search reads what is stored, or it proves nothing)."""
+    text, raw = database_text(path)
+    found = [v for v in traces(values) if v in text or v.encode() in raw]
+    assert found or (stored in text and stored.encode() in raw), f"{stored!r} not found: the scan reads nothing"
+    return found

@@ -59,10 +59,11 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
 # A header that asks which unit answers: a question word, then a unit noun within a few words.
 _WHICH = re.compile(r"^(?:\d+[.)]?\s*)?(?:for vilken|vilken|vilket|ange|valj|skriv|which|select|name of the)\s+(.*)")
 _UNIT_NOUNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"vardcentral|halsocentral|mottagning|klinik|vardenhet|health ?cent|clinic"), "vardcentral"),
+    (re.compile(r"vardcentral|halsocentral|mottagning|klinik|vardenhet|health|clinic"), "vardcentral"),
     (re.compile(r"namnd|socialtjanst|socialforvaltning|familjeomsorg|(?<![a-z])ifo(?![a-z])|committee"), "socialnamnd"),
     (re.compile(r"enhet|verksamhet|organisation|organization|arbetsplats|(?<![a-z])unit(?![a-z])"), ""),
 )
+_FILLER = frozenset({"vilken", "vilket", "er", "din", "ditt", "namnet", "namn", "pa", "den", "det", "du", "ni"})
 _KNOWN_ANSWERS = {"ja": "ja", "nej": "nej", "vet ej": "vet_ej", "vet inte": "vet_ej", "vet_ej": "vet_ej",
                   "saknas": "saknas", "yes": "ja", "no": "nej", "don't know": "vet_ej", "delvis": ""}
 _CODED = {"1": "ja", "2": "nej", "3": "vet_ej"}
@@ -188,11 +189,12 @@ def which_unit(header: str) -> str | None:
     "socialnamnd" for "Vilken nämnd besvarar du enkäten för?", "" for a unit of no stated type
     ("Vilken enhet …"), None when the header does not ask which unit answers."""
     m = _WHICH.match(normalise_text(header).strip(" ?:."))
-    if not m or re.match(r"(om|hur|i vilken utstrackning|vilka)\b", m.group(1)):
+    if not m:
         return None
-    head = " ".join(m.group(1).split()[:4])
+    words = [w for w in m.group(1).split() if w not in _FILLER]
+    noun = words[0] if words else ""  # the thing asked for: "vilken kommun ligger vårdcentralen i" asks a kommun
     for pattern, unit_type in _UNIT_NOUNS:
-        if pattern.search(head):
+        if pattern.search(noun):
             return unit_type
     return None
 

@@ -73,7 +73,8 @@ def _unique(names: list[str]) -> list[str]:
 
 def mapping_frame(header: Sequence[str], prof: profiles.Profile, scores: dict[str, float] | None = None,
                   undecided: Iterable[tuple[str, str, str, str]] = ()) -> pd.DataFrame:
-    """One row per source column: what it maps to and the suggestion's score (blank when none).
+    """One row per source column: what it maps to and the suggestion's score, as text ("" when none:
+    a missing number would show as "None" in the table).
 
     Undecided suggestions (below the cut-off) are shown with their target but ``use`` False."""
     scores = scores or {}
@@ -92,10 +93,11 @@ def mapping_frame(header: Sequence[str], prof: profiles.Profile, scores: dict[st
             continue
         key = profiles._hkey(h)
         target = to.get(key) or pending.get(key, NOT_USED)
-        rows.append({"source": h.strip(), "target": target, "score": scores.get(h.strip()),
+        score = scores.get(h.strip())
+        rows.append({"source": h.strip(), "target": target, "score": "" if score is None else f"{score:.0f}",
                      "use": key in to})
     return pd.DataFrame(rows, columns=["source", "target", "score", "use"]).astype(
-        {"source": "string", "target": "string", "score": "Float64", "use": "bool"})
+        {"source": "string", "target": "string", "score": "string", "use": "bool"})
 
 
 def answers_frame(prof: profiles.Profile, undecided: Iterable[tuple[str, str, str, str]] = ()) -> pd.DataFrame:
@@ -310,7 +312,7 @@ def _mapping_step(header: list[str], rows: list[tuple[int, list[str]]], suggesti
         column_config={
             "source": st.column_config.TextColumn(t("imp_col_source", lang), disabled=True),
             "target": st.column_config.SelectboxColumn(t("imp_col_target", lang), options=targets()),
-            "score": st.column_config.NumberColumn(t("imp_col_score", lang), format="%.0f", disabled=True),
+            "score": st.column_config.TextColumn(t("imp_col_score", lang), disabled=True),
             "use": st.column_config.CheckboxColumn(t("imp_col_use", lang)),
         },
         hide_index=True, width="stretch", key=f"imp_map_{choice}",
