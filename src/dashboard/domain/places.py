@@ -264,12 +264,14 @@ def region_display(code: str) -> str:
     return REGIONS[code][0]
 
 
+@lru_cache(maxsize=4096)
 def region_from_name(value: str) -> PlaceMatch:
     """The region code of a region written as people write it ("Region Västra Götaland",
     "Västra Götalandsregionen", "VGR", "Stockholms läns region", "SLL", "Jämtland", "14").
 
     As with municipalities: exact spellings first, then a fuzzy match (rapidfuzz) only above
-    ``FUZZY_CUTOFF`` with a clear lead; otherwise no code and the nearest regions to show."""
+    ``FUZZY_CUTOFF`` with a clear lead; otherwise no code and the nearest regions to show. Cached:
+    a file writes its few regions on every row."""
     key = normalise_text(value)
     if re.fullmatch(r"\d{1,2}[.,]0+", key):
         key = re.split(r"[.,]", key)[0]

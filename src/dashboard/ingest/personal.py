@@ -52,6 +52,7 @@ _PHONE = re.compile(r"(?:\+46|0046|0)[\s-]?\(?0?\)?[\s-]?(?:\d[\s-]?){6,9}\d")
 _LOOSE_PNR = re.compile(r"(?<!\d)(?:19|20)?\d{6}[-+]?\d{4}(?!\d)")
 # 10 or 12 digits, an optional - or + before the last four: YYMMDD-NNNC or YYYYMMDDNNNC.
 _PNR = re.compile(r"(?<![\d-])(?P<century>19|20)?(?P<date>\d{6})[-+ ]?(?P<tail>\d{4})(?![\d-])")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 _CAPITALISED = re.compile(r"[A-ZÅÄÖÉÈÜØÆ][a-zåäöéèüøæß]+(?:-[A-ZÅÄÖÉÈÜØÆ][a-zåäöéèüøæß]+)?")
 
 
@@ -104,7 +105,7 @@ def personal_kind(value: str) -> str | None:
         return None
     if "@" in v and _EMAIL.search(v):
         return "email"
-    if any(ch.isdigit() for ch in v):
+    if len(v) - len(v.translate(_NO_DIGITS)) >= 8:  # every phone and identity number has 8 digits or more
         kind = _identity_number(v)
         if kind:
             return kind
@@ -115,7 +116,11 @@ def personal_kind(value: str) -> str | None:
 
 def refusal(values: Iterable[tuple[int, str]]) -> tuple[str, int] | None:
     """(kind, row) of the first cell holding personal data, or None: such a column is never stored."""
+    seen: set[str] = set()
     for row, value in values:
+        if value in seen:  # a column repeats its values (municipalities, types, the round)
+            continue
+        seen.add(value)
         kind = personal_kind(value)
         if kind:
             return kind, row
