@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -252,3 +253,45 @@ def test_the_lean_reader_gives_openpyxls_strings() -> None:
     assert xlsx.shared_strings(io.BytesIO(sst)) == list(read_string_table(io.BytesIO(sst)))
     with pytest.raises(ValueError, match="går inte att läsa"):
         xlsx.shared_strings(io.BytesIO(b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "b">]><sst ' + _MAIN + b"/>"))
+
+
+def _lying(path: Path, part: str, mb: int, lie: int | None = 1_200) -> Path:
+    """A valid survey workbook whose ``part`` has ``mb`` megabytes of spaces after it and declares
+    ``lie`` bytes (in both zip headers; None: the truth): ``zipfile`` inflates a part read whole
+    before cutting it to the declared size."""
+    wb = openpyxl.Workbook()
+    wb.active.append(["Enhetstyp", "Kommunkod", "Enhet"])
+    wb.active.append(["Vårdcentral", "0180", "Vårdcentralen Lugnet"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            zf.writestr(info.filename, data + b" " * (mb * 1_000_000) if info.filename == part else data)
+    data = bytearray(out.getvalue())
+    if lie is None:
+        path.write_bytes(bytes(data))
+        return path
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        local = zf.getinfo(part).header_offset
+    struct.pack_into("<I", data, local + 22, lie)  # local header: uncompressed size
+    central = data.rfind(b"PK\x01\x02")
+    while data[central + 46:central + 46 + len(part)] != part.encode():
+        central = data.rfind(b"PK\x01\x02", 0, central)
+    struct.pack_into("<I", data, central + 24, lie)  # central directory: uncompressed size
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_part_that_lies_about_its_size_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """Before: a 1 MB upload whose [Content_Types].xml declared 1 200 bytes took 2 GB (openpyxl reads
+    that part whole); now the declared sizes are proved in 1 MB steps first."""
+    path = _lying(tmp_path / "liar.xlsx", "[Content_Types].xml", mb=600)
+    assert path.stat().st_size < 2_000_000
+    got = _probe(path)
+    assert got["error"] and "[Content_Types].xml" in got["error"] and "annan storlek" in got["error"], got
+    assert got["s"] < MAX_SECONDS and got["mb"] < MAX_MB, got
+    honest = _probe(_lying(tmp_path / "honest.xlsx", "[Content_Types].xml", mb=1, lie=None))
+    assert honest["error"] is None and honest["rows_in"] == 1, honest

@@ -14,12 +14,13 @@ file is refused with one sentence, never imported short. A row number that goes 
 cell given twice would otherwise lose a value, so they are refused too.
 
 Bounded: the zip's directory is checked before anything is unpacked (number of parts, total
-unpacked size). The shared strings (every text of the workbook, read whole before the first row)
-are bounded by their declared unpacked size and their declared count before they are parsed, by
-their actual count while they are, and read by a lean parser: openpyxl's took 23 s and 307 MB for
-34 MB of strings. Rows, columns and cells stop at ``bounds``, one cell's text at Excel's own
-32 767 characters. A document type declaration (the way to entity bombs) is refused by the strings'
-parser; the sheet's parser (expat, through openpyxl) refuses entity expansion.
+unpacked size), and each part's declared size is proved in bounded steps. The shared strings
+(every text of the workbook, read whole before the first row) are bounded by their declared
+unpacked size and their declared count before they are parsed, by their actual count while they
+are, and read by a lean parser: openpyxl's took 23 s and 307 MB for 34 MB of strings. Rows,
+columns and cells stop at ``bounds``, one cell's text at Excel's own 32 767 characters. A document
+type declaration (the way to entity bombs) is refused by the strings' parser; the sheet's parser
+(expat, through openpyxl) refuses entity expansion.
 """
 
 from __future__ import annotations
@@ -80,10 +81,15 @@ XLSX_LIMITS = ZipLimits(entries=MAX_XLSX_PARTS, total=MAX_XLSX_UNPACKED, entry=M
 
 def check_archive(data: bytes) -> None:
     """Refuse by what the zip's directory declares, before anything is unpacked (the zip limits
-    shared with the slide templates: ``domain.ziplimits``)."""
+    shared with the slide templates: ``domain.ziplimits``), then prove the declared sizes by
+    inflating each part in 1 MB steps: openpyxl reads some parts whole, and ``zipfile`` inflates a
+    whole part before cutting it to its declared size (a 1 MB upload whose 1 200-byte part
+    inflates to 1 GB took 2 GB). The proof costs 0.06 s for a 50 000-row export."""
     try:
-        check_zip(data, XLSX_LIMITS)
+        check_zip(data, XLSX_LIMITS, verify=True)
     except ZipRefused as exc:
+        if exc.reason == "mismatch":
+            raise Unreadable(Message("read_xlsx_size_lies", name=exc.name)) from exc
         if exc.reason == "entries":
             raise Unreadable(Message("read_xlsx_parts")) from exc
         if exc.reason in ("total", "entry"):
