@@ -455,6 +455,10 @@ def test_report(tmp_path: Path) -> None:
         "rejected": [{"row": 3, "column": "Kommunkod", "value": "0999", "reason": "Okänd kommunkod 0999."}],
         "replaced_rows": 0,
         "replaced": [],
+        "asked_provisions": S_IDS + V_IDS,
+        "unasked": [],
+        "withheld_units": 0,
+        "withheld": [],
         "ignored_columns": ["Anteckning"],
         "dropped_columns": [],
         "personal_columns": [],
@@ -549,7 +553,8 @@ def test_missing_file(tmp_path: Path) -> None:
 
 _KOMMUNER = [("0180", "Stockholm"), ("1880", "Örebro"), ("2380", "Östersund"), ("1280", "Malmö")]
 _FAULTS = ["unknown_code", "region", "unit_type", "answer", "outside", "not_number", "no_name", "other_type",
-           "blank", "duplicate"]
+           "blank", "duplicate", "faulty_repeat"]
+INVALID = "Kanske"  # the invalid answer of a faulty repeated submission
 
 
 @st.composite
@@ -569,7 +574,7 @@ def survey(draw: st.DrawFn) -> tuple[list[dict[str, str]], list[int], str, str]:
         if draw(st.booleans()):
             r["Latitud"], r["Longitud"] = draw(st.sampled_from([("59,5", "15,0"), ("62.1", "17.3")]))
         fault = draw(st.sampled_from([None, None, None, *_FAULTS]))
-        if fault == "duplicate" and not valid:
+        if fault in ("duplicate", "faulty_repeat") and not valid:
             fault = None
         match fault:
             case "unknown_code":
@@ -593,6 +598,10 @@ def survey(draw: st.DrawFn) -> tuple[list[dict[str, str]], list[int], str, str]:
                 r = {}
             case "duplicate":
                 r = dict(rows[draw(st.sampled_from(valid))])
+            case "faulty_repeat":  # the same unit again, with an invalid answer
+                r = dict(rows[draw(st.sampled_from(valid))])
+                first = S_IDS[0] if r["Enhetstyp"] == "Socialnämnd" else V_IDS[0]
+                r[PROVISION_HEADERS.get(first, first)] = INVALID
         rows.append(r)
         if fault is None:
             valid.append(i)
@@ -652,18 +661,27 @@ def test_property_repeated_submissions_latest_wins(case: tuple[list[dict[str, st
         assert not any(any(r.values()) for r in rows)
         return
     check_invariant(result)
-    # among the valid rows of one unit, the accepted one has the latest time (a tie: the later row)
+    # among the submissions of one unit, the latest decides (a tie: the later row): a valid one is
+    # accepted; a rejected one (a faulty repeat) leaves the unit out, named, its valid rows replaced
     by_name: dict[str, list[int]] = {}
     for i in valid:
         by_name.setdefault(rows[i]["Enhet"], []).append(i)
     # duplicates were generated as copies of valid rows (differing only in Inskickad): valid too
     accepted = dict(zip(result.units["name"], result.unit_rows, strict=True))
+    withheld = {w.name: w for w in result.withheld}
     for name, idxs in by_name.items():
-        copies = [j for j, r in enumerate(rows) if r.get("Enhet") == name and j not in valid and r == rows[idxs[0]]
-                  | {"Inskickad": r.get("Inskickad", "")}]
-        candidates = idxs + copies
-        want = max(candidates, key=lambda j: (rows[j]["Inskickad"], j))
-        assert accepted[name] == want + 2
+        same = [j for j, r in enumerate(rows) if r.get("Enhet") == name and j not in valid]
+        copies = [j for j in same if rows[j] == rows[idxs[0]] | {"Inskickad": rows[j].get("Inskickad", "")}]
+        faulty = [j for j in same if INVALID in rows[j].values()]
+        ok = idxs + copies
+        want = max(ok + faulty, key=lambda j: (rows[j]["Inskickad"], j))
+        if want in faulty:
+            assert name not in accepted and withheld[name].row == want + 2
+            assert sorted(withheld[name].earlier_rows) == sorted(j + 2 for j in ok)
+            assert {r.row for r in result.replaced if r.name == name} == {j + 2 for j in ok}
+        else:
+            assert accepted[name] == want + 2 and name not in withheld
+    assert set(withheld) <= set(by_name)
     for rep in result.replaced:
         assert rep.by_submitted >= rep.submitted
 

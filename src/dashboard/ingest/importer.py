@@ -4,7 +4,9 @@
 standard columns when a profile is given (``profiles``), recognises the columns (``headers``), checks
 every row (``rows``) and keeps the latest of repeated submissions (``result``). Nothing is lost
 silently: every data row is accepted, rejected with its reasons, or replaced by a later submission
-(see ``result``). A file that cannot be read at all imports nothing and ``error`` says why.
+(see ``result``), and the report names the provisions the file does not ask and the units left out
+because their latest submission was rejected. A file that cannot be read at all imports nothing
+and ``error`` says why.
 
 One row per unit; the first non-blank row is the header (the columns: see ``headers``). Blank rows
 between data rows are counted and rejected as "tom rad" (so the count adds up).
@@ -21,15 +23,17 @@ from dashboard.domain import schema
 from dashboard.i18n import Message
 from dashboard.ingest import personal
 from dashboard.ingest import profiles as _profiles
-from dashboard.ingest.headers import FIELD_LABEL, Columns, map_columns, normalise_header
+from dashboard.ingest.headers import FIELD_LABEL, Columns, map_columns, normalise_header, provision_types
 from dashboard.ingest.read import read_table
 from dashboard.ingest.result import (
     Accepted,
+    Faulty,
     ImportResult,
     PersonLike,
     Rejection,
     Replacement,
     Unreadable,
+    Withheld,
     empty_result,
     exclude_existing,
     keep_latest,
@@ -175,12 +179,16 @@ def _read_survey(
     first_seen: dict[str, int] = {}
     by_time = "submitted" in cols.fields  # repeated submissions: the latest wins (below), none is a duplicate
     good: list[Accepted] = []
+    faulty: list[Faulty] = []  # rejected rows of a known unit: with times, maybe its latest submission
+    unit_types: set[str] = set()
     for rownum, cells in mapped.rows:
         if not any(c.strip() for c in cells):
             rejected.append(Rejection(rownum, "", "", Message("row_blank")))
             continue
         row = Row(rownum, cells, cols)
         checked = check_row(row, round_name, round_from_column)
+        if checked.unit_type is not None:
+            unit_types.add(checked.unit_type)
         if rownum in mapped.pre_faults:
             if rownum in mapped.kommun_faulted:  # the name's fault says it better than "Kommunkod saknas"
                 row.faults = [f for f in row.faults if f.column != cols.label("kommun_kod")]
@@ -195,12 +203,15 @@ def _read_survey(
             row.fault_at("", "", Message("row_unreadable"))
         if row.faults or checked.unit is None:
             rejected.extend(row.faults)
+            if by_time and checked.unit_id is not None:
+                faulty.append(Faulty(rownum, checked.unit_id, submitted, raw_time))
             continue
         good.append(Accepted(rownum, checked.unit, checked.answers, submitted, raw_time))
 
     replaced: list[Replacement] = []
+    withheld: list[Withheld] = []
     if by_time:
-        good, replaced = keep_latest(good)
+        good, replaced, withheld = keep_latest(good, faulty)
     answers = [{"round": round_name, "unit_id": e.unit["unit_id"], "provision_id": pid, "answer": a}
                for e in good for pid, a in e.answers.items()]
     return ImportResult(
@@ -217,6 +228,24 @@ def _read_survey(
         dropped_columns=mapped.dropped,
         personal_columns=mapped.personal,
         unit_rows=[e.row for e in good],
-        asked_columns=sorted(cols.provisions, key=lambda pid: (pid[0], int(pid[1:]))),
+        asked_columns=sorted(cols.provisions, key=_provision_order),
+        unasked=_unasked(cols, unit_types),
+        withheld=withheld,
         person_like=PersonLike(mapped.person_like_column, mapped.person_like) if mapped.person_like else None,
     )
+
+
+def _provision_order(pid: str) -> tuple[str, int]:
+    return pid[0], int(pid[1:])
+
+
+def _unasked(cols: Columns, unit_types: set[str]) -> dict[str, list[str]]:
+    """Per unit type in the file, the provisions of that type it has no question (column) for."""
+    types = provision_types()
+    out = {}
+    for unit_type in sorted(unit_types):
+        missing = sorted((p for p, t in types.items() if t == unit_type and p not in cols.provisions),
+                         key=_provision_order)
+        if missing:
+            out[unit_type] = missing
+    return out

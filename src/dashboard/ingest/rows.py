@@ -53,6 +53,7 @@ class CheckedRow:
     unit: dict[str, Any] | None
     answers: dict[str, str]
     unit_id: str | None  # for duplicate detection, even when the row has other faults
+    unit_type: str | None = None  # when readable, even when the row has other faults
 
 
 def _extra_cells(row: Row) -> None:
@@ -228,7 +229,7 @@ def check_row(row: Row, round_name: str, round_from_column: tuple[str, int] | No
         unit = {"round": round_name, "unit_id": unit_id, "unit_type": unit_type, "name": name,
                 "kommun_kod": kommun_kod, "region_kod": ref[1], "lat": lat, "lon": lon,
                 "responded": bool(responded), "synthetic": bool(synthetic)}
-    return CheckedRow(unit, answers, unit_id)
+    return CheckedRow(unit, answers, unit_id, unit_type)
 
 
 def submitted_time(row: Row) -> tuple[dt.datetime | None, str]:

@@ -192,14 +192,18 @@ def matching_profiles(st_store: store.Store, header: Sequence[str]) -> list[tupl
 
 
 def report_frames(result: importer.ImportResult, lang: str) -> dict[str, pd.DataFrame]:
-    """The dry-run report as tables: rejected rows and replaced submissions."""
+    """The dry-run report as tables: rejected rows, replaced submissions and the units left out
+    because their latest submission was rejected."""
     t = i18n.t
     rejected = pd.DataFrame([{t("row", lang): r.row, t("column", lang): r.column, t("value", lang): r.value,
                               t("reason", lang): r.reason(lang)} for r in result.rejected])
     replaced = pd.DataFrame([{t("row", lang): r.row, t("imp_submitted", lang): r.submitted,
                               t("imp_by_row", lang): r.by_row, t("imp_by_submitted", lang): r.by_submitted,
                               t("imp_unit", lang): r.name} for r in result.replaced])
-    return {"rejected": rejected, "replaced": replaced}
+    withheld = pd.DataFrame([{t("imp_unit", lang): w.name, t("row", lang): w.row, t("imp_submitted", lang): w.submitted,
+                              t("imp_not_used_rows", lang): ", ".join(str(r) for r in w.earlier_rows)}
+                             for w in result.withheld])
+    return {"rejected": rejected, "replaced": replaced, "withheld": withheld}
 
 
 # --------------------------------------------------------------------------- drawing
@@ -370,6 +374,11 @@ def _report(result: importer.ImportResult, lang: str) -> None:
     if result.replaced:
         st.markdown(f"**{t('imp_replaced_rows', lang)}**")
         st.dataframe(frames["replaced"], hide_index=True, width="stretch")
+    if result.withheld:
+        st.warning(i18n.plural("imp_withheld", len(result.withheld), lang, rule=i18n.Message("withheld_rule").text(lang)))
+        st.dataframe(frames["withheld"], hide_index=True, width="stretch")
+    for unit_type in result.unasked:
+        st.warning(result.unasked_text(unit_type, lang))
     no_coords = int(result.units["lat"].isna().sum()) if result.accepted else 0
     if no_coords:
         st.caption(t("imp_no_coords", lang, n=no_coords))
