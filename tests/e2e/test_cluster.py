@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench
+from benchmarks import harness
 from dashboard import i18n
 from dashboard.ingest import demo
 
@@ -61,7 +61,7 @@ def cluster(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             pytest.fail("CI=true but haproxy is missing (apt-get install haproxy)", pytrace=False)
         pytest.skip("no haproxy (apt-get install haproxy)")
     state = tmp_path_factory.mktemp("cluster")
-    port = bench.free_port()
+    port = harness.free_port()
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "local-cluster"), "--replicas", "2", "--port", str(port),
          "--state-dir", str(state)],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench
+from benchmarks import harness
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the export helper
 import survey_exports as se  # noqa: E402
@@ -23,7 +23,7 @@ def test_wizard_imports_a_survey_export(browser, artifacts, tmp_path: Path) -> N
     db = tmp_path / "wizard.duckdb"
     export = tmp_path / "forms-vardcentraler.xlsx"
     export.write_bytes(se.forms_xlsx()[0])
-    with bench.Server(db=db, log=artifacts / "wizard-server.log", env={"TILLSYN_ADMIN_PASSWORD": "e2e-lösen"}) as srv:
+    with harness.Server(db=db, log=artifacts / "wizard-server.log", env={"TILLSYN_ADMIN_PASSWORD": "e2e-lösen"}) as srv:
         v = Visit(browser, srv.url)
         try:
             v.open("/import", "Administratörslösenord")
