@@ -5,27 +5,28 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.screen import ui, views
+from dashboard.screen import ui
+from dashboard.screen.views import tables, unit
 
 f = ui.filters()
 lang = f.lang
-unit = views.current_unit(f)
-if unit is None:
+chosen = unit.current_unit(f)
+if chosen is None:
     ui.page_header(f, i18n.t("page_unit", lang))
     if f.unit:
         st.warning(i18n.t("unit_not_found", lang))
     st.header(i18n.t("choose_unit", lang))
-    views.units_table(f, "pick_unit", f.unit_types, f.region, f.kommun)
+    tables.units_table(f, "pick_unit", f.unit_types, f.region, f.kommun)
     st.stop()
 
-ui.page_header(f, str(unit["name"]), unit_name=str(unit["name"]))
+ui.page_header(f, str(chosen["name"]), unit_name=str(chosen["name"]))
 left, right = st.columns([3, 2], gap="large")
 with left:
-    views.unit_facts(f, unit)
-    views.unit_previous(f, unit)
+    unit.unit_facts(f, chosen)
+    unit.unit_previous(f, chosen)
 with right:
     st.markdown(f"**{i18n.t('locator', lang)}**")
-    views.locator_map(f, unit)
-views.ask_about(f, unit)
+    unit.locator_map(f, chosen)
+unit.ask_about(f, chosen)
 st.header(i18n.t("answers_by_provision", lang))
-views.unit_answer_table(f, unit)
+unit.unit_answer_table(f, chosen)

@@ -84,7 +84,7 @@ def fresh_database(admin_url: str) -> Iterator[str]:
     """An empty database on the server for one test; dropped afterwards."""
     import psycopg
 
-    from dashboard.storage import store
+    from dashboard.storage import postgres
 
     name = f"tillsyn_test_{uuid.uuid4().hex[:12]}"
     plain = admin_url.replace("+psycopg", "", 1)
@@ -94,9 +94,6 @@ def fresh_database(admin_url: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        engine = store._ENGINES.pop(url, None)
-        if engine is not None:
-            engine.dispose()
-        store._READY.discard(url)
+        postgres.dispose(url)
         with psycopg.connect(plain, autocommit=True) as con:
             con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

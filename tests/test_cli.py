@@ -77,3 +77,56 @@ def test_messages_come_from_the_catalogue_with_real_plurals(tmp_path, monkeypatc
     assert "är inte en säkerhetskopia från tillsyn backup" in capsys.readouterr().err
     assert cli.main(["demo", "--out", str(tmp_path / "ex.csv")]) == 0
     assert capsys.readouterr().out.startswith("Exempelomgången skrevs till ")
+
+
+def test_import_reasons_in_english_name_the_same_rows_columns_and_values(tmp_path, capsys):
+    """`tillsyn import --lang en` says every reason in English, about exactly the rows Swedish names."""
+    bad = _write(tmp_path / "bad.csv", "Vårdcentral;1880;VC A;Ja;Ja;Ja;Ja;Ja;Ja;Ja;Ja\n"
+                                       "Vårdcentral;0999;VC B;Ja;Ja;Ja;Ja;Ja;Ja;Ja;Ja\n"
+                                       "Sjukhus;1880;VC C;Kanske;Ja;Ja;Ja;Ja;Ja;Ja;Ja\n"
+                                       ";;;;;;;;;;\n"
+                                       "Vårdcentral;1880;VC D;Ja;Ja;Ja;Ja;Ja;Ja;Ja;Ja\n")
+    assert cli.main(["import", bad, "--round", "2025", "--dry-run", "--json"]) == 1
+    sv = json.loads(capsys.readouterr().out)
+    assert cli.main(["import", bad, "--round", "2025", "--dry-run", "--json", "--lang", "en"]) == 1
+    en = json.loads(capsys.readouterr().out)
+    assert {k: v for k, v in en.items() if k != "rejected"} == {k: v for k, v in sv.items() if k != "rejected"}
+    where = [(r["row"], r["column"], r["value"]) for r in sv["rejected"]]
+    assert where == [(r["row"], r["column"], r["value"]) for r in en["rejected"]]
+    assert where == [(3, "Kommunkod", "0999"), (4, "Enhetstyp", "Sjukhus"), (4, "V1 Rutiner", "Kanske"), (5, "", "")]
+    assert [r["reason"] for r in sv["rejected"]] == [
+        "Okänd kommunkod 0999.", "Okänd enhetstyp; ange Socialnämnd eller Vårdcentral.",
+        "Ogiltigt svar; tillåtna svar är Ja, Nej, Vet ej eller tomt.", "tom rad"]
+    assert [r["reason"] for r in en["rejected"]] == [
+        "Unknown municipality code 0999.",
+        "Unknown unit type; write Socialnämnd (social welfare committee) or Vårdcentral (health centre).",
+        "Invalid answer; the allowed answers are Ja, Nej, Vet ej (yes, no, do not know) or blank.", "blank row"]
+
+    assert cli.main(["import", bad, "--round", "2025", "--dry-run", "--lang", "en"]) == 1
+    text = capsys.readouterr().out
+    assert "row 3, column 'Kommunkod', value '0999': Unknown municipality code 0999." in text
+    assert "5 rows, 2 would be imported (dry run) into round 2025, 3 rejected" in text
+
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(b"\x00\x01\x02\xff\xfe" * 50)
+    assert cli.main(["import", str(garbage), "--lang", "en", "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"] == "The file is neither a text file (CSV) nor an Excel file (.xlsx)."
+
+
+def test_mapping_suggest_comments_in_english(tmp_path, capsys):
+    import survey_exports as se
+
+    path = tmp_path / "sn.csv"
+    path.write_bytes(se.committees_csv()[0])
+    assert cli.main(["mapping", "suggest", str(path)]) == 1
+    sv = capsys.readouterr()
+    assert cli.main(["mapping", "suggest", str(path), "--lang", "en"]) == 1
+    en = capsys.readouterr()
+    assert "# Import profile suggested by tillsyn mapping suggest for sn.csv." in en.out
+    assert 'Kommun = "Kommun"  # score 100 (header)' in en.out and "poäng" not in en.out
+    assert 'Kommun = "Kommun"  # poäng 100 (rubrik)' in sv.out
+    assert en.err.startswith("To decide: answers 1 (coded answer: the usual order is 1 = ja")
+    assert sv.err.startswith("Att bestämma: answers 1 (kodat svar: vanlig ordning 1 = ja")
+    # the same profile, whatever the language of its comments
+    strip = [line.split("  #")[0] for line in sv.out.splitlines() if not line.startswith("#")]
+    assert strip == [line.split("  #")[0] for line in en.out.splitlines() if not line.startswith("#")]

@@ -45,7 +45,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_wheel_carries_geometry_and_the_example_round_but_no_benchmark(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"dashboard/_geo/kommun.geojson", "dashboard/_geo/region.geojson",
-            "dashboard/_data/exempelomgang.csv", "dashboard/strings.toml"} <= names
+            "dashboard/_data/exempelomgang.csv", "dashboard/_data/exempelunderlag.toml",
+            "dashboard/strings.toml"} <= names
     assert not any("bench" in n for n in names)
     assert not any(n.endswith(".duckdb") for n in names)
 

@@ -16,11 +16,13 @@ from conftest import ROOT
 
 from dashboard import i18n
 from dashboard.figures import risk
-from dashboard.present import maps
+from dashboard.present import scales
 
 CATALOGUE = tomllib.loads(resources.files("dashboard").joinpath("strings.toml").read_text(encoding="utf-8"))
 # i18n.t("key" / t("key" (export.py binds ``t = i18n.t``), with either quote.
 LITERAL_KEY = re.compile(r"""\b(?:i18n\.)?t\(\s*(["'])([a-z][a-z0-9_]*)\1""")
+# Message("key" / i18n.Message("key": words said later, in the reader's language (importer, profiles, store).
+MESSAGE_KEY = re.compile(r"""\bMessage\(\s*(["'])([a-z][a-z0-9_]*)\1""")
 
 
 def entries() -> list[tuple[str, str, dict]]:
@@ -51,6 +53,10 @@ def test_every_literal_key_in_the_source_exists():
     used = {(path.name, m.group(2)) for path in files if path.exists()
             for m in LITERAL_KEY.finditer(path.read_text(encoding="utf-8"))}
     assert len(used) > 200  # the scan finds the calls (a broken pattern would pass vacuously)
+    said = {(path.name, m.group(2)) for path in files if path.exists()
+            for m in MESSAGE_KEY.finditer(path.read_text(encoding="utf-8"))}
+    assert len(said) > 90 and {name for name, _ in said} >= {"rows.py", "read.py", "profiles.py", "store.py"}
+    used |= said
     missing = sorted((name, key) for name, key in used if key not in i18n.STRINGS)
     assert not missing
 
@@ -58,6 +64,34 @@ def test_every_literal_key_in_the_source_exists():
 def test_the_scan_sees_a_missing_key():
     source = 'x = i18n.t("risk_intro", lang) + t(\'no_such_key_here\')'
     assert [m.group(2) for m in LITERAL_KEY.finditer(source)] == ["risk_intro", "no_such_key_here"]
+    source = 'raise Unreadable(Message("read_empty")) or i18n.Message( "no_such_key", n=1)'
+    assert [m.group(2) for m in MESSAGE_KEY.finditer(source)] == ["read_empty", "no_such_key"]
+
+
+def test_a_message_is_said_in_the_readers_language():
+    """Values are said in the same language: nested messages, numbers (Babel) and lists ("A och B")."""
+    msg = i18n.Message("read_missing_required_other", columns=("Enhetstyp", "Kommunkod", "Enhet"),
+                       found=i18n.Message("read_none"))
+    assert str(msg) == msg.text("sv") == (
+        "Filen saknar de obligatoriska kolumnerna Enhetstyp, Kommunkod och Enhet (rubrikraden har: inga). "
+        "Är filen en export från ett enkätverktyg: skapa en importprofil med tillsyn mapping suggest "
+        "(se docs/import-profile.md).")
+    assert msg.text("en").startswith("The file lacks the required columns Enhetstyp, Kommunkod and Enhet "
+                                      "(the header row has: none).")
+    rows = i18n.Message("read_too_many_rows", max=i18n.Num(100_000))
+    assert "100\u00a0000 rader" in rows.text("sv") and "100,000 rows" in rows.text("en")
+    where = i18n.Message("row_outside_sweden", lat=i18n.Num(48.85, 6), lon=i18n.Num(2.35, 6))
+    assert where.text("sv") == "Koordinaterna (48,85, 2,35) ligger utanför Sverige."
+    assert where.text("en") == "The coordinates (48.85, 2.35) are outside Sweden."
+    assert i18n.Message("prof_unknown_column", key="'X'", allowed="A").text("en").startswith("Unknown column 'X'")
+    with pytest.raises(KeyError):
+        i18n.Message("no_such_key_here")
+
+
+def test_an_error_with_a_message_is_swedish_as_text_and_any_language_on_request():
+    err = i18n.MessageError(i18n.Message("read_empty"))
+    assert str(err) == "Filen är tom." and err.text("en") == "The file is empty."
+    assert i18n.error_text(err, "en") == "The file is empty." and i18n.error_text(ValueError("x"), "en") == "x"
 
 
 def test_keys_built_at_run_time_exist():
@@ -65,7 +99,7 @@ def test_keys_built_at_run_time_exist():
         assert f"risk_f_{factor}" in i18n.STRINGS and f"risk_x_{factor}" in i18n.STRINGS
     for lang in i18n.LANGS:
         assert f"ui_lang_{lang}" in i18n.STRINGS
-    for status in maps.STATUS_ORDER:
+    for status in scales.STATUS_ORDER:
         assert f"map_{status}" in i18n.STRINGS
     for level in risk.AREAS:
         assert f"risk_level_{level}" in i18n.STRINGS
@@ -145,8 +179,8 @@ def test_babel_formats_per_locale():
 
 
 def test_map_change_legend_is_worded_in_each_language():
-    sv = [r["label"] for r in maps.change_legend_rows("sv")]
-    en = [r["label"] for r in maps.change_legend_rows("en")]
+    sv = [r["label"] for r in scales.change_legend_rows("sv")]
+    en = [r["label"] for r in scales.change_legend_rows("en")]
     assert sv[0] == "≤ \u221210\u00a0p.e." and sv[1] == "\u221210 till \u22125\u00a0p.e." and sv[-1] == "Ingen data"
     assert en[1] == "\u221210 to \u22125 pp" and en[3] == "±1 pp" and en[-2] == "≥ 10 pp" and en[-1] == "No data"
     assert not any("till" in label for label in en)

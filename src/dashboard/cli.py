@@ -40,9 +40,13 @@ def cmd_geo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.ingest import profiles
-    from dashboard.storage import store
+    from dashboard.storage import imports, store
 
-    t = i18n.t
+    lang = args.lang
+
+    def t(key: str, **kwargs: object) -> str:
+        return i18n.t(key, lang, **kwargs)
+
     path = Path(args.file)
     if not path.is_file():
         return _fail(t("cli_imp_no_file", path=path))
@@ -53,61 +57,62 @@ def cmd_import(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _fail(t("cli_map_unreadable", path=args.mapping, why=exc.strerror))
         except profiles.ProfileError as exc:
-            return _fail(t("cli_profile_error", path=args.mapping, error=exc))
+            return _fail(t("cli_profile_error", path=args.mapping, error=exc.text(lang)))
     try:
-        result = store.import_file(path, round_name=args.round, dry_run=args.dry_run, profile=profile, add=args.add)
+        result = imports.import_file(path, round_name=args.round, dry_run=args.dry_run, profile=profile,
+                                     add=args.add)
     except (store.StoreBusyError, ValueError) as exc:
-        return _fail(str(exc))
-    report = result.report()
+        return _fail(i18n.error_text(exc, lang))
+    report = result.report(lang)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         if result.error:
-            print(result.error, file=sys.stderr)
+            print(report["error"], file=sys.stderr)
         else:
             verb = t("cli_imp_dry" if args.dry_run else "cli_imp_done") + (t("cli_imp_added") if args.add else "")
             print(t("cli_imp_summary", file=path.name, rows_in=report["rows_in"], accepted=report["accepted"],
                     verb=verb, round=result.round, rejected=report["rejected_rows"], replaced=report["replaced_rows"]))
-            for r in result.rejected:
-                print(t("cli_imp_rejected", row=r.row, column=repr(r.column), value=repr(r.value), reason=r.reason))
+            for r in report["rejected"]:
+                print(t("cli_imp_rejected", row=r["row"], column=repr(r["column"]), value=repr(r["value"]),
+                        reason=r["reason"]))
             no_time = t("cli_imp_no_time")
             for rep in result.replaced:
                 print(t("cli_imp_replaced", row=rep.row, at=rep.submitted or no_time, by=rep.by_row,
                         by_at=rep.by_submitted or no_time, name=rep.name))
             if result.dropped_columns:
-                print(t("cli_imp_dropped", columns=", ".join(result.dropped_columns)))
+                print(t("cli_imp_dropped", columns=", ".join(report["dropped_columns"])))
             if result.personal_columns:
-                print(t("cli_imp_personal", columns=", ".join(result.personal_columns)))
+                print(t("cli_imp_personal", columns=", ".join(report["personal_columns"])))
     if result.error:
         return 2
     return 1 if result.rejected else 0
 
 
 def cmd_mapping_suggest(args: argparse.Namespace) -> int:
-    from dashboard.ingest import importer, mapping
+    from dashboard.ingest import mapping, read
 
-    t = i18n.t
+    lang = args.lang
     path = Path(args.file)
     try:
-        header, rows = importer.read_table(path.read_bytes())
+        header, rows = read.read_table(path.read_bytes())
     except OSError as exc:
-        return _fail(t("cli_map_file_unreadable", path=path, why=exc.strerror))
+        return _fail(i18n.t("cli_map_file_unreadable", lang, path=path, why=exc.strerror))
     except ValueError as exc:
-        return _fail(str(exc))
+        return _fail(i18n.error_text(exc, lang))
     suggestion = mapping.suggest(header, rows)
-    text = suggestion.toml(path.name)
+    text = suggestion.toml(path.name, lang)
     if args.out:
         out = Path(args.out)
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            return _fail(t("cli_map_unwritable", path=out, why=exc.strerror))
-        print(t("cli_map_written", path=out))
+            return _fail(i18n.t("cli_map_unwritable", lang, path=out, why=exc.strerror))
+        print(i18n.t("cli_map_written", lang, path=out))
     else:
         sys.stdout.write(text)
     if not suggestion.complete:
-        left = suggestion.missing + [f"{u[0]} {u[1]} ({u[3]})" for u in suggestion.undecided]
-        print(t("cli_map_to_decide", items="; ".join(left)), file=sys.stderr)
+        print(i18n.t("cli_map_to_decide", lang, items="; ".join(suggestion.left_to_decide(lang))), file=sys.stderr)
         return 1
     return 0
 
@@ -202,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--add", action="store_true", help=t("cli_help_import_add"))
     i.add_argument("--dry-run", action="store_true", help=t("cli_help_import_dry_run"))
     i.add_argument("--json", action="store_true", help=t("cli_help_import_json"))
+    i.add_argument("--lang", choices=i18n.LANGS, default="sv", help=t("cli_help_lang"))
     i.set_defaults(func=cmd_import)
 
     m = sub.add_parser("mapping", help=t("cli_help_mapping"))
@@ -209,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     ms = msub.add_parser("suggest", help=t("cli_help_mapping_suggest"))
     ms.add_argument("file")
     ms.add_argument("--out", help=t("cli_help_mapping_out"))
+    ms.add_argument("--lang", choices=i18n.LANGS, default="sv", help=t("cli_help_lang"))
     ms.set_defaults(func=cmd_mapping_suggest)
 
     s = sub.add_parser("summary", help=i18n.t("cli_help_summary"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -47,10 +48,14 @@ def _load() -> dict[str, tuple[str, str]]:
 STRINGS: dict[str, tuple[str, str]] = _load()
 
 
+def _template(key: str, lang: str) -> str:
+    sv, en = STRINGS[key]
+    return en if lang == "en" else sv
+
+
 def t(key: str, lang: str = "sv", **kwargs: object) -> str:
     """The string for ``key`` in ``lang`` (Swedish when the language is unknown)."""
-    sv, en = STRINGS[key]
-    text = en if lang == "en" else sv
+    text = _template(key, lang)
     return text.format(**kwargs) if kwargs else text
 
 
@@ -149,6 +154,68 @@ def plural(key: str, n: int, lang: str = "sv", **kwargs: object) -> str:
     Both Swedish and English have just these two forms."""
     form = "one" if n == 1 else "other"
     return t(f"{key}_{form}", lang, n=fmt_int(n, lang), **kwargs)
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number inside a ``Message``, grouped and with the decimal sign of the reader's language."""
+
+    value: float
+    decimals: int = 0
+
+
+@dataclass(frozen=True, init=False)
+class Message:
+    """Words to say later, in the reader's language: a catalogue key and the values it names.
+
+    The importer, the profiles and the store find out *what* went wrong long before anyone knows who
+    reads it (a ``--lang`` flag, the page's language), so they keep the key and its values and
+    ``text(lang)`` says it. A value may itself be a ``Message`` (said in the same language), a
+    ``Num``, or a tuple of words, said as a list ("A, B och C" / "A, B and C"). ``str()`` is the
+    Swedish text, the product's first language.
+    """
+
+    key: str
+    params: tuple[tuple[str, object], ...]
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        if key not in STRINGS:  # a typo fails where the message is made, not when someone reads it
+            raise KeyError(f"no key {key!r} in {CATALOGUE}")
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "params", tuple(params.items()))
+
+    def text(self, lang: str = "sv") -> str:
+        return _template(self.key, lang).format(**{name: _say(value, lang) for name, value in self.params})
+
+    def __str__(self) -> str:
+        return self.text("sv")
+
+
+def _say(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, Num):
+        return fmt_int(value.value, lang) if value.decimals == 0 else fmt_num(value.value, lang, value.decimals)
+    if isinstance(value, tuple):
+        words = [str(_say(v, lang)) for v in value]
+        return words[0] if len(words) == 1 else t("list_and", lang, head=", ".join(words[:-1]), last=words[-1])
+    return value
+
+
+class MessageError(Exception):
+    """An error whose sentence is a ``Message``: ``str()`` is Swedish, ``text(lang)`` any language."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)  # str() says it in Swedish; the one argument also lets it be pickled
+        self.message = message
+
+    def text(self, lang: str = "sv") -> str:
+        return self.message.text(lang)
+
+
+def error_text(exc: BaseException, lang: str = "sv") -> str:
+    """An error's sentence in ``lang`` when its words are in the catalogue, else its own text."""
+    return exc.text(lang) if isinstance(exc, MessageError) else str(exc)
 
 
 def register(strings: dict[str, tuple[str, str]]) -> None:

@@ -1,6 +1,6 @@
 """Hostile names from an imported file are shown as text, never run.
 
-A round is imported through ``dashboard.storage.store.import_file`` into a fresh database BEFORE a second
+A round is imported through ``dashboard.storage.imports.import_file`` into a fresh database BEFORE a second
 server starts on it. Three health centres and a social welfare committee in Östersund get names
 that would run script, inject Markdown or become a spreadsheet formula. Every page that can show
 them is opened; no dialog may fire, no element may carry an event handler or a script/javascript
@@ -74,11 +74,11 @@ def _hostile_file(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def xss_server(chromium, tmp_path_factory, serving):
-    from dashboard.storage import store
+    from dashboard.storage import imports, store
 
     tmp = tmp_path_factory.mktemp("xss")
     db = tmp / "xss.duckdb"
-    result = store.import_file(_hostile_file(tmp / "hostile.csv"), round_name=ROUND, store=store.Store(db))
+    result = imports.import_file(_hostile_file(tmp / "hostile.csv"), round_name=ROUND, store=store.Store(db))
     assert result.error is None and not result.rejected, (result.error, result.rejected[:3])
     assert set(HOSTILE.values()) <= set(result.units["name"])
     with serving(db, "server-xss.log") as server:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.figures import aggregate, rounds
 from dashboard.ingest import demo, importer
-from dashboard.storage import store
+from dashboard.storage import imports, store
 
 NB = "\u00a0"
 
@@ -95,7 +95,7 @@ def test_trend_has_both_rounds(two_rounds, example):
 
 def test_deleting_a_round_restores_the_previous_state_exactly(store_target):
     s = store.Store()
-    store.import_file(demo.EXAMPLE_FILE, round_name="2023", store=s)
+    imports.import_file(demo.EXAMPLE_FILE, round_name="2023", store=s)
     before_units, before_answers = s.load_all()
     data, _ = second_round_file()
     s.save_round(importer.read_survey(data, filename="omgang-2025.csv"))
@@ -127,7 +127,7 @@ def test_backup_and_restore(tmp_path, store_target):
 def test_cli_backup_and_restore(tmp_path, store_target, capsys):
     from dashboard import cli
 
-    store.import_file(demo.EXAMPLE_FILE, round_name="2023")
+    imports.import_file(demo.EXAMPLE_FILE, round_name="2023")
     assert cli.main(["backup", "--out", str(tmp_path / "b.duckdb")]) == 0
     store.Store().delete_round("2023")
     assert cli.main(["restore", str(tmp_path / "b.duckdb")]) == 0

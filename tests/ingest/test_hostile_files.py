@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dashboard.ingest import importer
+from dashboard.ingest import importer, read
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_SECONDS = 20
@@ -32,7 +32,7 @@ t = time.monotonic()
 r = read_survey(sys.argv[1], round_name="x")
 hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({"s": time.monotonic() - t, "mb": int(hwm.split()[1]) / 1024,
-                  "error": r.error, "rows_in": r.rows_in}))
+                  "error": r.error_text(), "rows_in": r.rows_in}))
 """
 
 
@@ -85,12 +85,12 @@ def test_three_million_row_sheet_is_refused_quickly(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "rows.xlsx", sheet_rows=3_000_000)
     assert path.stat().st_size < 20_000_000
     got = _probe(path)
-    assert got["error"] and "fler än 100 000 rader" in got["error"], got
+    assert got["error"] and "fler än 100\u00a0000 rader" in got["error"], got
     assert got["s"] < MAX_SECONDS and got["mb"] < MAX_MB, got
 
 
 def test_declared_unpacked_size_is_checked_before_parsing(tmp_path: Path) -> None:
-    path = _xlsx(tmp_path / "big.xlsx", padding_mb=importer.MAX_XLSX_UNPACKED // 1_000_000 + 20)
+    path = _xlsx(tmp_path / "big.xlsx", padding_mb=read.MAX_XLSX_UNPACKED // 1_000_000 + 20)
     t = time.monotonic()
     got = _probe(path)
     assert got["error"] and "packas upp till" in got["error"], got
@@ -111,14 +111,14 @@ def test_csv_with_millions_of_rows_is_refused_before_parsing(tmp_path: Path) -> 
     path = tmp_path / "long.csv"
     path.write_bytes(b"Enhetstyp;Kommunkod;Enhet\n" + b"Vardcentral;0180;x\n" * 3_000_000)
     got = _probe(path)
-    assert got["error"] and "fler än 100 000 rader" in got["error"], got
+    assert got["error"] and "fler än 100\u00a0000 rader" in got["error"], got
     assert got["s"] < MAX_SECONDS and got["mb"] < MAX_MB, got
 
 
 def test_one_huge_field_gets_a_clear_message() -> None:
     data = b"Enhetstyp;Kommunkod;Enhet\nVardcentral;0180;\"" + b"x" * 300_000 + b"\"\n"
     result = importer.read_survey(data, filename="f.csv")
-    assert result.error and "längre än" in result.error
+    assert result.error and "längre än" in result.error_text()
 
 
 def test_entity_expansion_stays_refused(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_entity_expansion_stays_refused(tmp_path: Path) -> None:
     assert got["s"] < MAX_SECONDS and got["mb"] < MAX_MB, got
 
 
-@pytest.mark.parametrize("n", [importer.MAX_ROWS])
+@pytest.mark.parametrize("n", [read.MAX_ROWS])
 def test_a_file_at_the_row_limit_is_still_read(n: int) -> None:
     data = b"Enhetstyp;Kommunkod;Enhet\n" + b"".join(b"Vardcentral;0180;VC %d\n" % i for i in range(n))
     result = importer.read_survey(data, filename="limit.csv")

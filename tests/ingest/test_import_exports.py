@@ -13,7 +13,8 @@ import survey_exports as se
 from dashboard import cli
 from dashboard.figures import aggregate
 from dashboard.ingest import importer, mapping, profiles
-from dashboard.storage.store import Store, import_file
+from dashboard.storage.imports import import_file
+from dashboard.storage.store import Store
 
 
 def _suggest(data: bytes) -> mapping.Suggestion:
@@ -129,7 +130,7 @@ def test_adding_the_same_file_again_rejects_every_unit(imported: dict) -> None:
     again = import_file(tmp / "sn.csv", round_name="real", store=imported["store"], profile=prof, add=True,
                         dry_run=True)
     assert again.accepted == 0 and again.rejected_rows == 290
-    assert "finns redan i omgång real" in again.rejected[0].reason
+    assert "finns redan i omgång real" in again.rejected[0].reason()
 
 
 def test_file_without_municipality_column(tmp_path: Path) -> None:
@@ -144,7 +145,7 @@ def test_file_without_municipality_column(tmp_path: Path) -> None:
     assert got and all(want[n] == k for n, k in got.items())
     assert got["Hälsorum Offerdal"] == "2309"
     assert [r.value for r in result.rejected] == ["Hälsocentral Fjällvivan"]
-    assert "Fjällvivan" in result.rejected[0].reason
+    assert "Fjällvivan" in result.rejected[0].reason()
 
 
 def test_cli_suggest_then_import(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -184,24 +185,24 @@ def test_forgotten_personal_column_is_not_read(tmp_path: Path) -> None:
 
 def test_units_without_coordinates_are_on_the_map_at_their_municipality_labelled(imported: dict) -> None:
     from dashboard.domain import places
-    from dashboard.screen import views
     from dashboard.screen.state import Filters
+    from dashboard.screen.views import maps as map_views
 
     units, answers = imported["store"].load_round("real")
     assert units["lat"].isna().all()  # survey exports carry no coordinates
     status = aggregate.unit_status(units, answers)
-    points = views.unit_points(Filters(lang="sv"), status)
+    points = map_views.unit_points(Filters(lang="sv"), status)
     assert len(points) == len(units)  # none silently dropped
     assert all("placering ungefärlig" in p["tooltip"] for p in points)
     krokom = places.kommun_centres()["2309"]
     offerdal = next(p for p in points if p["tooltip"].startswith("Hälsorum Offerdal"))
     assert (offerdal["lat"], offerdal["lon"]) == krokom
     canon_units, canon_answers = imported["store"].load_round("canon")
-    canon_points = views.unit_points(Filters(lang="sv"), aggregate.unit_status(canon_units, canon_answers))
+    canon_points = map_views.unit_points(Filters(lang="sv"), aggregate.unit_status(canon_units, canon_answers))
     assert not any("ungefärlig" in p["tooltip"] for p in canon_points)
 
 
 def test_an_export_without_a_profile_points_to_mapping_suggest() -> None:
     result = importer.read_survey(se.forms_xlsx()[0], filename="vc.xlsx")
-    assert result.error and "saknar de obligatoriska kolumnerna" in result.error
-    assert "tillsyn mapping suggest" in result.error
+    assert result.error and "saknar de obligatoriska kolumnerna" in result.error_text()
+    assert "tillsyn mapping suggest" in result.error_text()

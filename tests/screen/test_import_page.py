@@ -117,7 +117,7 @@ def _wizard_script() -> None:
     from dashboard.screen import import_view
 
     path = Path(os.environ["WIZARD_FILE"])
-    import_view.render_file(path.read_bytes(), path.name, "sv")
+    import_view.render_file(path.read_bytes(), path.name, os.environ.get("WIZARD_LANG", "sv"))
 
 
 @pytest.fixture
@@ -130,6 +130,25 @@ def wizard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def test_english_wizard_gives_english_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dry run's rejected rows are said in the page's language; the row, column and value stay the file's."""
+    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "wizard.duckdb"))
+    path = tmp_path / "bad.csv"
+    path.write_text("Enhetstyp;Kommunkod;Enhet;V1\nVårdcentral;1880;VC A;Ja\nVårdcentral;0999;VC B;Kanske\n",
+                    encoding="utf-8")
+    monkeypatch.setenv("WIZARD_FILE", str(path))
+    monkeypatch.setenv("WIZARD_LANG", "en")
+    at = AppTest.from_function(_wizard_script, default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    rejected = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
+    assert rejected.to_dict("records") == [
+        {"Row": 3, "Column": "Kommunkod", "Value": "0999", "Reason": "Unknown municipality code 0999."},
+        {"Row": 3, "Column": "V1", "Value": "Kanske",
+         "Reason": "Invalid answer; the allowed answers are Ja, Nej, Vet ej (yes, no, do not know) or blank."},
+    ]
 
 
 def test_wizard_preview_mapping_report_import_and_profile(wizard: AppTest, tmp_path: Path) -> None:
@@ -195,7 +214,8 @@ def test_hostile_round_name_is_escaped_on_the_compare_views(tmp_path: Path, monk
     """A stored round named like Markdown and HTML is shown literally where views compare rounds."""
     import streamlit as st
 
-    from dashboard.storage.store import Store, import_file
+    from dashboard.storage.imports import import_file
+    from dashboard.storage.store import Store
 
     hostile = "**x** [a](javascript:alert(1)) <b>"
     monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "cmp.duckdb"))

@@ -14,12 +14,12 @@ from apptest import open_page
 from dashboard.domain import provisions
 from dashboard.export import risk_tables
 from dashboard.figures import aggregate, risk
-from dashboard.present import charts, maps, risk_charts
+from dashboard.present import charts, deck, risk_charts
 
 # (page, URL params, (module, builder) pairs the page draws with)
 CASES = [
     ("oversikt", {}, [(charts, "region_bar"), (charts, "provision_bar"), (aggregate, "national")]),
-    ("karta", {"niva": "kommun"}, [(maps, "choropleth_deck")]),
+    ("karta", {"niva": "kommun"}, [(deck, "choropleth_deck")]),
     ("kommun", {"kommun": "2380"}, [(aggregate, "unit_answers"), (aggregate, "national")]),
     ("jamforelse", {}, [(charts, "share_distribution"), (aggregate, "honest_rank")]),
     ("risk", {}, [(risk_charts, "contribution_bar"), (risk_tables, "unit_export"), (risk, "by_area")]),

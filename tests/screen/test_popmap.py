@@ -12,9 +12,10 @@ from test_pages import run, texts
 from dashboard import i18n
 from dashboard.domain import geo, reference
 from dashboard.figures import population
-from dashboard.present import maps
-from dashboard.screen import state, views
+from dashboard.present import deck, scales
+from dashboard.screen import state
 from dashboard.screen.state import Filters
+from dashboard.screen.views import maps as map_views
 
 NB = "\u00a0"
 
@@ -27,38 +28,38 @@ NB = "\u00a0"
     (1.49, 4), (1.5, 5), (1.99, 5), (2.0, 6), (4.36, 6), (100.0, 6),
 ])
 def test_rate_classes_follow_the_fixed_breaks(rate, cls):
-    assert maps.rate_class_of(rate) == cls
+    assert scales.rate_class_of(rate) == cls
 
 
 def test_no_health_centre_is_a_class_not_no_data():
-    assert maps.rate_class_of(0) == 0
-    assert maps.rate_colour_for(0) == maps.hex_to_rgba(maps.RATE_HEX[0])
-    assert maps.rate_colour_for(0) != maps.hex_to_rgba(maps.NO_DATA_HEX)
-    assert maps.rate_class_of(None) is None and maps.rate_class_of(float("nan")) is None
-    assert maps.rate_colour_for(None) == maps.hex_to_rgba(maps.NO_DATA_HEX)
+    assert scales.rate_class_of(0) == 0
+    assert scales.rate_colour_for(0) == scales.hex_to_rgba(scales.RATE_HEX[0])
+    assert scales.rate_colour_for(0) != scales.hex_to_rgba(scales.NO_DATA_HEX)
+    assert scales.rate_class_of(None) is None and scales.rate_class_of(float("nan")) is None
+    assert scales.rate_colour_for(None) == scales.hex_to_rgba(scales.NO_DATA_HEX)
 
 
 def test_a_negative_rate_is_a_bug():
     with pytest.raises(ValueError):
-        maps.rate_class_of(-0.1)
+        scales.rate_class_of(-0.1)
 
 
 def test_rate_legend_has_one_row_per_class_in_words_and_no_data():
-    assert len(maps.RATE_HEX) == len(maps.RATE_BREAKS)  # the zero class plus one per interval
-    assert maps.rate_labels("sv") == ["0", "över 0, under 0,8", "0,8–1", "1–1,2", "1,2–1,5", "1,5–2", "2 eller fler"]
-    assert maps.rate_labels("en") == ["0", "above 0, below 0.8", "0.8–1", "1–1.2", "1.2–1.5", "1.5–2", "2 or more"]
-    rows = maps.rate_legend_rows("sv")
-    assert [r["hex"] for r in rows] == [*maps.RATE_HEX, maps.NO_DATA_HEX]
+    assert len(scales.RATE_HEX) == len(scales.RATE_BREAKS)  # the zero class plus one per interval
+    assert scales.rate_labels("sv") == ["0", "över 0, under 0,8", "0,8–1", "1–1,2", "1,2–1,5", "1,5–2", "2 eller fler"]
+    assert scales.rate_labels("en") == ["0", "above 0, below 0.8", "0.8–1", "1–1.2", "1.2–1.5", "1.5–2", "2 or more"]
+    rows = scales.rate_legend_rows("sv")
+    assert [r["hex"] for r in rows] == [*scales.RATE_HEX, scales.NO_DATA_HEX]
     assert rows[-1]["label"] == "Ingen data" and rows[-1]["class"] is None
 
 
 def test_rate_palette_is_sequential_light_to_dark():
     """One hue, lightness falling class by class: the order reads without telling hues apart."""
     def lightness(hex_colour: str) -> float:
-        r, g, b, _ = maps.hex_to_rgba(hex_colour)
+        r, g, b, _ = scales.hex_to_rgba(hex_colour)
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
-    values = [lightness(h) for h in maps.RATE_HEX]
+    values = [lightness(h) for h in scales.RATE_HEX]
     assert values == sorted(values, reverse=True) and len(set(values)) == len(values)
 
 
@@ -92,7 +93,7 @@ def test_a_region_the_round_does_not_cover_is_no_data_not_zero(example):
     regions = population.rate_table(only_jamtland, "region").set_index("region_kod")
     assert regions.loc["23", "per_10000"] > 0
     assert math.isnan(regions.loc["01", "per_10000"]) and regions.loc["01", "n_units"] == 0
-    values = views.rate_area_values(Filters(round="2023"), regions.reset_index(), "region")
+    values = map_views.rate_area_values(Filters(round="2023"), regions.reset_index(), "region")
     stockholm = next(v for v in values if v["region_kod"] == "01")
     assert stockholm["share"] is None and stockholm["tooltip"].endswith("Ingen data")
 
@@ -112,15 +113,15 @@ def test_the_level_beside_the_breaks_is_the_country_or_says_which_regions(exampl
 
 def test_rate_area_values_and_deck_colours(example):
     table = population.rate_table(example[2], "kommun", "18")
-    values = views.rate_area_values(Filters(round="2023"), table, "kommun")
+    values = map_views.rate_area_values(Filters(round="2023"), table, "kommun")
     row = table.set_index("kommun_kod").loc["1880"]
     orebro = next(v for v in values if v["kommun_kod"] == "1880")
     assert orebro["tooltip"] == "Örebro\n" + population.rate_text(row["n_units"], row["befolkning"],
                                                                   row["per_10000"], "sv")
-    deck_areas = maps.area_features(geo.geojson_dict("kommun", "18"), values, "kommun", scale="rate")
+    deck_areas = deck.area_features(geo.geojson_dict("kommun", "18"), values, "kommun", scale="rate")
     props = {f["properties"]["code"]: f["properties"] for f in deck_areas["features"]}
-    assert props["1880"]["fill"] == maps.rate_colour_for(row["per_10000"])
-    assert props["1880"]["share_class"] == maps.rate_class_of(row["per_10000"])
+    assert props["1880"]["fill"] == scales.rate_colour_for(row["per_10000"])
+    assert props["1880"]["share_class"] == scales.rate_class_of(row["per_10000"])
 
 
 def test_people_table_shows_inhabitants_count_and_rate(example):
@@ -147,8 +148,8 @@ def test_committees_are_never_drawn_per_inhabitant():
     assert state.map_mode(Filters(visa="per10000", typ="socialnamnd")) == "share"
     assert state.map_mode(Filters(visa="per10000", typ="vardcentral")) == "rate"
     assert state.map_mode(Filters(visa="forandring")) == "share"  # no compare round
-    assert views.map_view_options(Filters(typ="socialnamnd")) == [""]
-    assert views.map_view_options(Filters(jamfor="2022")) == ["", "per10000", "forandring"]
+    assert map_views.map_view_options(Filters(typ="socialnamnd")) == [""]
+    assert map_views.map_view_options(Filters(jamfor="2022")) == ["", "per10000", "forandring"]
 
 
 # --------------------------------------------------------------------------- the page
@@ -165,7 +166,7 @@ def test_map_page_shows_the_rate_in_legend_table_tooltip_and_sources(example):
     body = texts(at)
     legend = next(m.value for m in at.markdown if "aria-label='legend'" in m.value)
     assert "Vårdcentraler per 10 000 invånare" in legend
-    assert all(label in legend for label in maps.rate_labels("sv"))
+    assert all(label in legend for label in scales.rate_labels("sv"))
     assert "Andel inte alla" not in legend
     assert "Invånare: SCB, folkmängd 31 december 2024" in body
     assert i18n.t("pop_example_rate", "sv") in body  # the counts come from the example round
@@ -179,7 +180,7 @@ def test_map_page_shows_the_rate_in_legend_table_tooltip_and_sources(example):
     orebro = expected.set_index("kommun_kod").loc["1880"]
     assert props["1880"]["tooltip"] == "Örebro\n" + population.rate_text(
         orebro["n_units"], orebro["befolkning"], orebro["per_10000"], "sv")
-    assert props["1880"]["fill"] == maps.rate_colour_for(orebro["per_10000"])
+    assert props["1880"]["fill"] == scales.rate_colour_for(orebro["per_10000"])
     assert next(sb for sb in at.selectbox if sb.label == "Visa på kartan").value == "per10000"
 
 
@@ -217,9 +218,9 @@ def test_static_export_draws_the_rate(example):
     legend = fig.legends[0]
     assert legend.get_title().get_text() == "Vårdcentraler per 10 000 invånare"
     labels = [t.get_text() for t in legend.get_texts()]
-    assert labels[: len(maps.RATE_HEX)] == maps.rate_labels("sv")
+    assert labels[: len(scales.RATE_HEX)] == scales.rate_labels("sv")
     table = item.table.set_index("kommun_kod")
-    expected = {maps.RATE_HEX[maps.rate_class_of(v)] for v in table["per_10000"]}
+    expected = {scales.RATE_HEX[scales.rate_class_of(v)] for v in table["per_10000"]}
     drawn = {_hex(c) for coll in fig.axes[0].collections[:1] for c in coll.get_facecolors()}
     assert drawn == expected
 

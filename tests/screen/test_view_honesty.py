@@ -119,39 +119,39 @@ def test_area_status_follows_the_units():
 def test_the_committee_map_by_municipality_is_drawn_by_status_not_by_share(example):
     """One committee per municipality: 0 % / 100 % would be a yellow/purple map; status colours instead."""
     from dashboard.domain import geo
-    from dashboard.present import maps
-    from dashboard.screen import views
+    from dashboard.present import deck, scales
     from dashboard.screen.state import Filters
+    from dashboard.screen.views import maps as map_views
 
     status = example[2]
     table = aggregate.by_kommun(status, "socialnamnd")
-    values = views.area_values(Filters(round="2023"), table, "kommun", "socialnamnd")
+    values = map_views.area_values(Filters(round="2023"), table, "kommun", "socialnamnd")
     assert len(values) == 290 and all(v["share"] is None for v in values)
-    assert {v["area_status"] for v in values} <= set(maps.AREA_STATUS_HEX)
+    assert {v["area_status"] for v in values} <= set(scales.AREA_STATUS_HEX)
     assert all("för få enheter för en andel" in v["tooltip"] for v in values)
-    assert views.has_small_areas(table, change=False) and not views.has_small_areas(table, change=True)
-    deck_areas = maps.area_features(geo.geojson_dict("kommun"), values, "kommun")
+    assert map_views.has_small_areas(table, change=False) and not map_views.has_small_areas(table, change=True)
+    deck_areas = deck.area_features(geo.geojson_dict("kommun"), values, "kommun")
     by_code = {f["properties"]["code"]: f["properties"] for f in deck_areas["features"]}
     one = values[0]
-    assert by_code[one["kommun_kod"]]["fill"] == maps.hex_to_rgba(maps.AREA_STATUS_HEX[one["area_status"]])
+    assert by_code[one["kommun_kod"]]["fill"] == scales.hex_to_rgba(scales.AREA_STATUS_HEX[one["area_status"]])
     assert by_code[one["kommun_kod"]]["share_class"] is None
 
 
 def test_regions_with_enough_units_keep_the_share_scale(example):
-    from dashboard.screen import views
     from dashboard.screen.state import Filters
+    from dashboard.screen.views import maps as map_views
 
     table = aggregate.by_region(example[2], "vardcentral")
-    values = views.area_values(Filters(round="2023"), table, "region", "vardcentral")
+    values = map_views.area_values(Filters(round="2023"), table, "region", "vardcentral")
     assert all("area_status" not in v and v["share"] is not None for v in values)
-    assert not views.has_small_areas(table, change=False)
+    assert not map_views.has_small_areas(table, change=False)
 
 
 def test_chart_sources_say_example_data_when_any_round_in_view_is(real_round):
-    from dashboard.screen import views
     from dashboard.screen.state import Filters
+    from dashboard.screen.views import scope
 
     badge = i18n.t("example_badge", "sv")
-    assert badge not in views.source(Filters(round="2024"))
-    assert badge in views.source(Filters(round="2024", jamfor="2023"))
-    assert badge in views.source(Filters(round="2024"), "2023")  # risk: previous round; trends: all rounds
+    assert badge not in scope.source(Filters(round="2024"))
+    assert badge in scope.source(Filters(round="2024", jamfor="2023"))
+    assert badge in scope.source(Filters(round="2024"), "2023")  # risk: previous round; trends: all rounds

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -10,11 +13,14 @@ import duckdb
 import pandas as pd
 import pytest
 import sqlalchemy.exc
+from conftest import ROOT
 
+from dashboard import i18n
 from dashboard.domain import schema
 from dashboard.ingest.importer import read_survey
-from dashboard.storage import store
-from dashboard.storage.store import Store, db_path, import_file
+from dashboard.storage import postgres, store
+from dashboard.storage.imports import import_file
+from dashboard.storage.store import Store, db_path
 
 HEADER = "Omgång;Enhetstyp;Kommunkod;Enhet;Latitud;Longitud;Exempeldata;V1;V2;S1;S2\r\n"
 ROUND_2024 = HEADER + (
@@ -65,7 +71,7 @@ def test_empty_store(db: Path) -> None:
         if isinstance(db, Path):
             assert type(s) is Store and s.path == db and db.exists()
         else:
-            assert type(s) is store.PostgresStore and s.url == db and s.path is None
+            assert type(s) is postgres.PostgresStore and s.url == db and s.path is None
         assert s.rounds().empty
         assert list(s.rounds().columns) == [
             "round", "n_units", "n_vardcentral", "n_socialnamnd", "imported_at", "synthetic",
@@ -218,8 +224,10 @@ def test_nothing_stored_on_dry_run_error_or_nothing_accepted(db: Path, tmp_path:
 
 def test_save_round_refuses_unreadable_or_empty(db: Path) -> None:
     s = Store()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as refused:
         s.save_round(read_survey(b"", filename="x.csv"))
+    assert str(refused.value) == "filen gick inte att läsa och sparas inte: Filen är tom."
+    assert i18n.error_text(refused.value, "en") == "the file could not be read and is not saved: The file is empty."
     with pytest.raises(ValueError):
         s.save_round(read_survey(HEADER.encode() + b"2024;Sjukhus;0180;X;;;;;;;\r\n", filename="x.csv"))
 
@@ -322,7 +330,7 @@ def test_a_backup_moves_between_duckdb_and_postgresql(tmp_path: Path, pg_admin_u
     first = duck_store.backup(tmp_path / "from-duck.duckdb")
     with pgserver.fresh_database(pg_admin_url) as url:
         pg = Store(url)
-        assert type(pg) is store.PostgresStore
+        assert type(pg) is postgres.PostgresStore
         assert pg.restore(first) == {"units": 5, "answers": 10, "import_log": 2, "documents": 1}
         for a, b in zip(duck_store.load_all(), pg.load_all(), strict=True):
             pd.testing.assert_frame_equal(a, b)
@@ -344,7 +352,7 @@ def test_postgresql_writer_waiting_too_long_is_busy(pg_admin_url: str) -> None:
     with pgserver.fresh_database(pg_admin_url) as url:
         s = Store(url, timeout=0.3)
         with psycopg.connect(url.replace("+psycopg", "", 1)) as other:
-            other.execute(f"SELECT pg_advisory_xact_lock({store._PG_WRITER_LOCK})")
+            other.execute(f"SELECT pg_advisory_xact_lock({postgres._PG_WRITER_LOCK})")
             with pytest.raises(store.StoreBusyError):
                 s.delete_round("x")
         assert s.delete_round("x") == 0  # free again once the other transaction ended
@@ -355,8 +363,8 @@ def test_postgresql_version_is_asked_once_per_ttl_and_a_local_write_shows_at_onc
     if not isinstance(db, str):
         pytest.skip("DuckDB's key is the file's modification time: nothing to remember")
     asked = []
-    original = store.PostgresStore.version
-    monkeypatch.setattr(store.PostgresStore, "version", lambda self: asked.append(1) or original(self))
+    original = postgres.PostgresStore.version
+    monkeypatch.setattr(postgres.PostgresStore, "version", lambda self: asked.append(1) or original(self))
     monkeypatch.setattr(store, "PG_VERSION_TTL", 60.0)
     store._PG_VERSIONS.clear()
     first = store.data_version()
@@ -370,3 +378,12 @@ def test_postgresql_version_is_asked_once_per_ttl_and_a_local_write_shows_at_onc
     assert store.data_version() == before
     monkeypatch.setattr(store, "PG_VERSION_TTL", 0.0)
     assert store.data_version() != before
+
+
+def test_the_store_reads_no_files() -> None:
+    """store.py keeps frames and documents; reading a file is the importer's, and storage.imports joins them."""
+    code = ("import sys, dashboard.storage.store, dashboard.storage.postgres; "
+            "print(sorted(m for m in sys.modules if m.startswith('dashboard.ingest')))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "[]"

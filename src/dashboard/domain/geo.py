@@ -188,7 +188,7 @@ def load(level: Level) -> gpd.GeoDataFrame:
 def geojson_dict(level: Level, region_kod: str | None = None) -> dict[str, Any]:
     """The committed FeatureCollection for the browser (optionally one region's municipalities).
 
-    Cached and shared between reruns: treat it as read-only (maps.choropleth_deck copies
+    Cached and shared between reruns: treat it as read-only (deck.choropleth_deck copies
     properties, never mutates). All 290 municipalities at once are only ever seen at country
     zoom, where 3 decimals (about 100 m, under a pixel) are plenty: that keeps the whole map's
     payload under 400 KB; one region's municipalities keep the file's full precision.

@@ -15,7 +15,6 @@ from dashboard.export.bundle import KINDS, cli_main, write_kind
 from dashboard.export.common import (
     MIME,
     TYP_CHOICES,
-    UNIT_PLURAL,
     UNIT_TYPES,
     About,
     ExportError,
@@ -24,9 +23,6 @@ from dashboard.export.common import (
     example_rounds,
     figure_title,
     file_base,
-    scope_name,
-    subtitle,
-    units_word,
 )
 from dashboard.export.files import FORMULA_START, neutralise, table_csv, table_xlsx, tables_xlsx
 from dashboard.export.letter import attachment_name, bundle_docx, region_docx
@@ -63,11 +59,11 @@ from dashboard.export.tables import (
 
 __all__ = [
     "AS_IS", "FORMULA_START", "KINDS", "KOMMUNER", "MIME", "PROVISIONS", "PROVISION_TREND", "RATES", "REGIONS", "TREND",
-    "TYP_CHOICES", "UNITS", "UNIT_PLURAL", "UNIT_TYPES", "About", "Bundle", "ChartItem", "ExportError", "MapItem",
+    "TYP_CHOICES", "UNITS", "UNIT_TYPES", "About", "Bundle", "ChartItem", "ExportError", "MapItem",
     "SelectionError", "TableKind", "about_for", "example_rounds", "attachment_name", "browser_path", "build", "bundle",
     "bundle_docx", "chart_png", "chart_svg", "cli_main", "close_renderer", "figure_title", "file_base",
     "full_list_xlsx", "headline_notes", "kommun_table", "map_figure", "map_item", "map_measure", "rate_map_item", "map_png", "map_svg", "map_table",
     "neutralise", "pptx_pack", "provision_table", "provision_trend_table", "region_docx", "region_table",
-    "scope_name", "subtitle", "table_csv", "table_xlsx", "tables_xlsx", "trend_table", "units_table",
-    "units_word", "write_kind",
+    "table_csv", "table_xlsx", "tables_xlsx", "trend_table", "units_table",
+    "write_kind",
 ]

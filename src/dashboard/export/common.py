@@ -1,4 +1,4 @@
-"""What every export format shares: errors, unit words, file names, and where a file comes from.
+"""What every export format shares: errors, file names, and where a file comes from.
 
 Why its own module: the renderer, the tables, the files, the slides and the letter all name a
 selection the same way and carry the same ``About``; keeping it here lets each format import it
@@ -18,10 +18,10 @@ import plotly.graph_objects as go
 from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.present import charts
+from dashboard.present.captions import scope_name
 
 UNIT_TYPES = ("vardcentral", "socialnamnd")
 TYP_CHOICES = ("alla", *UNIT_TYPES)
-UNIT_PLURAL = {"vardcentral": "vardcentraler", "socialnamnd": "socialnamnder"}
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MIME = {
     "png": "image/png",
@@ -46,10 +46,6 @@ def xml_safe(text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
 
 
-def units_word(unit_type: str, lang: str) -> str:
-    return i18n.t(UNIT_PLURAL[unit_type], lang)
-
-
 def unescape(text: str) -> str:
     """Our strings may carry Markdown escapes for the page (``\\*``); files show the plain text."""
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$])", r"\1", text)
@@ -65,19 +61,6 @@ def file_base(round_name: str, region: str = "", kommun: str = "", name: str = "
     scope = f"kommun-{kommun}" if kommun else (f"region-{region}" if region else "sverige")
     parts = ["tillsyn", slug(round_name), scope] + ([slug(name)] if name else [])
     return "_".join(parts)
-
-
-def scope_name(lang: str, region: str = "", kommun: str = "") -> str:
-    if kommun:
-        return reference.kommun_name(kommun)
-    if region:
-        return reference.region_name(region)
-    return i18n.t("sweden", lang)
-
-
-def subtitle(lang: str, round_name: str, unit_type: str, n: int, region: str = "", kommun: str = "") -> str:
-    return i18n.t("subtitle", lang, round=round_name, selection=scope_name(lang, region, kommun),
-                  n=i18n.fmt_int(n, lang), units=units_word(unit_type, lang))
 
 
 def figure_title(fig: go.Figure) -> str:

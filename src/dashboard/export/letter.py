@@ -9,9 +9,10 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.domain import reference
-from dashboard.export.common import UNIT_TYPES, About, SelectionError, slug, unescape, units_word, xml_safe
+from dashboard.export.common import UNIT_TYPES, About, SelectionError, slug, unescape, xml_safe
 from dashboard.export.selection import Bundle
 from dashboard.figures import aggregate
+from dashboard.present.captions import units_word
 
 
 def _docx_language(doc: Any, lang: str) -> None:

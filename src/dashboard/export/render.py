@@ -2,7 +2,7 @@
 
 Chart images come from plotly's own static export (kaleido 1.x) driven by the system Chromium
 (never a downloaded Chrome, never a CDN: MathJax off, plotly.js from the installed package).
-Maps are drawn with geopandas/matplotlib (``maps.static_map``) with the interactive map's
+Maps are drawn with geopandas/matplotlib (``static_map``) with the interactive map's
 class breaks.
 """
 
@@ -26,7 +26,8 @@ import plotly.graph_objects as go
 
 from dashboard import i18n
 from dashboard.export.common import ExportError
-from dashboard.present import maps
+from dashboard.export.static_map import static_map
+from dashboard.present import scales
 
 if TYPE_CHECKING:  # matplotlib is imported where a map is drawn: pages load faster without it
     from matplotlib.figure import Figure
@@ -197,7 +198,7 @@ mpl_lock = threading.RLock()
 
 
 def map_png(figure: Figure, scale: float = 1) -> bytes:
-    """A PNG of a ``maps.static_map`` figure: 1920×1080 at scale 1 (its 12.8×7.2 in at 150 dpi)."""
+    """A PNG of a ``static_map`` figure: 1920×1080 at scale 1 (its 12.8×7.2 in at 150 dpi)."""
     buf = io.BytesIO()
     with mpl_lock:
         figure.savefig(buf, format="png", dpi=MAP_DPI * scale, facecolor="white",
@@ -224,7 +225,7 @@ def map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, sourc
     """
     gdf = _areas(table, level, "share_not_all")
     gdf["share"] = gdf["share_not_all"].astype(float) * 100
-    return maps.static_map(gdf, title, subtitle, source, _labels(legend_title, lang), _records(points), lang=lang)
+    return static_map(gdf, title, subtitle, source, _labels(legend_title, lang), _records(points), lang=lang)
 
 
 def rate_map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, source: str, lang: str = "sv",
@@ -234,8 +235,8 @@ def rate_map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, 
     ``table`` is ``population.rate_table`` output (``per_10000`` NaN = the round does not cover the area).
     """
     gdf = _areas(table, level, "per_10000")
-    return maps.static_map(gdf, title, subtitle, source, _labels(i18n.t("popmap_per10000", lang), lang),
-                           _records(points), value_key="per_10000", lang=lang, scale="rate")
+    return static_map(gdf, title, subtitle, source, _labels(i18n.t("popmap_per10000", lang), lang),
+                      _records(points), value_key="per_10000", lang=lang, scale="rate")
 
 
 def _areas(table: pd.DataFrame, level: str, column: str) -> Any:
@@ -251,7 +252,7 @@ def _areas(table: pd.DataFrame, level: str, column: str) -> Any:
 
 def _labels(legend_title: str, lang: str) -> dict[str, str]:
     labels = {"legend_title": legend_title, "no_data": i18n.t("no_data", lang)}
-    labels.update({status: i18n.t(status, lang) for status in maps.STATUS_ORDER})
+    labels.update({status: i18n.t(status, lang) for status in scales.STATUS_ORDER})
     return labels
 
 

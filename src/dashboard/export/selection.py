@@ -22,13 +22,11 @@ from dashboard.export.common import (
     SelectionError,
     about_for,
     file_base,
-    scope_name,
-    subtitle,
-    units_word,
 )
 from dashboard.export.render import map_figure, mpl_lock, rate_map_figure
 from dashboard.figures import aggregate, filters
 from dashboard.present import charts
+from dashboard.present.captions import scope_name, subtitle, units_word
 from dashboard.storage import datasets
 
 if TYPE_CHECKING:

@@ -24,12 +24,13 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.export import tables, template
-from dashboard.export.common import unescape, units_word, xml_safe
+from dashboard.export.common import unescape, xml_safe
 from dashboard.export.files import tables_xlsx
 from dashboard.export.render import map_figure, map_png, mpl_lock
 from dashboard.export.selection import Bundle
 from dashboard.figures import aggregate
 from dashboard.present import charts
+from dashboard.present.captions import units_word
 
 SMALL_N = aggregate.SMALL_N
 MAX_CHARTS = 5

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import csv
 import io
+import tomllib
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,46 +46,25 @@ N_SN_NONE = 7  # not published; a small number so the "follows none" figure is n
 OREBRO, KRONOBERG, JAMTLAND = "18", "07", "23"
 OREBRO_SIZE, OREBRO_NOT_ALL = 27, 20
 
-# The 22 health centres that answered in Region Jämtland Härjedalen (seed 000, attachment),
-# each in the municipality of the locality it is named after. How we know: the locality
-# (tätort) of each name lies in the municipality given, per SCB's register of localities
-# and the municipalities' own pages; "Fjällvivan", "Lugnvik", "Frösö" and "Brunflo" are in
-# Östersund; "Hälsorum Offerdal" is in Offerdal, Krokom; "Hammarstrand/Bispgården" and
-# "Stugun" are in Ragunda; "Närvård Frostviken" (Gäddede), "Backe" and "Hoting och
-# Strömsund" are in Strömsund; "Fjällhälsan Hede", "Sveg" and "Funäsdalen" in Härjedalen;
-# "Myrviken" and "Svenstavik" in Berg; "Hallen", "Järpen" and "Åre" in Åre.
-JAMTLAND_UNITS: list[tuple[str, str]] = [
-    ("Krokom hälsocentral", "2309"),
-    ("Hammarstrand/Bispgården", "2303"),
-    ("Stugun hälsocentral", "2303"),
-    ("Svenstavik hälsocentral", "2326"),
-    ("Myrviken hälsocentral", "2326"),
-    ("Kälarne hälsocentral", "2305"),
-    ("Bräcke hälsocentral", "2305"),
-    ("Fjällhälsan Hede", "2361"),
-    ("Hälsocentral Fjällvivan", "2380"),
-    ("Frösö hälsocentral", "2380"),
-    ("Hälsorum Offerdal", "2309"),
-    ("Sveg hälsocentral", "2361"),
-    ("Nya Närvården Hoting och Strömsund", "2313"),
-    ("Brunflo hälsocentral", "2380"),
-    ("Lugnvik hälsocentral", "2380"),
-    ("Hallen hälsocentral", "2321"),
-    ("Lit hälsocentral", "2380"),
-    ("Funäsdalen hälsocentral", "2361"),
-    ("Järpen hälsocentral", "2321"),
-    ("Backe hälsocentral", "2313"),
-    ("Åre hälsocentral", "2321"),
-    ("Närvård Frostviken", "2313"),
-]
-
 # How often each binding provision is the one not met, relative to the others (plausible,
 # not uniform): routines for children and protected personal data are the usual gaps.
 FAIL_WEIGHT: dict[str, float] = {
     "S1": 1.0, "S2": 0.7, "S3": 1.1, "S4": 1.4, "S5": 1.6, "S6": 0.9,
     "V1": 1.0, "V2": 0.8, "V3": 1.3, "V4": 1.6, "V5": 1.1, "V6": 1.5, "V7": 0.9,
 }
-ANSWER_LABEL = {"ja": "Ja", "nej": "Nej", "vet_ej": "Vet ej", "saknas": ""}
+WORDS_FILE = DATA_DIR / "exempelunderlag.toml"
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, Any]:
+    """What the generator writes besides numbers (``data/exempelunderlag.toml``): the unit-type and
+    answer words of the file, the names of generated units, and Jämtland's 22 real health centres."""
+    return tomllib.loads(WORDS_FILE.read_text(encoding="utf-8"))
+
+
+def jamtland_units() -> list[tuple[str, str]]:
+    """(name, kommun_kod) of the 22 health centres that answered in Region Jämtland Härjedalen, in file order."""
+    return [(str(name), str(code)) for name, code in words()["jamtland"]["units"]]
 
 
 def largest_remainder(weights: dict[str, float], total: int) -> dict[str, int]:
@@ -127,7 +109,7 @@ def region_population() -> dict[str, int]:
 
 def region_sizes() -> dict[str, int]:
     """Health centres per region: Örebro 27 and Jämtland 22 as published, the rest by population."""
-    fixed = {OREBRO: OREBRO_SIZE, JAMTLAND: len(JAMTLAND_UNITS)}
+    fixed = {OREBRO: OREBRO_SIZE, JAMTLAND: len(jamtland_units())}
     rest = {k: v for k, v in region_population().items() if k not in fixed}
     sizes = largest_remainder(rest, N_VARDCENTRALER - sum(fixed.values()))
     return dict(sorted({**sizes, **fixed}.items()))
@@ -192,6 +174,8 @@ def generate() -> pd.DataFrame:
     from dashboard.domain import geo  # geometry only when generating, not when the app reads the file
 
     rng = np.random.default_rng(SEED)
+    said = words()
+    yes = said["flags"]["yes"]
     kommuner = reference.municipalities()
     shapes = geo.load_kommun().set_index("kommun_kod").geometry
     cat = provisions.catalogue()
@@ -215,16 +199,16 @@ def generate() -> pd.DataFrame:
         rows.append({
             schema.COL_ROUND: ROUND,
             schema.COL_UNIT_ID: unit_id,
-            schema.COL_UNIT_TYPE: "Socialnämnd" if unit_type == "socialnamnd" else "Vårdcentral",
+            schema.COL_UNIT_TYPE: said["unit_types"][unit_type],
             schema.COL_NAME: name,
             schema.COL_KOMMUN_KOD: kod,
             schema.COL_KOMMUN: row["kommun"],
             schema.COL_REGION: row["region"],
-            schema.COL_RESPONDED: "Ja",
+            schema.COL_RESPONDED: yes,
             schema.COL_LAT: f"{lat:.5f}",
             schema.COL_LON: f"{lon:.5f}",
-            schema.COL_SYNTHETIC: "Ja",
-            **{p: ANSWER_LABEL[a] for p, a in answers.items()},
+            schema.COL_SYNTHETIC: yes,
+            **{p: said["answers"][a] for p, a in answers.items()},
         })
 
     # Socialnämnder: one per municipality; 200 not all, with regional variation in the odds.
@@ -236,8 +220,8 @@ def generate() -> pd.DataFrame:
     none = {int(i) for i in rng.choice(sorted(chosen_set), size=N_SN_NONE, replace=False)}
     for i, k in enumerate(kommuner.itertuples(index=False)):
         status = "none" if i in none else "not_all" if i in chosen_set else "follows_all"
-        add("socialnamnd", f"SN-{k.kommun_kod}", f"Socialnämnd {k.kommun} (exempel)", k.kommun_kod,
-            status, sn_weights[k.region_kod])
+        add("socialnamnd", f"SN-{k.kommun_kod}", said["names"]["socialnamnd"].format(kommun=k.kommun),
+            k.kommun_kod, status, sn_weights[k.region_kod])
 
     # Vårdcentraler: region sizes and "not all" counts as published, spread over municipalities by
     # population (at least one each where the region's count allows).
@@ -248,12 +232,13 @@ def generate() -> pd.DataFrame:
     for code, size in sizes.items():
         statuses = _statuses(size, not_all[code], none_by_region.get(code, 0), rng)
         if code == JAMTLAND:
-            placed = JAMTLAND_UNITS
+            placed = jamtland_units()
         else:
             names = kommuner.set_index("kommun_kod")["kommun"]
             placed = []
             for kod, count in kommun_sizes(code, size).items():
-                placed += [(f"Exempel-VC {names[kod]} {i}", kod) for i in range(1, count + 1)]
+                placed += [(said["names"]["vardcentral"].format(kommun=names[kod], n=i), kod)
+                           for i in range(1, count + 1)]
         seen: dict[str, int] = {}
         for (name, kod), status in zip(placed, statuses, strict=True):
             seen[kod] = seen.get(kod, 0) + 1

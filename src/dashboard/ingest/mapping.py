@@ -20,8 +20,10 @@ from rapidfuzz import fuzz, process, utils
 from dashboard.domain import places, schema
 from dashboard.domain.provisions import PHRASINGS, catalogue
 from dashboard.domain.reference import normalise_text
+from dashboard.i18n import Message
 from dashboard.ingest import profiles
-from dashboard.ingest.importer import _parse_time, normalise_header, unit_type_of
+from dashboard.ingest.headers import normalise_header
+from dashboard.ingest.values import parse_time, unit_type_of
 
 __all__ = ["CUTOFF", "Suggestion", "suggest"]
 
@@ -54,12 +56,14 @@ _CODED = {"1": "ja", "2": "nej", "3": "vet_ej"}
 
 @dataclass
 class Suggestion:
-    """A suggested profile, its scores and what is left for the person to decide."""
+    """A suggested profile, its scores and what is left for the person to decide.
+
+    The comments are ``i18n.Message``s, written in the reader's language by ``toml(name, lang)``."""
 
     profile: profiles.Profile
-    notes: dict[tuple[str, str], str] = field(default_factory=dict)
-    undecided: list[tuple[str, str, str, str]] = field(default_factory=list)  # section, key, value, comment
-    missing: list[str] = field(default_factory=list)  # required things not found
+    notes: dict[tuple[str, str], Message] = field(default_factory=dict)
+    undecided: list[tuple[str, str, str, Message]] = field(default_factory=list)  # section, key, value, comment
+    missing: list[Message] = field(default_factory=list)  # required things not found
     scores: dict[str, float] = field(default_factory=dict)  # source header -> score of its mapping
     targets: dict[str, str] = field(default_factory=dict)  # source header -> canonical column or provision
 
@@ -67,14 +71,17 @@ class Suggestion:
     def complete(self) -> bool:
         return not self.missing and not self.undecided
 
-    def toml(self, source_name: str = "") -> str:
-        head = ("Importprofil föreslagen av tillsyn mapping suggest"
-                + (f" för {source_name}" if source_name else "")
-                + ".\nPoängen (0–100) står som kommentar; rader som börjar med # under en sektion är "
-                "osäkra förslag:\nta bort # för att använda dem. Se docs/import-profile.md.")
+    def left_to_decide(self, lang: str = "sv") -> list[str]:
+        """What the person must still decide: the missing things, then the uncertain suggestions."""
+        return [m.text(lang) for m in self.missing] + [f"{u[0]} {u[1]} ({u[3].text(lang)})" for u in self.undecided]
+
+    def toml(self, source_name: str = "", lang: str = "sv") -> str:
+        head = (Message("sug_head_for", file=source_name) if source_name else Message("sug_head")).text(lang)
         if self.missing:
-            head += "\nAtt bestämma: " + "; ".join(self.missing)
-        return profiles.to_toml(self.profile, self.notes, self.undecided, head)
+            head += "\n" + Message("cli_map_to_decide", items="; ".join(m.text(lang) for m in self.missing)).text(lang)
+        notes = {k: v.text(lang) for k, v in self.notes.items()}
+        undecided = [(section, key, value, comment.text(lang)) for section, key, value, comment in self.undecided]
+        return profiles.to_toml(self.profile, notes, undecided, head)
 
 
 @lru_cache(maxsize=1)
@@ -186,7 +193,7 @@ def _field_by_content(values: list[str]) -> tuple[str, float] | None:
     names = sum(places.exact_code(v) is not None for v in distinct)
     if names / len(distinct) >= 0.8:
         return schema.COL_KOMMUN, 100.0 * names / len(distinct)
-    times = sum(_parse_time(v) is not None and not re.fullmatch(r"\d+", v) for v in vals[:50])
+    times = sum(parse_time(v) is not None and not re.fullmatch(r"\d+", v) for v in vals[:50])
     if times / min(n, 50) >= 0.9:
         return profiles.COL_SUBMITTED, 100.0 * times / min(n, 50)
     types = sum(unit_type_of(v) is not None for v in distinct)
@@ -198,7 +205,7 @@ def _field_by_content(values: list[str]) -> tuple[str, float] | None:
 def _answer_like(values: list[str]) -> bool:
     """A question column holds a few short answers, not ids, names or times."""
     distinct = {v.strip() for v in values if v.strip()}
-    return len(distinct) <= 12 and all(len(v) <= 40 and _parse_time(v) is None for v in distinct)
+    return len(distinct) <= 12 and all(len(v) <= 40 and parse_time(v) is None for v in distinct)
 
 
 def _file_types(
@@ -228,7 +235,7 @@ def _file_types(
 
 
 def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Suggestion:
-    """A profile for a table read by ``importer.read_table``."""
+    """A profile for a table read by ``read.read_table``."""
     headers = [h.strip() for h in header]
     columns = {i: [c[i] if i < len(c) else "" for _, c in rows[:_SAMPLE]] for i in range(len(headers))}
     prof = profiles.Profile()
@@ -236,26 +243,27 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
     used: set[int] = set()
 
     # fields: header first, then content
-    candidates: list[tuple[float, int, str, str]] = []
+    candidates: list[tuple[float, int, str, bool]] = []
     for i, h in enumerate(headers):
         if not h:
             continue
         by_header = _field_by_header(h)
         if by_header:
-            candidates.append((by_header[1], i, by_header[0], "rubrik"))
+            candidates.append((by_header[1], i, by_header[0], True))
         by_content = _field_by_content(columns[i])
         if by_content:
-            candidates.append((by_content[1] - 1, i, by_content[0], "innehåll"))
-    for score, i, canon, how in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            candidates.append((by_content[1] - 1, i, by_content[0], False))
+    for score, i, canon, by_name in sorted(candidates, key=lambda c: (-c[0], c[1])):
         if i in used or canon in prof.columns:
             continue
-        if canon == schema.COL_NAME and _field_by_content(columns[i]) not in (None,) and how == "rubrik":
+        if canon == schema.COL_NAME and _field_by_content(columns[i]) not in (None,) and by_name:
             # "Kommun" as a header of unit names is rare; a column of municipality names is Kommun
             content = _field_by_content(columns[i])
             if content and content[0] == schema.COL_KOMMUN:
                 continue
         prof.columns[canon] = headers[i]
-        out.notes[("columns", canon)] = f"poäng {score:.0f} ({how})"
+        how = Message("sug_by_header") if by_name else Message("sug_by_content")
+        out.notes[("columns", canon)] = Message("sug_score_how", score=f"{score:.0f}", how=how)
         out.scores[headers[i]] = score
         out.targets[headers[i]] = canon
         used.add(i)
@@ -267,7 +275,7 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
             out.targets[h] = "[drop]"
             used.add(i)
     if prof.drop:
-        out.notes[("drop", "columns")] = "ser ut som personuppgifter; läses aldrig in"
+        out.notes[("drop", "columns")] = Message("sug_personal")
 
     # provisions: only columns that hold answers, only the unit types the file is about
     types = dict(zip(catalogue()["provision_id"].astype(str), catalogue()["unit_type"].astype(str), strict=True))
@@ -282,12 +290,12 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
     for score, i, pid in sorted(pairs, key=lambda p: (-p[0], p[1])):
         if i in taken_cols or pid in prof.provisions or any(u[1] == pid for u in out.undecided):
             continue
-        note = f"poäng {score:.0f}"
         if score >= CUTOFF:
             prof.provisions[pid] = headers[i]
-            out.notes[("provisions", pid)] = note
+            out.notes[("provisions", pid)] = Message("sug_score", score=f"{score:.0f}")
         else:
-            out.undecided.append(("provisions", pid, headers[i], f"{note}, under gränsen {CUTOFF:.0f}: kontrollera"))
+            out.undecided.append(("provisions", pid, headers[i],
+                                  Message("sug_below_cutoff", score=f"{score:.0f}", cutoff=f"{CUTOFF:.0f}")))
         out.scores[headers[i]] = score
         out.targets[headers[i]] = pid
         taken_cols.add(i)
@@ -297,30 +305,30 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
     for unit_type in sorted(found_types):
         for pid in (p for p, t in types.items() if t == unit_type):
             if pid not in prof.provisions and not any(u[1] == pid for u in out.undecided):
-                out.missing.append(f"frågan {pid} hittades inte")
+                out.missing.append(Message("sug_provision_not_found", pid=pid))
     if schema.COL_UNIT_TYPE not in prof.columns:
         if len(found_types) == 1:
             word = {"vardcentral": "Vårdcentral", "socialnamnd": "Socialnämnd"}[next(iter(found_types))]
             prof.columns[schema.COL_UNIT_TYPE] = profiles.Constant(word)
-            out.notes[("columns", schema.COL_UNIT_TYPE)] = "samma för alla rader, efter frågorna"
+            out.notes[("columns", schema.COL_UNIT_TYPE)] = Message("sug_type_by_questions")
         else:
-            out.missing.append("Enhetstyp (ingen kolumn; frågorna gäller flera enhetstyper)")
+            out.missing.append(Message("sug_type_missing"))
     if schema.COL_NAME not in prof.columns:
-        out.missing.append("Enhet (enhetens namn)")
+        out.missing.append(Message("sug_name_missing"))
     if schema.COL_KOMMUN_KOD not in prof.columns and schema.COL_KOMMUN not in prof.columns:
         name_col = prof.columns.get(schema.COL_NAME)
         if isinstance(name_col, str):
             names = [v for v in columns[headers.index(name_col)] if v.strip()]
             found = sum(places.kommun_in_unit_name(v).code is not None for v in names)
-            note = (f"ingen kommunkolumn: kommunen utläses ur enhetens namn ({found} av {len(names)} "
-                    "namn pekar på en kommun)")
-            out.notes[("columns", schema.COL_NAME)] = out.notes.get(("columns", schema.COL_NAME), "") + "; " + note
+            note = Message("sug_kommun_from_name", found=found, n=len(names))
+            out.notes[("columns", schema.COL_NAME)] = Message(
+                "sug_notes", first=out.notes.get(("columns", schema.COL_NAME), ""), second=note)
             if not names or found < len(names):
-                out.missing.append(f"Kommun: {len(names) - found} av {len(names)} enhetsnamn pekar inte på en kommun")
+                out.missing.append(Message("sug_kommun_names_unmatched", bad=len(names) - found, n=len(names)))
         else:
-            out.missing.append("Kommun eller Kommunkod")
+            out.missing.append(Message("sug_kommun_missing"))
     if not prof.provisions and not out.undecided:
-        out.missing.append("inga frågor hittades")
+        out.missing.append(Message("sug_no_questions"))
 
     # answers found in the question columns
     prov_cols = [headers.index(h) for h in prof.provisions.values()] + [
@@ -336,8 +344,7 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
         if key in _KNOWN_ANSWERS and _KNOWN_ANSWERS[key]:
             prof.answers[profiles.answer_key(raw)] = _KNOWN_ANSWERS[key]
         elif raw in _CODED:
-            out.undecided.append(("answers", raw, _CODED[raw],
-                                  "kodat svar: vanlig ordning 1 = ja, 2 = nej, 3 = vet ej; kontrollera"))
+            out.undecided.append(("answers", raw, _CODED[raw], Message("sug_coded_answer")))
         else:
-            out.undecided.append(("answers", raw, "saknas", "okänt svar: välj ja, nej, vet_ej eller saknas"))
+            out.undecided.append(("answers", raw, "saknas", Message("sug_unknown_answer")))
     return out

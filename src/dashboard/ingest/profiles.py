@@ -14,7 +14,7 @@ A profile is a small TOML file (the contract is documented in ``docs/import-prof
     [drop]               # columns never read (personal data)
     columns = ["E-post", "Namn"]
 
-``parse`` checks a profile and raises ``ProfileError`` with one Swedish sentence; ``apply``
+``parse`` checks a profile and raises ``ProfileError`` with one sentence (an ``i18n.Message``); ``apply``
 turns a read table (header and rows) into a table in the canonical format, which the importer
 then validates exactly as it validates a canonical file. Nothing of a dropped or unmapped
 column reaches the result: ``apply`` copies only mapped columns.
@@ -32,6 +32,8 @@ from typing import Any
 from dashboard.domain import places, schema
 from dashboard.domain.provisions import catalogue
 from dashboard.domain.reference import normalise_text
+from dashboard.i18n import Message, MessageError
+from dashboard.ingest.headers import unnamed_column
 
 __all__ = [
     "COLUMN_KEYS",
@@ -64,8 +66,9 @@ ANSWER_TARGETS: dict[str, str] = {"ja": "Ja", "nej": "Nej", "vet_ej": "Vet ej", 
 _SECTIONS = ("columns", "provisions", "answers", "drop")
 
 
-class ProfileError(ValueError):
-    """The profile cannot be used; the message is one Swedish sentence for the person."""
+class ProfileError(MessageError, ValueError):
+    """The profile cannot be used; the message is one sentence for the person (``text(lang)``)."""
+
 
 
 @dataclass(frozen=True)
@@ -109,54 +112,46 @@ def parse(text: str | bytes) -> Profile:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ProfileError("Profilen är inte en textfil i UTF-8.") from exc
+            raise ProfileError(Message("prof_not_utf8")) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"Profilen är inte giltig TOML ({exc}).") from exc
+        raise ProfileError(Message("prof_not_toml", error=str(exc))) from exc
     unknown = [k for k in data if k not in _SECTIONS]
     if unknown:
-        raise ProfileError(
-            f"Okänd sektion [{unknown[0]}] i profilen; tillåtna är [columns], [provisions], [answers] och [drop]."
-        )
+        raise ProfileError(Message("prof_unknown_section", section=unknown[0]))
     prof = Profile()
     for key, value in _table(data, "columns").items():
         canon = _canonical_key(key)
         if canon is None:
-            raise ProfileError(
-                f"Okänd kolumn {key!r} under [columns]; tillåtna är {', '.join(COLUMN_KEYS)}."
-            )
+            raise ProfileError(Message("prof_unknown_column", key=repr(key), allowed=", ".join(COLUMN_KEYS)))
         if canon in prof.columns:
-            raise ProfileError(f"Kolumnen {canon} anges två gånger under [columns].")
+            raise ProfileError(Message("prof_column_twice", column=canon))
         if isinstance(value, str) and value.strip():
             prof.columns[canon] = value.strip()
         elif isinstance(value, dict) and set(value) == {"value"} and isinstance(value["value"], str | int):
             prof.columns[canon] = Constant(str(value["value"]).strip())
         else:
-            raise ProfileError(
-                f"[columns] {canon} ska vara en kolumnrubrik i citattecken eller {{ value = \"...\" }}."
-            )
+            raise ProfileError(Message("prof_column_value", column=canon))
     ids = set(catalogue()["provision_id"].astype(str))
     for key, value in _table(data, "provisions").items():
         pid = key.strip().upper()
         if pid not in ids:
-            raise ProfileError(f"Okänd regel {key!r} under [provisions]; kända är {', '.join(sorted(ids))}.")
+            raise ProfileError(Message("prof_unknown_provision", key=repr(key), known=", ".join(sorted(ids))))
         if not isinstance(value, str) or not value.strip():
-            raise ProfileError(f"[provisions] {pid} ska vara en kolumnrubrik i citattecken.")
+            raise ProfileError(Message("prof_provision_value", pid=pid))
         prof.provisions[pid] = value.strip()
     for key, value in _table(data, "answers").items():
         if not isinstance(value, str) or value.strip().lower() not in ANSWER_TARGETS:
-            raise ProfileError(
-                f"Svaret {key!r} under [answers] ska bli ja, nej, vet_ej eller saknas (står {value!r})."
-            )
+            raise ProfileError(Message("prof_answer_value", key=repr(key), value=repr(value)))
         prof.answers[answer_key(key)] = value.strip().lower()
     drop = _table(data, "drop")
     extra = [k for k in drop if k != "columns"]
     if extra:
-        raise ProfileError(f"Okänd nyckel {extra[0]!r} under [drop]; bara columns = [...] är tillåten.")
+        raise ProfileError(Message("prof_drop_key", key=repr(extra[0])))
     cols = drop.get("columns", [])
     if not isinstance(cols, list) or not all(isinstance(c, str) for c in cols):
-        raise ProfileError("[drop] columns ska vara en lista med kolumnrubriker.")
+        raise ProfileError(Message("prof_drop_list"))
     prof.drop = [c.strip() for c in cols if c.strip()]
     _check_required(prof)
     return prof
@@ -165,7 +160,7 @@ def parse(text: str | bytes) -> Profile:
 def _table(data: Mapping[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise ProfileError(f"[{name}] ska vara en sektion (en tabell), inte ett enskilt värde.")
+        raise ProfileError(Message("prof_not_section", section=name))
     return value
 
 
@@ -175,15 +170,15 @@ def answer_key(value: object) -> str:
 
 
 def _check_required(prof: Profile) -> None:
-    missing = [c for c in (schema.COL_UNIT_TYPE, schema.COL_NAME) if c not in prof.columns]
+    missing = tuple(c for c in (schema.COL_UNIT_TYPE, schema.COL_NAME) if c not in prof.columns)
     if missing:
-        raise ProfileError(f"Profilen saknar {' och '.join(missing)} under [columns].")
+        raise ProfileError(Message("prof_missing_columns", columns=missing))
     if not prof.provisions:
-        raise ProfileError("Profilen har inga frågor under [provisions].")
+        raise ProfileError(Message("prof_no_provisions"))
     mapped = set(map(_hkey, prof.source_headers()))
     clash = [c for c in prof.drop if _hkey(c) in mapped]
     if clash:
-        raise ProfileError(f"Kolumnen ”{clash[0]}” står både under [drop] och som en kolumn som ska läsas.")
+        raise ProfileError(Message("prof_drop_clash", column=clash[0]))
 
 
 # --------------------------------------------------------------------------- writing
@@ -274,10 +269,10 @@ class Applied:
 
     header: list[str]
     rows: list[tuple[int, list[str]]]
-    faults: dict[int, list[tuple[str, str, str]]]  # row -> (source column, value, reason)
+    faults: dict[int, list[tuple[str, str, Message]]]  # row -> (source column, value, reason)
     kommun_faulted: set[int]
     dropped: list[str]
-    personal: list[str]
+    personal: list[str | Message]
     unused: list[str]
 
 
@@ -296,17 +291,20 @@ def find_header(headers: list[str], wanted: str) -> int | None:
 def _missing(headers: list[str], wanted: str) -> ProfileError:
     named = [h for h in headers if h.strip()]
     found = ", ".join(f"”{h}”" for h in named[:6]) + (", …" if len(named) > 6 else "")
-    return ProfileError(f"Profilen läser kolumnen ”{wanted}”, som inte finns i filen (rubrikraden har: {found}).")
+    return ProfileError(Message("prof_column_not_in_file", column=wanted, found=found))
 
 
-def _kommun_reason(value: str, match: places.PlaceMatch, from_unit: bool) -> str:
+def _kommun_reason(value: str, match: places.PlaceMatch, from_unit: bool) -> Message:
     near = ", ".join(match.candidates[:3])
     if match.how == "ambiguous":
-        return f"Enhetens namn ”{value}” pekar på flera kommuner ({near}); ange kommunen i en egen kolumn."
+        return Message("prof_unit_name_ambiguous", value=value, near=near)
     if from_unit:
-        return (f"Kommunen går inte att utläsa ur enhetens namn ”{value}”; ange kommunen i en egen kolumn"
-                + (f" (närmast: {near})." if near else "."))
-    return f"Okänd kommun ”{value}”" + (f"; närmast: {near}." if near else ".")
+        if near:
+            return Message("prof_kommun_not_in_name_near", value=value, near=near)
+        return Message("prof_kommun_not_in_name", value=value)
+    if near:
+        return Message("prof_kommun_unknown_near", value=value, near=near)
+    return Message("prof_kommun_unknown", value=value)
 
 
 def apply(prof: Profile, header: list[str], rows: list[tuple[int, list[str]]]) -> Applied:
@@ -334,7 +332,7 @@ def apply(prof: Profile, header: list[str], rows: list[tuple[int, list[str]]]) -
     drop_keys = {_hkey(d) for d in prof.drop}
     dropped = [h for i, h in enumerate(header) if i not in used and h.strip() and _hkey(h) in drop_keys]
     personal = [
-        h if h.strip() else f"(kolumn {i + 1} utan rubrik)"
+        h if h.strip() else unnamed_column(i)
         for i, h in enumerate(header)
         if i not in used and _hkey(h) not in drop_keys
         and looks_personal(h, (c[i] for _, c in rows if i < len(c)))
@@ -350,7 +348,7 @@ def apply(prof: Profile, header: list[str], rows: list[tuple[int, list[str]]]) -
     answers = {k: ANSWER_TARGETS[v] for k, v in prof.answers.items()}
 
     out_rows: list[tuple[int, list[str]]] = []
-    faults: dict[int, list[tuple[str, str, str]]] = {}
+    faults: dict[int, list[tuple[str, str, Message]]] = {}
     kommun_faulted: set[int] = set()
     name_idx = src.get(schema.COL_NAME)
     kommun_idx = src.get(schema.COL_KOMMUN)
@@ -384,7 +382,7 @@ def _lookup(
     header: list[str],
     kommun_idx: int | None,
     name_idx: int | None,
-    faults: dict[int, list[tuple[str, str, str]]],
+    faults: dict[int, list[tuple[str, str, Message]]],
     faulted: set[int],
 ) -> str:
     """The municipality code for one row, or "" with a fault recorded: from the municipality cell

@@ -1,4 +1,9 @@
-"""The cache boundary: the only module that caches data for the pages.
+"""The cache boundary: the only module that caches for the pages (tests/screen/test_cache_boundary.py
+fails on an ``st.cache_data``/``st.cache_resource`` anywhere else).
+
+Three ways in, each bounded: ``shared`` for pieces of a view built from the stored data (tables,
+figures, decks; keyed on ``data_version()``), ``fixed`` for pieces built from figures shipped with
+the code, ``uploaded`` for what is read from an uploaded file.
 
 Every cached table is keyed on ``data_version()`` (``store.data_version``): the database file and its
 modification time, or for PostgreSQL the import log's last row.
@@ -60,6 +65,21 @@ def shared(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     language, weights, texts); DataFrames come back as shallow copies, anything else (a figure)
     is shared and must only be read."""
     return _shared(max_entries)
+
+
+def fixed(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """For pieces built only from figures shipped with the code (the published SCB indicator), not
+    from stored data: built once per argument values (a language) and shared, read-only, by every
+    session. No ``data_version()`` in the key, as an import cannot change them."""
+    return _shared(max_entries)
+
+
+def uploaded(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """For what is read from a file a user uploads (its header, rows and suggested mapping): read
+    once per file, keyed on the file's bytes, not on every rerun of the wizard. ``st.cache_data``
+    (not the shared resource cache): each run gets its own copy, so one upload's result is never an
+    object two sessions change; a few entries, as files are large and read one at a time."""
+    return st.cache_data(max_entries=max_entries, show_spinner=False)
 
 
 class RoundTables(NamedTuple):

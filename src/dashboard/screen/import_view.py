@@ -107,7 +107,7 @@ def profile_from_frames(columns: pd.DataFrame, answers: pd.DataFrame, constants:
         if not bool(r.use) or target in (NOT_USED, DROP) or target not in profiles.COLUMN_KEYS:
             continue
         if target in seen:
-            raise profiles.ProfileError(f"{target} är vald för flera kolumner; välj en.")
+            raise profiles.ProfileError(i18n.Message("prof_chosen_twice", target=target))
         seen.add(target)
         lines.append(f"{profiles.toml_string(target)} = {profiles.toml_string(str(r.source))}")
     for key, value in constants.items():
@@ -118,7 +118,7 @@ def profile_from_frames(columns: pd.DataFrame, answers: pd.DataFrame, constants:
         target = str(r.target or "")
         if bool(r.use) and re.fullmatch(r"[SV]\d", target):
             if target in seen:
-                raise profiles.ProfileError(f"Frågan {target} är vald för flera kolumner; välj en.")
+                raise profiles.ProfileError(i18n.Message("prof_question_chosen_twice", target=target))
             seen.add(target)
             lines.append(f"{target} = {profiles.toml_string(str(r.source))}")
     lines.append("[answers]")
@@ -149,7 +149,7 @@ def report_frames(result: importer.ImportResult, lang: str) -> dict[str, pd.Data
     """The dry-run report as tables: rejected rows and replaced submissions."""
     t = i18n.t
     rejected = pd.DataFrame([{t("row", lang): r.row, t("column", lang): r.column, t("value", lang): r.value,
-                              t("reason", lang): r.reason} for r in result.rejected])
+                              t("reason", lang): r.reason(lang)} for r in result.rejected])
     replaced = pd.DataFrame([{t("row", lang): r.row, t("imp_submitted", lang): r.submitted,
                               t("imp_by_row", lang): r.by_row, t("imp_by_submitted", lang): r.by_submitted,
                               t("imp_unit", lang): r.name} for r in result.replaced])
@@ -167,7 +167,7 @@ def render(lang: str) -> None:
         render_file(upload.getvalue(), upload.name, lang)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@cache.uploaded(4)
 def _analyse(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]], mapping.Suggestion, bool]:
     """Read, suggest and check for the standard format once per file, not on every rerun."""
     header, rows = importer.read_table(data)
@@ -181,7 +181,7 @@ def render_file(data: bytes, filename: str, lang: str) -> None:
     try:
         header, rows, suggestion, canonical = _analyse(data, filename)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(i18n.error_text(exc, lang))
         return
     st.subheader(t("imp_preview", lang))
     hidden = [h for h in header if profiles.looks_personal(h, [c[header.index(h)] for _, c in rows[:200]
@@ -230,7 +230,7 @@ def render_file(data: bytes, filename: str, lang: str) -> None:
         try:
             profile = profile_from_frames(edited, answers, consts)
         except profiles.ProfileError as exc:
-            st.error(str(exc))
+            st.error(exc.text(lang))
             return
         _profile_save(profile, filename, lang)
 
@@ -238,7 +238,7 @@ def render_file(data: bytes, filename: str, lang: str) -> None:
     round_name = st.text_input(t("round_name", lang), key="import_round").strip() or None
     result = importer.read_survey(data, filename=filename, round_name=round_name, profile=profile)
     if result.error:
-        st.error(result.error)
+        st.error(result.error_text(lang))
         return
     add = st.radio(t("imp_how", lang), [t("imp_replace", lang), t("imp_add", lang)], key="imp_how",
                    horizontal=True) == t("imp_add", lang)
@@ -267,7 +267,7 @@ def render_file(data: bytes, filename: str, lang: str) -> None:
         try:
             store.Store().save_round(result, add=add)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(i18n.error_text(exc, lang))
             return
 
         cache.clear_caches()

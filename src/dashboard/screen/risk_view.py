@@ -20,10 +20,11 @@ from dashboard import export, i18n
 from dashboard.domain import provisions
 from dashboard.export import risk_tables
 from dashboard.figures import filters, maternity, risk
-from dashboard.present import risk_charts
-from dashboard.screen import cache, links, ui, views
+from dashboard.present import captions, risk_charts
+from dashboard.screen import cache, links, ui
 from dashboard.screen import downloads as download_row
 from dashboard.screen.state import Filters
+from dashboard.screen.views.scope import source
 
 _url_filters = links.url_filters
 
@@ -139,7 +140,7 @@ def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: 
     top = ranked.head(risk.TOP_N)
     labels = risk_charts.bar_labels(top["name"], top["rank"], top["unit_id"])
     title = i18n.t("risk_top_title", lang, n=len(top), units=i18n.unit_noun(unit_type, 2, lang))
-    subtitle = f"{views.subtitle(f, unit_type, len(ranked), region, kommun)} · {weights_line(f, weights)}"
+    subtitle = f"{captions.subtitle(lang, round_name, unit_type, len(ranked), region, kommun)} · {weights_line(f, weights)}"
     fig = risk_charts.contribution_bar(top, labels, lang, title, subtitle, src)
     table = risk_tables.unit_export(ranked, lang)
     if not previous:
@@ -165,7 +166,7 @@ def _area_view(version: str, round_name: str, previous: str, unit_type: str, w: 
                                  ranked["rank"], ranked[code])
         title = i18n.t("risk_area_title", lang, level=i18n.t(f"risk_level_{level}", lang),
                        units=i18n.unit_noun(unit_type, 2, lang))
-        subtitle = (f"{views.subtitle(f, unit_type, int(areas['n_units'].sum()), region)} · "
+        subtitle = (f"{captions.subtitle(lang, round_name, unit_type, int(areas['n_units'].sum()), region)} · "
                     f"{weights_line(f, weights)}")
         fig = risk_charts.contribution_bar(ranked, labels, lang, title, subtitle, src)
         caption = f"{risk_charts.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}"
@@ -177,7 +178,7 @@ def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous
     """Top units as stacked bars of their contributions, then every unit in a table that drills down."""
     lang = f.lang
     v = _unit_view(cache.data_version(), f.round, previous, unit_type, risk.encode_weights(weights),
-                   f.region, f.kommun, lang, views.source(f, previous))
+                   f.region, f.kommun, lang, source(f, previous))
     if v.fig is None:
         st.info(i18n.t("no_data", lang))
         return
@@ -187,7 +188,7 @@ def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous
     st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
     st.caption(i18n.t("risk_select_hint", lang))
     row = ui.picked_row(v.arrow, key=f"risk_units_table_{unit_type}")
-    downloads(f, v.fig, table, "unit", unit_type, weights, previous, views.scope_name(f, f.region, f.kommun))
+    downloads(f, v.fig, table, "unit", unit_type, weights, previous, captions.scope_name(lang, f.region, f.kommun))
     if row is not None:
         unit = ranked.iloc[row]
         ui.open_link("unit", unit["name"], f.with_(region=unit["region_kod"], kommun=unit["kommun_kod"],
@@ -200,7 +201,7 @@ def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, floa
     code, name = risk.AREAS[level]
     region = f.region if level == "kommun" else ""
     v = _area_view(cache.data_version(), f.round, previous, unit_type, risk.encode_weights(weights), level,
-                   region, lang, views.source(f, previous))
+                   region, lang, source(f, previous))
     areas, table = v.rows, v.table
     st.caption(i18n.t("risk_small_n", lang))
     if v.fig is None:
@@ -212,7 +213,7 @@ def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, floa
                           year=maternity.YEARS[-1]))
     st.caption(i18n.t("risk_select_hint", lang))
     row = ui.picked_row(v.arrow, key=f"risk_{level}_table_{unit_type}")
-    downloads(f, v.fig, table, level, unit_type, weights, previous, views.scope_name(f, region))
+    downloads(f, v.fig, table, level, unit_type, weights, previous, captions.scope_name(lang, region))
     if row is not None:
         area = areas.iloc[row]
         page = "region" if level == "region" else "kommun"
@@ -226,7 +227,7 @@ class MaternityView(NamedTuple):
     source: str
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@cache.fixed(2)
 def _maternity(lang: str) -> MaternityView:
     """Published figures that never change while the app runs: built once per language."""
     mc = maternity.table()

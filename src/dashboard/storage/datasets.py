@@ -1,7 +1,7 @@
 """Which survey rounds exist, and their tables: the example round plus imported ones.
 
 The example round is read from ``data/exempelomgang.csv`` through the importer, exactly as
-a real file would be. Imported rounds live in the embedded database (``store.py``); an
+a real file would be. Imported rounds live in the database (``store.py``); an
 imported round with the same name as the example round takes its place.
 """
 
@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from dashboard.i18n import Message
 from dashboard.ingest import demo, importer
 from dashboard.storage import store
 
@@ -20,7 +21,7 @@ def example_round() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The example round's (units, answers), loaded through the importer."""
     result = importer.read_survey(demo.EXAMPLE_FILE, round_name=demo.ROUND)
     if result.error or result.rejected:  # the shipped file must import cleanly
-        raise RuntimeError(f"exempelfilen kunde inte läsas: {result.error or result.rejected[:3]}")
+        raise RuntimeError(str(Message("store_example_unreadable", error=result.error or result.rejected[:3])))
     return result.units, result.answers
 
 

@@ -8,7 +8,8 @@ the embedded DuckDB file, or a URL ``postgresql+psycopg://user:pw@host/db``, whi
 PostgreSQL through SQLAlchemy 2 and psycopg 3. ``Store(...)`` returns the right class; both
 have the same methods, the same SQL for the shared logic and the same backup format, so a
 backup from one restores into the other. A DuckDB file must never be shared between hosts
-(file locks over network file systems are not reliable): several replicas use PostgreSQL.
+(file locks over network file systems are not reliable): several replicas use PostgreSQL. This
+module holds the shared logic and DuckDB; ``postgres`` holds what PostgreSQL does differently.
 
 Concurrency, DuckDB. DuckDB lets one process write a database file, or several processes read
 it; inside one process every connection to a file must use the same configuration (mixing a
@@ -28,6 +29,10 @@ Importing the same file into the same round again leaves the data identical; the
 row each time, with ``repeated = True`` when the same bytes (sha256) were imported into that
 round before. New write methods are written once, on ``_Tx`` (``scalar``/``run``/
 ``insert_frame``), inside ``self._transaction()``, and work on both databases.
+
+The store keeps frames and documents; it does not read files. What a round's rows are is decided
+by the importer; ``save_round`` takes anything shaped like its result (``Batch``), and
+``storage.imports.import_file`` reads a file and saves it.
 """
 
 from __future__ import annotations
@@ -39,20 +44,15 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
 
 from dashboard.domain import schema
-from dashboard.ingest.importer import ImportResult, exclude_existing, read_survey
-from dashboard.ingest.profiles import Profile
+from dashboard.i18n import Message, MessageError
 
-if TYPE_CHECKING:  # SQLAlchemy is imported only when a PostgreSQL URL is used
-    from sqlalchemy.engine import Connection, Engine
-
-__all__ = ["Store", "StoreBusyError", "PostgresStore", "db_path", "db_target", "data_version",
-           "import_file", "is_url"]
+__all__ = ["Batch", "SaveRefused", "Store", "StoreBusyError", "data_version", "db_path", "db_target", "is_url"]
 
 _LOCK = threading.RLock()  # one connection at a time per process: no configuration clashes
 _READY: set[Path | str] = set()  # databases whose tables exist (created once per process)
@@ -107,11 +107,48 @@ _ROUNDS_SQL = """
     GROUP BY u.round
     ORDER BY u.round
 """
-_PG_WRITER_LOCK = 7_201_422  # pg_advisory_xact_lock key: one writer at a time across hosts
 
 
-class StoreBusyError(RuntimeError):
+class StoreBusyError(MessageError, RuntimeError):
     """Another process holds the database (for example a long import); try again shortly."""
+
+
+class SaveRefused(MessageError, ValueError):
+    """``save_round`` writes nothing: the rows cannot replace or join the round as they are."""
+
+
+class BackupExists(MessageError, FileExistsError):
+    """A backup is never written over an existing file."""
+
+
+class BackupMissing(MessageError, FileNotFoundError):
+    """There is no backup file to restore."""
+
+
+class Batch(Protocol):
+    """What ``save_round`` stores: one file's accepted rows for one round, and what the log records.
+
+    ``ingest.result.ImportResult`` is one; the store needs only this shape, not the importer.
+    """
+
+    @property
+    def round(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def rows_in(self) -> int: ...
+    @property
+    def units(self) -> pd.DataFrame: ...
+    @property
+    def answers(self) -> pd.DataFrame: ...
+    @property
+    def error(self) -> object | None: ...  # why the file could not be read (then nothing is saved)
+    @property
+    def accepted(self) -> int: ...
+    @property
+    def rejected_rows(self) -> int: ...
 
 
 def is_url(target: str | Path) -> bool:
@@ -158,6 +195,11 @@ def data_version() -> str:
             _PG_VERSIONS[target] = seen
         return seen[1]
     return f"{target}:{target.stat().st_mtime_ns if target.exists() else 0}"
+
+
+def forget_version() -> None:
+    """After a write: this process's caches see it at once (the PostgreSQL key is asked again)."""
+    _PG_VERSIONS.clear()
 
 
 def _now() -> str:
@@ -225,6 +267,8 @@ class Store:
     def __new__(cls, path: str | Path | None = None, timeout: float = 10.0) -> Store:
         target = db_target() if path is None else path
         if cls is Store and is_url(target):
+            from dashboard.storage.postgres import PostgresStore  # SQLAlchemy only when a URL is used
+
             return super().__new__(PostgresStore)
         return super().__new__(cls)
 
@@ -265,9 +309,7 @@ class Store:
                     if "lock" not in str(exc).lower():
                         raise
                     if time.monotonic() >= deadline:
-                        raise StoreBusyError(
-                            "Databasen används av en annan process; försök igen om en stund."
-                        ) from exc
+                        raise StoreBusyError(Message("store_busy")) from exc
                     time.sleep(delay)
                     delay = min(delay * 2, 0.5)
             try:
@@ -294,25 +336,25 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def save_round(self, result: ImportResult, add: bool = False) -> None:
+    def save_round(self, result: Batch, add: bool = False) -> None:
         """Replace the whole round with the accepted rows of ``result``, atomically, and log it.
 
         With ``add`` the rows are appended to the round instead (one transaction); a unit id
-        already in the round raises ``ValueError`` and nothing is written (the importer reports
-        such rows as rejected before this, see ``importer.exclude_existing``).
+        already in the round raises ``SaveRefused`` and nothing is written (the importer reports
+        such rows as rejected before this, see ``result.exclude_existing``).
         Refuses a result with an ``error`` or with no accepted rows: replacing a round with
         nothing would silently delete it (use ``delete_round`` for that).
         """
         if result.error is not None:
-            raise ValueError(f"filen gick inte att läsa och sparas inte: {result.error}")
+            raise SaveRefused(Message("store_unreadable", error=result.error))
         if result.accepted == 0:
-            raise ValueError("inga godkända rader att spara; omgången lämnas orörd")
+            raise SaveRefused(Message("store_nothing_accepted"))
         units = schema.units_frame(result.units)
         answers = schema.answers_frame(result.answers)
         if set(units["round"]) != {result.round} or not set(answers["round"]) <= {result.round}:
-            raise ValueError("raderna tillhör en annan omgång än resultatet")
+            raise SaveRefused(Message("store_other_round"))
         if units["unit_id"].duplicated().any():
-            raise ValueError("samma enhets-id förekommer flera gånger")
+            raise SaveRefused(Message("store_duplicate_ids"))
         units.insert(1, "pos", range(len(units)))
         answers.insert(1, "pos", range(len(answers)))
 
@@ -326,7 +368,7 @@ class Store:
                 existing = set(tx.column("SELECT unit_id FROM units WHERE round = ?", [result.round]))
                 clash = len(existing & set(units["unit_id"]))
                 if clash:
-                    raise ValueError(f"{clash} enheter finns redan i omgång {result.round}; inget lades till")
+                    raise SaveRefused(Message("store_add_clash", n=clash, round=result.round))
                 for table, frame in (("units", units), ("answers", answers)):
                     offset = tx.scalar(f"SELECT coalesce(max(pos) + 1, 0) FROM {table} WHERE round = ?",
                                        [result.round])
@@ -488,7 +530,7 @@ class Store:
 def _new_backup_path(dest: str | Path) -> Path:
     dest = Path(dest)
     if dest.exists():
-        raise FileExistsError(f"{dest} finns redan; välj ett nytt filnamn för säkerhetskopian.")
+        raise BackupExists(Message("store_backup_exists", path=str(dest)))
     dest.parent.mkdir(parents=True, exist_ok=True)
     return dest
 
@@ -496,172 +538,5 @@ def _new_backup_path(dest: str | Path) -> Path:
 def _existing_backup(src: str | Path) -> Path:
     src = Path(src)
     if not src.is_file():
-        raise FileNotFoundError(f"Säkerhetskopian {src} finns inte.")
+        raise BackupMissing(Message("store_backup_missing", path=str(src)))
     return src
-
-
-# ---------------------------------------------------------------------- PostgreSQL
-
-_ENGINES: dict[str, Engine] = {}
-
-
-def _engine(url: str) -> Engine:
-    """One pool per URL and process (Streamlit sessions are threads and share it)."""
-    from sqlalchemy import create_engine
-
-    with _LOCK:
-        if url not in _ENGINES:
-            driver_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-            _ENGINES[url] = create_engine(driver_url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-        return _ENGINES[url]
-
-
-def _pg_sql(sql: str) -> str:
-    """The shared SQL (DuckDB's ``?`` placeholders and type names) in PostgreSQL's dialect."""
-    return (sql.replace("?", "%s").replace(" DOUBLE,", " DOUBLE PRECISION,")
-            .replace(" BLOB ", " BYTEA "))
-
-
-def _plain(frame: pd.DataFrame) -> list[tuple[object, ...]]:
-    """Rows as Python values with None for missing (psycopg adapts no numpy or pandas types)."""
-    obj = frame.astype(object).where(frame.notna(), None)
-    return list(obj.itertuples(index=False, name=None))
-
-
-class _PgTx:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
-        return self.conn.exec_driver_sql(_pg_sql(sql), tuple(params)).scalar()
-
-    def column(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
-        return list(self.conn.exec_driver_sql(_pg_sql(sql), tuple(params)).scalars())
-
-    def run(self, sql: str, params: Sequence[object] = ()) -> None:
-        self.conn.exec_driver_sql(_pg_sql(sql), tuple(params))
-
-    def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
-        """COPY: one round (1 500 units, 12 000 answers) in well under a second."""
-        raw = self.conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN") as copy:
-            for row in _plain(frame):
-                copy.write_row(row)
-
-
-class PostgresStore(Store):
-    """The same store on PostgreSQL, for several app hosts (see module doc)."""
-
-    def __init__(self, path: str | Path | None = None, timeout: float = 10.0) -> None:
-        target = db_target() if path is None else path
-        assert isinstance(target, str) and is_url(target)
-        self.url = target
-        self.path = None
-        self.timeout = timeout
-        self._engine = _engine(target)
-        with _LOCK:
-            if target not in _READY:
-                with self._transaction() as tx:
-                    for ddl in _DDL:
-                        tx.run(ddl)
-                _READY.add(target)
-
-    @property
-    def location(self) -> str:
-        return self._engine.url.render_as_string(hide_password=True)
-
-    @contextmanager
-    def _transaction(self) -> Iterator[_Tx]:
-        """One transaction behind the writers' advisory lock; waiting past ``timeout`` is busy."""
-        from sqlalchemy.exc import OperationalError
-
-        try:
-            with self._engine.begin() as conn:
-                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(self.timeout * 1000))}")
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_WRITER_LOCK})")
-                yield _PgTx(conn)
-            _PG_VERSIONS.clear()  # this process's caches see its own write at once
-        except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
-                raise StoreBusyError(
-                    "Databasen används av en annan process; försök igen om en stund."
-                ) from exc
-            raise
-
-    def _query(self, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame:
-        with self._engine.connect() as conn:
-            res = conn.exec_driver_sql(_pg_sql(sql), tuple(params or ()))
-            return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
-
-    def version(self) -> str:
-        df = self._query("SELECT coalesce(max(id), 0), count(*), coalesce(max(imported_at), '') FROM import_log")
-        return f"{self.location}:{':'.join(str(v) for v in df.iloc[0])}"
-
-    def backup(self, dest: str | Path) -> Path:
-        """The same DuckDB backup file as the embedded store writes, from one snapshot of
-        PostgreSQL (REPEATABLE READ), so it restores into either database."""
-        dest = _new_backup_path(dest)
-        frames: dict[str, pd.DataFrame] = {}
-        with self._engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                for table in _TABLES:
-                    res = conn.exec_driver_sql(f"SELECT {', '.join(_TABLE_COLUMNS[table])} FROM {table}")
-                    frames[table] = pd.DataFrame(res.fetchall(), columns=_TABLE_COLUMNS[table])
-        frames["documents"]["content"] = frames["documents"]["content"].map(bytes)
-        tmp = dest.with_name(dest.name + ".partial")
-        tmp.unlink(missing_ok=True)
-        con = duckdb.connect(str(tmp))
-        try:
-            for ddl in _DDL:
-                con.execute(ddl)
-            for table, frame in frames.items():
-                if len(frame):
-                    _DuckTx(con).insert_frame(table, frame)
-        finally:
-            con.close()
-        tmp.rename(dest)
-        return dest
-
-    def restore(self, src: str | Path) -> dict[str, int]:
-        src = _existing_backup(src)
-        con = duckdb.connect(str(src), read_only=True)
-        try:
-            present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-            frames = {
-                t: con.execute(f"SELECT {', '.join(_TABLE_COLUMNS[t])} FROM {t}").df() for t in _TABLES if t in present
-            }
-        finally:
-            con.close()
-        counts: dict[str, int] = {}
-        with self._transaction() as tx:
-            for table in _TABLES:
-                tx.run(f"DELETE FROM {table}")
-                if table in frames and len(frames[table]):
-                    tx.insert_frame(table, frames[table])
-                counts[table] = int(tx.scalar(f"SELECT count(*) FROM {table}"))
-        return counts
-
-
-def import_file(
-    path: str | Path,
-    round_name: str | None = None,
-    dry_run: bool = False,
-    store: Store | None = None,
-    profile: Profile | None = None,
-    add: bool = False,
-) -> ImportResult:
-    """Read, validate and (unless ``dry_run``) store one file; returns the result with its report.
-
-    Accepted rows are stored even when some rows were rejected. Nothing is stored on a dry run,
-    when the file cannot be read (``error``), or when no row was accepted (which would otherwise
-    replace the round with nothing).
-    """
-    result = read_survey(path, round_name=round_name, profile=profile)
-    if add and result.error is None:
-        existing, _ = (store or Store()).load_round(result.round)
-        result = exclude_existing(result, existing)
-    if dry_run or result.error is not None or result.accepted == 0:
-        return result
-    (store or Store()).save_round(result, add=add)
-    return result

@@ -1,84 +1,18 @@
-"""Colour scale, offline pydeck deck (no URLs, flat tooltips, no HTML) and the static export figure."""
+"""The offline pydeck deck: no URLs, flat tooltips, no HTML, status not by colour alone."""
 
 from __future__ import annotations
 
 import copy
-import io
 import json
-import math
 
 import numpy as np
 import pydeck as pdk
 import pytest
-from matplotlib.figure import Figure
-from matplotlib.image import imread
+from map_points import POINTS, XSS
 
 from dashboard.domain import geo
-from dashboard.present import maps
-
-XSS = "<img src=x onerror=alert(1)>"
-
-
-def _luminance(hex_colour: str) -> float:
-    r, g, b, _ = maps.hex_to_rgba(hex_colour)
-
-    def lin(c: int) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-
-
-@pytest.mark.parametrize(
-    ("share", "expected"),
-    [
-        (0, 0),
-        (19.99, 0),
-        (20, 1),
-        (39.9, 1),
-        (40, 2),
-        (60, 3),
-        (79.99, 3),
-        (80, 4),
-        (100, 4),
-        (100 + 1e-12, 4),
-    ],
-)
-def test_class_breaks(share, expected):
-    assert maps.class_of(share) == expected
-
-
-@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, np.float64("nan")])
-def test_missing_is_no_data(missing):
-    assert maps.class_of(missing) is None
-    assert maps.colour_for(missing) == maps.hex_to_rgba(maps.NO_DATA_HEX)
-
-
-@pytest.mark.parametrize("bad", [-1, 100.5, 250])
-def test_out_of_range_share_raises(bad):
-    with pytest.raises(ValueError):
-        maps.class_of(bad)
-
-
-def test_scale_is_sequential_light_to_dark_and_no_data_distinct():
-    lum = [_luminance(h) for h in maps.CLASS_HEX]
-    assert all(a > b for a, b in zip(lum, lum[1:], strict=False)), lum
-    # adjacent classes clearly apart (contrast ratio >= 1.3)
-    assert all((a + 0.05) / (b + 0.05) >= 1.3 for a, b in zip(lum, lum[1:], strict=False))
-    assert maps.NO_DATA_HEX not in maps.CLASS_HEX
-    grey = maps.hex_to_rgba(maps.NO_DATA_HEX)
-    assert grey[0] == grey[1] == grey[2]  # achromatic, unlike every class colour
-    assert all(len(set(maps.hex_to_rgba(h)[:3])) > 1 for h in maps.CLASS_HEX)
-    assert maps.colour_for(50) == maps.hex_to_rgba(maps.CLASS_HEX[2])
-
-
-def test_legend_rows():
-    rows = maps.legend_rows("sv")
-    assert [r["label"] for r in rows] == ["0–20 %", "20–40 %", "40–60 %", "60–80 %", "80–100 %", "Ingen data"]
-    assert rows[-1]["class"] is None and rows[-1]["hex"] == maps.NO_DATA_HEX
-    assert maps.legend_rows("en")[-1]["label"] == "No data"
-    assert maps.legend_rows("en", {"no_data": "Saknas"})[-1]["label"] == "Saknas"
-    assert len({r["hex"] for r in rows}) == 6
+from dashboard.present import deck as decks
+from dashboard.present import scales
 
 
 def _deck(values=None, points=None, **kwargs):
@@ -94,22 +28,7 @@ def _deck(values=None, points=None, **kwargs):
             {"kommun_kod": "2380", "share": np.float64(85.5)},
             {"kommun_kod": "0114", "share": float("nan"), "kommun": XSS},
         ]
-    return maps.choropleth_deck(features, values, "kommun", geo.bounds_view([], "kommun"), points, **kwargs)
-
-
-POINTS = [
-    {"lat": 59.33, "lon": 18.07, "status": "not_all", "name": XSS},
-    {
-        "lat": 63.18,
-        "lon": 14.64,
-        "status": "follows_all",
-        "name": "VC Östersund",
-        "tooltip": "VC Östersund\nok",
-    },
-    {"lat": 57.7, "lon": 11.97, "status": "follows_none"},
-    {"lat": 65.58, "lon": 22.15, "status": "no_answer"},
-    {"lat": float("nan"), "lon": 18.0, "status": "no_answer"},
-]
+    return decks.choropleth_deck(features, values, "kommun", geo.bounds_view([], "kommun"), points, **kwargs)
 
 
 def _features_by_code(spec: dict) -> dict[str, dict]:
@@ -146,11 +65,11 @@ def test_properties_are_flat_with_precomputed_colour_and_tooltip():
     sthlm = props["0180"]
     assert sthlm["share"] == 42.0 and sthlm["n_responded"] == 12 and sthlm["share_class"] == 2
     assert sthlm["tooltip"] == "Stockholm\n42 % (12)"
-    assert sthlm["fill"] == maps.hex_to_rgba(maps.CLASS_HEX[2])
+    assert sthlm["fill"] == scales.hex_to_rgba(scales.CLASS_HEX[2])
     assert props["2380"]["tooltip"] == "Östersund\n86 %"
-    assert props["2380"]["fill"] == maps.hex_to_rgba(maps.CLASS_HEX[4])
+    assert props["2380"]["fill"] == scales.hex_to_rgba(scales.CLASS_HEX[4])
     # no value at all, and NaN: no-data colour and label
-    assert props["0115"]["share"] is None and props["0115"]["fill"] == maps.hex_to_rgba(maps.NO_DATA_HEX)
+    assert props["0115"]["share"] is None and props["0115"]["fill"] == scales.hex_to_rgba(scales.NO_DATA_HEX)
     assert props["0114"]["tooltip"].endswith("Ingen data")
     assert all(not isinstance(v, dict) for p in props.values() for v in p.values())
 
@@ -184,7 +103,7 @@ def test_selected_area_is_outlined_and_drawn_last():
 
 
 def test_points_status_not_by_colour_alone():
-    records = maps.point_records(POINTS)
+    records = decks.point_records(POINTS)
     assert len(records) == 4  # the NaN point is skipped
     by_status = {r["status"]: r for r in records}
     layers = {layer["id"]: layer for layer in json.loads(_deck(points=POINTS).to_json())["layers"][1:]}
@@ -196,7 +115,7 @@ def test_points_status_not_by_colour_alone():
     assert by_status["follows_none"]["tooltip"] == "Följer inga"
     assert all(isinstance(r["lat"], float) for r in records)
     with pytest.raises(ValueError):
-        maps.point_records([{"lat": 59.0, "lon": 18.0, "status": "maybe"}])
+        decks.point_records([{"lat": 59.0, "lon": 18.0, "status": "maybe"}])
 
 
 def test_compact_json_is_the_same_spec_as_pydeck_json():
@@ -209,47 +128,8 @@ def test_compact_json_is_the_same_spec_as_pydeck_json():
 
 def test_region_level_deck():
     values = [{"region_kod": "01", "share": 10}, {"code": "25", "share": 90}]
-    deck = maps.choropleth_deck(geo.geojson_dict("region"), values, "region", geo.bounds_view([], "region"))
+    deck = decks.choropleth_deck(geo.geojson_dict("region"), values, "region", geo.bounds_view([], "region"))
     props = _features_by_code(json.loads(deck.to_json()))
     assert len(props) == 21
     assert props["01"]["name"] == "Region Stockholm" and props["01"]["share_class"] == 0
     assert props["25"]["share_class"] == 4
-
-
-def _png(fig: Figure) -> np.ndarray:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    buf.seek(0)
-    return imread(buf)
-
-
-def test_static_map_renders_non_blank():
-    gdf = geo.load_kommun().copy()
-    rng = np.random.default_rng(3)
-    gdf["share"] = rng.uniform(0, 100, len(gdf))
-    gdf.loc[gdf.index[:10], "share"] = np.nan
-    fig = maps.static_map(
-        gdf,
-        "Andel som inte följer alla (kostar $5)",
-        "Vårdcentraler",
-        "Källa: exempeldata",
-        {"legend_title": "Andel"},
-        points=POINTS,
-    )
-    assert isinstance(fig, Figure)
-    w, h = fig.get_size_inches()
-    assert math.isclose(w / h, 16 / 9, rel_tol=0.01)
-    img = _png(fig)
-    rgb = (img[..., :3] * 255).round().astype(int)
-    assert (rgb < 250).any(axis=-1).mean() > 0.05  # not an empty white page
-    colours = {tuple(c) for c in rgb.reshape(-1, 3)[::7]}
-    for hex_colour in maps.CLASS_HEX:
-        assert tuple(maps.hex_to_rgba(hex_colour)[:3]) in colours, hex_colour
-
-
-def test_static_map_region_level_without_shares():
-    gdf = geo.load_regions().copy()
-    fig = maps.static_map(gdf, "Regioner", "", "", lang="en")
-    rgb = (_png(fig)[..., :3] * 255).round().astype(int)
-    grey = tuple(maps.hex_to_rgba(maps.NO_DATA_HEX)[:3])
-    assert grey in {tuple(c) for c in rgb.reshape(-1, 3)}
