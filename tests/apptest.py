@@ -19,3 +19,21 @@ def open_page(page: str, timeout: float = 120, **params: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def deck_layers(at: AppTest, index: int = 0) -> dict[str, object]:
+    """The data of each layer of the page's ``index``-th map, by layer id. A layer whose data the app
+    published as a static file (a URL) is read from that file, as the browser would fetch it."""
+    import json
+
+    from dashboard.screen import static_files
+
+    spec = json.loads(at.get("deck_gl_json_chart")[index].proto.json)
+    out: dict[str, object] = {}
+    for layer in spec["layers"]:
+        data = layer["data"]
+        if isinstance(data, str):
+            path = static_files.path_for(data) or (ROOT / "static" / static_files.SUBDIR / data.rsplit("/", 1)[-1])
+            data = json.loads(path.read_text(encoding="utf-8"))
+        out[layer["id"]] = data
+    return out

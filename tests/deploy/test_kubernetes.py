@@ -131,6 +131,7 @@ def test_configuration_comes_from_the_secret_and_the_config_map() -> None:
     assert config["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] == "none"
     mounted = {m["mountPath"] for m in app["volumeMounts"]}
     assert "/app/.streamlit/secrets.toml" in mounted  # OIDC and the admins' addresses
+    assert "/app/static/maps" in mounted  # the app writes the maps' data files there (static_files)
 
 
 def test_backup_job_runs_tillsyn_backup_on_the_same_database() -> None:
