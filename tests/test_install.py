@@ -46,7 +46,8 @@ def test_the_wheel_carries_geometry_and_the_example_round_but_no_benchmark(wheel
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"dashboard/_geo/kommun.geojson", "dashboard/_geo/region.geojson",
             "dashboard/_data/exempelomgang.csv", "dashboard/_data/exempelunderlag.toml",
-            "dashboard/strings.toml"} <= names
+            "dashboard/strings.toml", "dashboard/domain/refdata/provisions.toml",
+            "dashboard/domain/refdata/regions.csv", "dashboard/domain/refdata/kommun-befolkning-2024.csv"} <= names
     assert not any("bench" in n for n in names)
     assert not any(n.endswith(".duckdb") for n in names)
 

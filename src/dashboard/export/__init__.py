@@ -4,9 +4,10 @@ and a region's attachment, one module per format.
 Why a package: a file that leaves the app must say the same as the screen, so every export is
 built from the same aggregation, chart and map functions the pages use. ``selection`` builds a
 selection's charts, maps and tables once; ``render`` (images), ``tables`` (tables for people,
-shared with the screen), ``files`` (CSV/XLSX), ``slides`` (PPTX), ``letter`` (DOCX) turn it into
-bytes; ``bundle`` writes them for ``tillsyn export``. The names below keep ``dashboard.export``
-working for the pages, the risk page and the CLI.
+shared with the screen), ``files`` (CSV/XLSX), ``slides`` (PPTX: it draws what ``findings`` says
+each slide says, with native charts from ``pptx_chart``), ``letter`` (DOCX) turn it into bytes;
+``bundle`` writes them for ``tillsyn export``. The names below keep ``dashboard.export`` working
+for the pages, the risk page and the CLI.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dashboard.export.common import (
     file_base,
 )
 from dashboard.export.files import FORMULA_START, neutralise, table_csv, table_xlsx, tables_xlsx
+from dashboard.export.findings import headline_notes
 from dashboard.export.letter import attachment_name, bundle_docx, region_docx
 from dashboard.export.render import (
     browser_path,
@@ -36,7 +38,7 @@ from dashboard.export.render import (
     map_svg,
 )
 from dashboard.export.selection import Bundle, ChartItem, MapItem, build, bundle, map_item, rate_map_item
-from dashboard.export.slides import full_list_xlsx, headline_notes, pptx_pack
+from dashboard.export.slides import full_list_xlsx, pptx_pack
 from dashboard.export.tables import (
     AS_IS,
     KOMMUNER,

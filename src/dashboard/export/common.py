@@ -8,10 +8,12 @@ without importing each other.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -125,3 +127,35 @@ def example_rounds(rounds: Iterable[str], is_example: Callable[[str], bool]) -> 
     draws on generated answers too, and a file of it must say so.
     """
     return tuple(r for r in dict.fromkeys(str(r) for r in rounds if r) if is_example(r))
+
+
+# --------------------------------------------------------------------------- what every office file does
+
+OFFICE_AUTHOR = "Tillsynskartan"
+
+
+def office_language(lang: str) -> str:
+    """The language tag an office file carries (spell-checking, screen readers): Swedish unless English."""
+    return "sv-SE" if lang != "en" else "en-GB"
+
+
+def describe(document: Any, title: str, lang: str | None = None) -> None:
+    """Title, author and (given ``lang``) language in a PPTX's or DOCX's document properties."""
+    props = document.core_properties
+    props.title = title
+    props.author = OFFICE_AUTHOR
+    if lang is not None:
+        props.language = office_language(lang)
+
+
+def saved(document: Any) -> bytes:
+    """The bytes of a python-pptx, python-docx or openpyxl document (each saves to a file object)."""
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def provision_label(row: Any, lang: str) -> str:
+    """ "V1 Rutiner för att ställa frågor om våld", with " *" for a general advice (a note says why)."""
+    title = row.title_en if lang == "en" else row.title_sv
+    return f"{row.provision_id} {title}" + (" *" if row.general_advice else "")

@@ -6,7 +6,6 @@ character get a leading apostrophe, and XLSX text cells are typed as strings.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.export.common import About, xml_safe
+from dashboard.export.common import About, saved, xml_safe
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection), and their
 # full-width forms, which some Excel locales also accept.
@@ -132,9 +131,7 @@ def tables_xlsx(tables: Mapping[str, pd.DataFrame], about: About) -> bytes:
     info.freeze_panes = "A2"
     wb.properties.title = about.title
     wb.properties.creator = "Tillsynskartan"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return saved(wb)
 
 
 def table_xlsx(df: pd.DataFrame, about: About, sheet: str = "") -> bytes:

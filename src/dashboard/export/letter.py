@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pandas as pd
 
 from dashboard import i18n
 from dashboard.domain import reference
-from dashboard.export.common import UNIT_TYPES, About, SelectionError, slug, unescape, xml_safe
+from dashboard.export.common import (
+    UNIT_TYPES,
+    About,
+    SelectionError,
+    describe,
+    office_language,
+    provision_label,
+    saved,
+    slug,
+    unescape,
+    xml_safe,
+)
 from dashboard.export.selection import Bundle
 from dashboard.figures import aggregate
 from dashboard.present.captions import units_word
@@ -21,7 +31,7 @@ def _docx_language(doc: Any, lang: str) -> None:
 
     rpr = doc.styles["Normal"].element.get_or_add_rPr()
     el = OxmlElement("w:lang")
-    el.set(qn("w:val"), "sv-SE" if lang != "en" else "en-GB")
+    el.set(qn("w:val"), office_language(lang))
     rpr.append(el)
 
 
@@ -61,9 +71,7 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
     _docx_language(doc, lang)
     # Generated data must never pass for IVO's letter: "EXEMPEL" in the heading and on every page.
     mark = f"{t('exp_docx_example_mark', lang)}: " if about.synthetic else ""
-    doc.core_properties.title = f"{mark}{t('exp_docx_kicker', lang)} {t('exp_docx_letter', lang).lower()}: {region}"
-    doc.core_properties.author = "Tillsynskartan"
-    doc.core_properties.language = "sv-SE" if lang != "en" else "en-GB"
+    describe(doc, f"{mark}{t('exp_docx_kicker', lang)} {t('exp_docx_letter', lang).lower()}: {region}", lang)
     section = doc.sections[0]
     section.footer.paragraphs[0].text = about.source_line()
     if about.synthetic:
@@ -127,11 +135,10 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
         doc.add_paragraph()
 
     doc.add_heading(t("exp_docx_provisions_h", lang), level=2)
-    title_col = "title_en" if lang == "en" else "title_sv"
     rows = []
     for r in prov.itertuples(index=False):
         k = int(r.n - r.n_ja)
-        rows.append([f"{r.provision_id} {getattr(r, title_col)}" + (" *" if r.general_advice else ""),
+        rows.append([provision_label(r, lang),
                      i18n.fmt_share(k, int(r.n), lang) if r.n else "–",
                      i18n.fmt_pct(r.country_share_not_ja, lang)])
     _docx_table(doc, [t("provision", lang), f"{t('share_not_ja', lang)}, {t('region_share', lang).lower()}",
@@ -139,9 +146,7 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
     doc.add_paragraph(unescape(t("advice_note", lang)))
     doc.add_paragraph(about.source_line())
 
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return saved(doc)
 
 
 def bundle_docx(b: Bundle) -> bytes:

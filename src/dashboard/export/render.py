@@ -165,6 +165,22 @@ def _export_figure(fig: go.Figure) -> go.Figure:
     return out
 
 
+def with_title(fig: go.Figure, title: str, width: int = 80) -> go.Figure:
+    """A copy of a plotly chart with ``title`` (wrapped for a 16:9 image) over its own subtitle.
+
+    Why: a chart image made for a slide carries the deck's finding title (``findings.finding_titles``)
+    instead of the screen's descriptive one, so the picture and the slide say the same."""
+    import textwrap
+
+    old = fig.layout.title.text or ""
+    sub = old.split("<br>", 1)[1] if "<br>" in old else ""
+    lines = textwrap.wrap(title, width)
+    out = go.Figure(fig)
+    out.update_layout(title_text="<br>".join(lines) + (f"<br>{sub}" if sub else ""),
+                      margin={"t": 60 + 34 * len(lines)})
+    return out
+
+
 def _render(fig: go.Figure, fmt: str, scale: float) -> bytes:
     spec = _export_figure(fig)
     opts = {"format": fmt, "width": CHART_WIDTH, "height": CHART_HEIGHT, "scale": scale}

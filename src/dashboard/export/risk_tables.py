@@ -23,6 +23,11 @@ def _not_ja_list(row: pd.Series, pids: list[str]) -> str:
     return ", ".join(p for p in pids if row.get(f"x_{p}") == 1)
 
 
+def _factor_columns(df: pd.DataFrame, contrib: str, lang: str) -> dict[str, pd.Series]:
+    """Each factor's contribution to the score, one column per factor, for units and areas alike."""
+    return {f"{risk.factor_label(factor, lang)} ({contrib})": df[f"c_{factor}"].round(2) for factor in risk.FACTORS}
+
+
 def unit_export(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The ranked units with localised headers: rank, unit, place, score, each factor's and each
     rule's contribution, and the rules not ``ja``. The same table is shown and downloaded."""
@@ -36,8 +41,7 @@ def unit_export(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
         i18n.t("region", lang): ranked["region"],
         i18n.t("risk_score", lang): ranked["score"].round(2),
     }
-    for factor in risk.FACTORS:
-        data[f"{risk.factor_label(factor, lang)} ({contrib})"] = ranked[f"c_{factor}"].round(2)
+    data.update(_factor_columns(ranked, contrib, lang))
     data[i18n.t("risk_not_ja", lang)] = [_not_ja_list(r, pids) if r["responded"] else i18n.t("no_answer", lang)
                                          for _, r in ranked.iterrows()]
     for p in pids:
@@ -58,8 +62,7 @@ def area_export(areas: pd.DataFrame, level: str, lang: str, with_maternity: bool
         i18n.t("n_responded", lang): areas["n_responded"],
         i18n.t("risk_mean_score", lang): areas["score"].round(2),
     }
-    for factor in risk.FACTORS:
-        data[f"{risk.factor_label(factor, lang)} ({contrib})"] = areas[f"c_{factor}"].round(2)
+    data.update(_factor_columns(areas, contrib, lang))
     data["n < 5"] = ~areas["ranked"] & (areas["n_units"] > 0)
     if with_maternity and level == "region":
         year = maternity.YEARS[-1]
