@@ -92,12 +92,13 @@ def sizing_figures(c: dict[str, Any]) -> dict[str, Any]:
     rows = [{"users": n, "replicas": math.ceil(n / per_core) if per_core else None,
              "with_spare": math.ceil(n / per_core) + 1 if per_core else None} for n in SIZES]
     steps = one["steps"]
-    peak = max(s.get("rss_peak_bytes", s["rss_bytes"]) for s in steps)
     churn = one.get("churn", {})
+    peak = max([s.get("rss_peak_bytes", s["rss_bytes"]) for s in steps] + [churn.get("max_bytes") or 0])
     return {"per_core": per_core, "sources": sources, "rows": rows, "idle_rss_bytes": one["idle_rss_bytes"],
-            "peak_rss_bytes": peak, "peak_users": steps[-1]["users"],
+            "peak_rss_bytes": max(s.get("rss_peak_bytes", s["rss_bytes"]) for s in steps), "peak_users": steps[-1]["users"],
             "churn_max_bytes": churn.get("max_bytes"),
-            # What a replica is given in deploy/kubernetes: the peak with a fifth more, in 64 MB steps.
+            # What a replica is given in deploy/kubernetes: the highest RSS seen (steps or churn) with a
+            # fifth more, in 64 MB steps.
             "memory_request_mb": 64 * math.ceil(peak * 1.2 / MB / 64),
             "cpu_per_visit_s": steps[0]["cpu_s_per_visit"]}
 

@@ -10,11 +10,14 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def open_page(page: str, timeout: float = 120, **params: str) -> AppTest:
-    """``page`` is the file name under pages/ ("kommun"); ``params`` the query string."""
+def open_page(page: str, timeout: float = 120, state: dict[str, object] | None = None, **params: str) -> AppTest:
+    """``page`` is the file name under pages/ ("kommun"); ``params`` the query string; ``state``
+    widget values set before the run (e.g. which tab is open: its key -> label)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in params.items():
         at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
