@@ -34,7 +34,7 @@ def test_bench_quick_writes_json_with_every_part(chromium, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["config"]["quick"] is True
-    assert {"machine", "date", "gates"} <= set(data)
+    assert {"machine", "date", "browser_run"} <= set(data)
     assert data["machine"]["nproc"] and data["machine"]["cpu_model"]
     for part, keys in EXPECTED.items():
         assert part in data, part
