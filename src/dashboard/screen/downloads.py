@@ -91,7 +91,8 @@ def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name
     # A fresh item per run over the shared one: its matplotlib figure (drawn on a click) stays per session.
     ex = example_rounds(f)
     rate = state.map_mode(f) == "rate"  # health centres per 10 000 inhabitants, or the share
-    shared = _map_item(cache.data_version(), f.round, level, f.typ, lang, region, kommun, rate, ex)
+    points = state.map_points(f, region) and not region  # from region level down the export always draws them
+    shared = _map_item(cache.data_version(), f.round, level, f.typ, lang, region, kommun, rate, ex, points)
     item = dataclasses.replace(shared, table=shared.table.copy(deep=False))
     about = _about(f, item.title)
     base = export.file_base(f.round, region, kommun, name or item.key)
@@ -112,11 +113,11 @@ def _stored_template() -> bytes | None:
 
 @cache.shared(64)
 def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, region: str, kommun: str,
-              rate: bool, examples: tuple[str, ...]):
+              rate: bool, examples: tuple[str, ...], points: bool = False):
     """The map's files' contents for one view, computed once (the files are drawn only on a click)."""
     status = cache.round_tables(round_name).status
     make = export.rate_map_item if rate else export.map_item
-    return make(status, level, typ, lang, round_name, bool(examples), region, kommun, examples)
+    return make(status, level, typ, lang, round_name, bool(examples), region, kommun, examples, points)
 
 
 def pack(f: Filters) -> None:
