@@ -46,7 +46,7 @@ from benchmarks.harness import BenchError  # noqa: E402
 PARTS = ("cold_start", "first_visit", "rerun_server", "rerun_browser", "aggregation", "load")
 BROWSER_PARTS = {"cold_start", "first_visit", "rerun_browser", "load"}
 # The other benchmarks, each under its own key of the same JSON file.
-OTHERS = ("page_cost", "importing", "capacity")
+OTHERS = ("page_cost", "importing", "capacity", "static_site")
 GROUPS = {"browser": PARTS, "all": (*PARTS, *OTHERS)}
 
 __all__ = ["BenchError", "GROUPS", "OTHERS", "PARTS", "ROOT", "add_arguments", "main", "selection"]
@@ -236,6 +236,12 @@ def main(args: argparse.Namespace | None = None) -> int:
             harness.say(i18n.t("bench_running", "sv", name="capacity"))
             quick = ["--steps", "1,2", "--window", "3", "--churn", "10"] if args.quick else ["--churn", str(args.churn)]
             _timed("capacity", out, lambda: capacity.main(["--out", str(out), "--no-report", *quick]))
+        if "static_site" in others:  # after capacity: its ratio is to the app's capacity of this run
+            from benchmarks import static_site
+
+            harness.say(i18n.t("bench_running", "sv", name="static_site"))
+            quick = ["--steps", "1,4", "--window", "2"] if args.quick else []
+            _timed("static_site", out, lambda: static_site.main(["--out", str(out), *quick]))
     except BenchError as exc:
         print(str(exc), file=sys.stderr)
         return 2

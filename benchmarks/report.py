@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/report.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import gates as gate_rules  # noqa: E402
+from benchmarks import static_site  # noqa: E402
 from benchmarks.gates import KB, MB, kb, machine_note, mb, ratio_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +113,7 @@ def _env() -> Any:
     )
     env.filters.update(kb=kb, mb=mb, ratio=ratio_text, f2=lambda x: "–" if x is None else f"{x:.2f}",
                        f3=lambda x: "–" if x is None else f"{x:.3f}")
-    env.globals.update(machine_note=machine_note, sizing_figures=sizing_figures)
+    env.globals.update(machine_note=machine_note, sizing_figures=sizing_figures, static_site_section=static_site.section)
     return env
 
 

@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import harness  # noqa: E402
+
 NGINX_DIR = ROOT / "deploy" / "nginx"
 NGINX = Path(os.environ.get("TILLSYN_NGINX", "/usr/sbin/nginx"))
 TARGET_P95_S = 0.100
@@ -45,12 +49,6 @@ BUILD_LIMIT_S = 120.0
 
 def nginx_available() -> bool:
     return NGINX.is_file() and os.access(NGINX, os.X_OK)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def local_config(site: Path, port: int, tmp: Path, workers: int = 1) -> str:
@@ -96,7 +94,7 @@ class Nginx:
         self.site = Path(site).resolve()
         self.workers = workers
         self.timeout = timeout
-        self.port = free_port()
+        self.port = harness.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tmp: Path | None = None
         self.proc: subprocess.Popen[bytes] | None = None
@@ -240,20 +238,11 @@ def _client(args: tuple[int, list[list[str]], int, float, int]) -> dict[str, Any
     return asyncio.run(_users(port, views, users, window, offset))
 
 
-def _pct(xs: list[float], q: int) -> float:
-    if not xs:
-        return float("nan")
-    if len(xs) == 1:
-        return xs[0]
-    return statistics.quantiles(xs, n=100, method="inclusive")[q - 1]
-
-
 def _cpu_s(pids: list[int]) -> float:
     total = 0.0
     for pid in pids:
         with contextlib.suppress(OSError, IndexError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            total += harness.proc_cpu_s(pid)
     return total
 
 
@@ -269,7 +258,7 @@ def step(server: Nginx, views: list[list[str]], users: int, window: float, clien
     errors = [e for p in parts for e in p["errors"]]
     return {"users": users, "page_views": len(lat), "errors": len(errors), "error_samples": sorted(set(errors))[:5],
             "elapsed_s": elapsed, "page_views_per_s": len(lat) / elapsed, "requests_per_s": len(lat) * 3 / elapsed,
-            "p50_s": _pct(lat, 50), "p95_s": _pct(lat, 95), "p99_s": _pct(lat, 99),
+            "p50_s": harness.median(lat), "p95_s": harness.p95(lat),
             "nginx_cpu_s_per_view": (_cpu_s(server.pids()) - cpu0) / max(1, len(lat)),
             "loadavg_after": os.getloadavg()[0]}
 
@@ -387,7 +376,7 @@ def section(r: dict[str, Any]) -> str:
     b, c = r["build"], r["config"]
     rows = "\n".join(
         f"| {s['users']} | {s['page_views_per_s']:.0f} | {s['requests_per_s']:.0f} | {s['p50_s'] * 1000:.1f} | "
-        f"{s['p95_s'] * 1000:.1f} | {s['p99_s'] * 1000:.1f} | {s['errors']} | {s['nginx_cpu_s_per_view'] * 1e6:.0f} |"
+        f"{s['p95_s'] * 1000:.1f} | {s['errors']} | {s['nginx_cpu_s_per_view'] * 1e6:.0f} |"
         for s in r["steps"])
     app = r.get("app")
     ratio = (f"**{r['ratio_to_app']:.0f}×** the app's capacity measured in the same run "
@@ -404,8 +393,8 @@ on the wire (limit {r['national_page_limit'] / 1000:.0f} KB). Served by nginx wi
 worker), a page view being {c['page_view']}, {c['pages']} pages in turn, {c['window_s']:.0f} s per step,
 {c['clients']} client processes on the same cores (a lower bound):
 
-| Users | Page views/s | Requests/s | p50 (ms) | p95 (ms) | p99 (ms) | Errors | nginx CPU per view (µs) |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| Users | Page views/s | Requests/s | p50 (ms) | p95 (ms) | Errors | nginx CPU per view (µs) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 {rows}
 
 **{r['capacity_page_views_per_s']:.0f} page views per second at a p95 of at most 100 ms**: {ratio}.

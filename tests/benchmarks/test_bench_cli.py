@@ -26,7 +26,7 @@ def test_bench_help_lists_every_benchmark(capsys):
 
 
 def test_only_selects_groups_benchmarks_and_single_parts():
-    assert bench.OTHERS == ("page_cost", "importing", "capacity")
+    assert bench.OTHERS == ("page_cost", "importing", "capacity", "static_site")
     assert bench.selection("all") == (list(bench.PARTS), list(bench.OTHERS))
     assert bench.selection("browser") == (list(bench.PARTS), [])
     assert bench.selection("importing") == ([], ["importing"])
