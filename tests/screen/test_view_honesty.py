@@ -84,11 +84,20 @@ def test_a_real_round_alone_has_no_example_notice(real_round):
     assert i18n.t("example_notice", "sv") not in body(at)
 
 
+def real_notice(round_name: str, examples: str) -> str:
+    """The notice on a real round with example rounds in view (issue 18, point 6)."""
+    return f"**{i18n.t('example_badge', 'sv')}** · " + i18n.t("example_notice_real", "sv", round=round_name,
+                                                               rounds=examples)
+
+
 def test_a_real_round_compared_with_the_example_round_says_example_data(real_round):
     at = run("kommun", kommun="1880", jamfor="2023")
     text = body(at)
-    assert i18n.t("example_notice", "sv") in text
-    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in text
+    # the notice names the example round in view and says the selected one is real; it never says
+    # of the selected round that its answers are generated
+    assert real_notice("2024", "2023") in text
+    assert i18n.t("example_notice", "sv") not in text
+    assert "Omgång 2024 har verkliga svar" in text
     # The unit-by-unit comparison (matched by name across a real and an example round) says so too.
     assert f"**{i18n.t('example_badge', 'sv')}** · {i18n.t('example_rounds_in_view', 'sv', rounds='2023')}" in text
 
@@ -100,12 +109,20 @@ def test_the_unit_page_labels_a_match_against_the_example_round(real_round):
 
 def test_the_risk_page_labels_its_previous_example_round(real_round):
     at = run("risk")
-    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in body(at)
+    assert real_notice("2024", "2023") in body(at)
 
 
 def test_trends_over_a_real_and_an_example_round_are_labelled(real_round):
     at = run("oversikt")
-    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in body(at)
+    text = body(at)
+    assert real_notice("2024", "2023") in text and i18n.t("example_notice", "sv") not in text
+
+
+def test_an_example_round_selected_keeps_the_full_notice(real_round):
+    at = run("oversikt", round="2023")
+    text = body(at)
+    assert f"**{i18n.t('example_badge', 'sv')}** · {i18n.t('example_notice', 'sv')}" in text
+    assert i18n.t("example_notice_real", "sv", round="2023", rounds="2023") not in text
 
 
 def test_area_status_follows_the_units():
@@ -153,5 +170,7 @@ def test_chart_sources_say_example_data_when_any_round_in_view_is(real_round):
 
     badge = i18n.t("example_badge", "sv")
     assert badge not in scope.source(Filters(round="2024"))
-    assert badge in scope.source(Filters(round="2024", jamfor="2023"))
-    assert badge in scope.source(Filters(round="2024"), "2023")  # risk: previous round; trends: all rounds
+    # a chart of the selected round compares nothing, whatever the page compares: no "Jämförs med"
+    assert scope.source(Filters(round="2024", jamfor="2023")) == scope.source(Filters(round="2024"))
+    drawn = scope.source(Filters(round="2024"), "2023")  # risk: previous round; trends: all rounds
+    assert badge in drawn and "Jämförs med omgång 2023" in drawn

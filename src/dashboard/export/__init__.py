@@ -39,7 +39,7 @@ from dashboard.export.render import (
 )
 from dashboard.export.selection import Bundle, ChartItem, MapItem, build, bundle, map_item, rate_map_item
 from dashboard.export.slides import full_list_xlsx, pptx_pack
-from dashboard.export.tables import (
+from dashboard.present.tables import (
     AS_IS,
     KOMMUNER,
     PROVISION_TREND,
