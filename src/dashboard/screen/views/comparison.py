@@ -29,7 +29,7 @@ def region_rank(f: Filters) -> None:
         ranked = cache.ranked_regions(f.round, unit_type)
         row = ranked[ranked["region_kod"] == f.region].iloc[0]
         words = units_word(unit_type, lang).capitalize()
-        if row["honest_rank"] == row["honest_rank"] and row["honest_rank"] is not pd.NA:
+        if pd.notna(row["honest_rank"]):  # an unranked region (n < SMALL_N) has NA: "==" on it raises
             st.markdown(f"**{words}:** " + i18n.t("rank_of", lang, rank=int(row["honest_rank"]),
                                                   n=int(ranked["honest_rank"].notna().sum())))
         else:
