@@ -484,7 +484,7 @@ def deck(b: Bundle) -> list[Slide]:
     specs = chart_specs(b)
     trend = any(isinstance(spec, ChartSpec) and spec.kind == "line" for spec in specs)
     about = b.about(deck_title(b), every_round=trend)
-    source, caveat = about.source_line(), t("deck_caveat", lang)
+    source, caveat = b.trend_source if trend else b.source, t("deck_caveat", lang)
     lines = [t("exp_pack_subtitle", lang, round=b.round)]
     if about.synthetic:
         lines.append(f"{t('example_badge', lang)}: {about.example_text()}")
