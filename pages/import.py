@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.screen import cache, downloads, import_view, ui
+from dashboard.screen import admin_view, cache, import_view, ui
 from dashboard.storage import store
 
 f = ui.filters()
@@ -33,11 +33,13 @@ else:
     sure = st.checkbox(i18n.t("confirm_delete", lang, round=ui.plain(doomed)), key=f"confirm_{doomed}")
     if st.button(i18n.t("delete", lang), disabled=not sure, key="delete_button"):
         removed = store.Store().delete_round(doomed)
+        admin_view.audit("delete_round", f"round={doomed}; removed={removed}")
         cache.clear_caches()
         st.session_state["import_flash"] = i18n.t("deleted", lang, round=ui.plain(doomed), n=removed)
         st.rerun()
 st.header(i18n.t("import_log", lang))
 st.dataframe(store.Store().import_log().rename(columns=ui.column_names(lang)), hide_index=True, width="stretch")
 
-# The slide template for presentations (exports engineer): admin only, as this page stops before.
-downloads.template_admin(lang)
+# The slide template for presentations and the audit log: admin only, as this page stops before.
+admin_view.template_admin(lang)
+admin_view.audit_table(lang)

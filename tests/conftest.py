@@ -8,16 +8,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from ci_env import missing
 
 # Set before any test imports dashboard.storage.store, so no test writes to data/tillsyn.duckdb.
 os.environ.setdefault("TILLSYN_DB", str(Path(tempfile.mkdtemp(prefix="tillsyn-test-")) / "test.duckdb"))
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def in_ci() -> bool:
-    """CI=true (or 1/yes): a missing tool is then a failure, never a skip (CI installs every tool)."""
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 # Tools some tests need from the system, and how to tell they are there.
@@ -31,7 +27,7 @@ TOOLS = {
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs(tool): the test needs a system tool (chromium, soffice); "
-                                       "skipped without it, but failed when CI=true")
+                                       "skipped without it, but failed in CI (ci_env.in_ci)")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -40,10 +36,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         for tool in mark.args:
             label, present = TOOLS[tool]
             if not present():
-                reason = f"{label} is not installed"
-                if in_ci():
-                    pytest.fail(f"CI=true but {reason}", pytrace=False)
-                pytest.skip(reason)
+                missing(f"{label} is not installed")
 @pytest.fixture(autouse=True)
 def strict_importer(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in the importer fails the test instead of turning into a message for the user."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import shutil
 import sys
 from pathlib import Path
 
+import ci_env
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,12 +37,7 @@ def _capacity():
 
 @pytest.fixture(scope="module")
 def capacity():
-    if shutil.which("haproxy") is None and not Path("/usr/sbin/haproxy").exists():
-        import os
-
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("haproxy is required in CI (apt-get install haproxy)")
-        pytest.skip("no haproxy (apt-get install haproxy)")
+    ci_env.haproxy()  # skipped without it; failed in CI
     return _capacity()
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import os
-import shutil
 import subprocess
 import tomllib
 from pathlib import Path
 
-import pytest
+import ci_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,15 +22,6 @@ def _local_cluster():
     return module
 
 
-def _haproxy() -> str:
-    found = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
-    if found is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("haproxy is required in CI (apt-get install haproxy)")
-        pytest.skip("no haproxy (apt-get install haproxy)")
-    return found
-
-
 def test_production_config_watches_no_files():
     """A file watcher per session cost about half of a page open's CPU (issue 14)."""
     server = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
@@ -40,7 +30,7 @@ def test_production_config_watches_no_files():
 
 
 def test_proxy_config_is_valid_for_compose_and_for_the_local_cluster(tmp_path):
-    haproxy = _haproxy()
+    haproxy = ci_env.haproxy()
     env = os.environ | {"TILLSYN_PROXY_BIND": "127.0.0.1:18080", "TILLSYN_REPLICAS": "3", "TILLSYN_COOKIE_KEY": "k"}
     template = (ROOT / "deploy" / "haproxy.cfg").read_text(encoding="utf-8")
     for name, text in (

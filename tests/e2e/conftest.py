@@ -5,17 +5,17 @@ temporary folder, so the tests never touch data/. A second server with a hostile
 (``xss_server``) is started only by the tests that ask for it. Screenshots go to artifacts/e2e/.
 
 Chromium: /usr/bin/chromium (or $TILLSYN_CHROMIUM). Without it the e2e tests are skipped with a
-reason, except in CI (``CI=true``), where a missing browser is a failure: CI installs it.
+reason, except in CI (``ci_env.in_ci``), where a missing browser is a failure: CI installs it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from ci_env import missing
 
 from benchmarks import bench
 
@@ -31,10 +31,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """The system Chromium; skip without it (fail in CI, where it is installed)."""
@@ -47,9 +43,7 @@ def chromium() -> Path:
         except ImportError:
             reason = "the playwright Python package is not installed (pip install -r requirements-dev.txt)"
     if reason:
-        if _in_ci():
-            pytest.fail(f"CI=true but {reason}", pytrace=False)
-        pytest.skip(reason)
+        missing(reason)
     return bench.CHROMIUM
 
 

@@ -1,18 +1,20 @@
-"""Two replicas behind HAProxy (deploy/local-cluster): a user stays on one replica.
+"""Two replicas behind HAProxy (deploy/local-cluster) on PostgreSQL, as deployed: a user stays on one
+replica, and what replicas must share (the admin sign-in throttle, the audit log) is shared.
 
 Streamlit keeps a session, its uploads and its generated files in one process, so the page,
 the websocket, an upload and a download must all reach the replica that served the first
 request. Checked three ways per browser context: the proxy's stick cookie is set once and kept,
 every HTTP response carries the same ``X-Tillsyn-Replica``, and every line the proxy logged for
 the context's requests (read after the context closed) names that replica. New users are spread:
-fresh contexts land on both replicas.
+fresh contexts land on both replicas. The replicas share a throwaway PostgreSQL (tests/pgserver.py), not
+a DuckDB file: a shared file would hide anything kept per process or per host.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import ci_env
 import pytest
 
 from benchmarks import bench
@@ -42,8 +45,8 @@ def _visit(browser: object, url: str) -> object:
 
 
 class Cluster:
-    def __init__(self, url: str, state: Path) -> None:
-        self.url, self.state = url, state
+    def __init__(self, url: str, state: Path, db: str) -> None:
+        self.url, self.state, self.db = url, state, db
         self.log = state / "haproxy.log"
 
     def lines_with(self, cookie: str) -> list[dict[str, str]]:
@@ -55,27 +58,27 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    if shutil.which("haproxy") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but haproxy is missing (apt-get install haproxy)", pytrace=False)
-        pytest.skip("no haproxy (apt-get install haproxy)")
+def cluster(chromium: Path, tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str) -> Iterator[Cluster]:
+    import pgserver
+
+    ci_env.haproxy()  # skipped without it; failed in CI
     state = tmp_path_factory.mktemp("cluster")
     port = bench.free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "deploy" / "local-cluster"), "--replicas", "2", "--port", str(port),
-         "--state-dir", str(state)],
-        stdout=subprocess.PIPE, text=True,
-        env=os.environ | {"TILLSYN_DB": str(state / "shared.duckdb"), "TILLSYN_ADMIN_PASSWORD": ADMIN_PASSWORD},
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("READY"), f"local-cluster did not start: {line!r}; logs in {state}"
-        yield Cluster(line.split()[1], state)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(30) == 0
+    with pgserver.fresh_database(pg_admin_url) as db:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "deploy" / "local-cluster"), "--replicas", "2", "--port", str(port),
+             "--state-dir", str(state), "--db", db],
+            stdout=subprocess.PIPE, text=True, env=os.environ | {"TILLSYN_ADMIN_PASSWORD": ADMIN_PASSWORD},
+        )
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            assert line.startswith("READY"), f"local-cluster did not start: {line!r}; logs in {state}"
+            assert json.loads((state / "cluster.json").read_text(encoding="utf-8"))["db"] == db
+            yield Cluster(line.split()[1], state, db)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(30) == 0
     for replica in ("r1", "r2"):
         assert "Traceback" not in (state / f"{replica}.log").read_text(), f"replica {replica} logged an exception"
 
@@ -143,3 +146,57 @@ def test_new_users_are_spread_over_both_replicas(browser, cluster):
         seen.add(response.headers.get("x-tillsyn-replica"))
         v.close()
     assert seen == {"r1", "r2"}
+
+
+def _on_each_replica(browser: object, cluster: Cluster) -> dict[str, object]:
+    """A fresh context on the Import page on each replica (new users are spread round-robin)."""
+    found: dict[str, object] = {}
+    for _ in range(8):
+        v = _visit(browser, cluster.url)
+        replica = v.page.goto(cluster.url + "/import").headers.get("x-tillsyn-replica", "")
+        v.wait_run()
+        v.settle(i18n.t("admin_password", "sv"))
+        if replica in found:
+            v.close()
+        else:
+            found[replica] = v
+        if len(found) == 2:
+            return found
+    raise AssertionError(f"new users did not reach both replicas: {sorted(found)}")
+
+
+def _submit(v: object, password: str) -> str:
+    v.page.get_by_label(i18n.t("admin_password", "sv")).fill(password)
+    v.act(v.page.get_by_role("button", name=i18n.t("sign_in", "sv")).click)
+    return v.text()
+
+
+def test_failed_sign_ins_on_one_replica_hold_the_same_client_up_on_the_other(browser, cluster):
+    """Every browser here is one client to the app (127.0.0.1, from the proxy's X-Forwarded-For).
+    Its failures on one replica grow its wait (2, 4, 8, 16 s: a try during a wait is not counted, so
+    this waits them out); the other replica, a process of its own, then refuses even the right
+    password from it at once. Before, each process counted alone, so N replicas gave N times the tries.
+    The audit log in PostgreSQL names the client."""
+    from dashboard.storage import admin
+    from dashboard.storage.store import Store
+
+    contexts = _on_each_replica(browser, cluster)
+    first, second = contexts.values()
+    try:
+        held = 0
+        while held < 16:
+            text = _submit(first, "fel-lösenord")
+            found = re.search(r"måste du vänta (\d+) sekunder", text)
+            held = int(found.group(1)) if found else 0
+            assert found or "Fel lösenord" in text, text
+            if 0 < held < 16:
+                time.sleep(held + 0.5)  # the throttle is about time: the next try must be counted
+        text = _submit(second, ADMIN_PASSWORD)
+        assert "För många felaktiga inloggningsförsök" in text, text
+        assert i18n.t("rounds_stored", "sv") not in text  # not signed in
+    finally:
+        for v in contexts.values():
+            v.close()
+    log = admin.audit_log(Store(cluster.db))
+    failed = log[log["action"] == "sign_in_failed"]
+    assert len(failed) == 6 and set(failed["client"]) == {"127.0.0.1"}, log

@@ -64,22 +64,24 @@ def h1(page) -> str:
     return bench.normalise(page.locator("[data-testid='stMain'] h1").first.inner_text())
 
 
-def deck_canvas_drawn(page, name: str, timeout: float = 180) -> tuple[int, float]:
-    """Screenshot the map's WebGL canvas until it shows a drawn map; save it. WebGL paints after the
-    run, with no DOM signal, so this polls the pixels: it ends as soon as the map is drawn, and the
-    bound (generous, for a busy machine) only ends a map that never draws."""
+def deck_canvas_drawn(page, name: str, timeout: float = 180) -> bytes:
+    """Screenshot the map's WebGL canvas until it shows a drawn map; save it and return it. WebGL paints
+    after the run, with no DOM signal, so this polls the pixels: it ends as soon as the map is drawn,
+    and the bound (generous, for a busy machine) only ends a map that never draws, which FAILS the
+    test here: a caller cannot ignore a blank map (the map-edge test once did, and a blank canvas
+    touches no edge)."""
     canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
     canvas.wait_for(state="visible")
     deadline = time.monotonic() + timeout
-    stats = (0, 0.0)
+    colours, spread = 0, 0.0
     while time.monotonic() < deadline:
         png = canvas.screenshot()
-        stats = bench.canvas_colours(png)
-        if stats[0] >= 8 and stats[1] >= 10:
+        colours, spread = bench.canvas_colours(png)
+        if colours >= 8 and spread >= 10:
             (bench.ROOT / "artifacts" / "e2e" / f"{name}.png").write_bytes(png)
-            break
+            return png
         page.wait_for_timeout(250)
-    return stats
+    pytest.fail(f"{name}: the map canvas looks blank after {timeout:.0f} s: {colours} colours, stddev {spread:.1f}")
 
 
 # --- tests -----------------------------------------------------------------------------------
@@ -111,16 +113,14 @@ def test_deep_link_to_a_region_shows_its_numbers_breadcrumbs_and_a_drawn_map(vis
     assert v.crumbs() == ["Sverige", "Region Örebro län"]
     hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert hrefs[0] in ("", "/", "oversikt") and re.fullmatch(r"region\?region=18", hrefs[1]), hrefs
-    colours, spread = deck_canvas_drawn(v.page, "02-region-18-map")
-    assert colours >= 8 and spread >= 10, f"the map canvas looks blank: {colours} colours, stddev {spread:.1f}"
+    deck_canvas_drawn(v.page, "02-region-18-map")
     v.shot("02-region-18")
     v.assert_clean()
 
 
 def test_the_map_page_draws_the_country(visit):
     v = visit.open("/karta", visit.page.locator("[data-testid='stDeckGlJsonChart']"))
-    colours, spread = deck_canvas_drawn(v.page, "03-karta-map")
-    assert colours >= 8 and spread >= 10, f"the map canvas looks blank: {colours} colours, stddev {spread:.1f}"
+    deck_canvas_drawn(v.page, "03-karta-map")
     v.shot("03-karta")
     v.assert_clean()
 
@@ -145,9 +145,7 @@ def edge_coverage(png: bytes) -> dict[str, float]:
 def test_the_map_shows_the_whole_area(visit, path):
     v = visit.open(path, visit.page.locator("[data-testid='stDeckGlJsonChart']"))
     name = "map-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
-    deck_canvas_drawn(v.page, name)
-    png = v.page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.screenshot()
-    cover = edge_coverage(png)
+    cover = edge_coverage(deck_canvas_drawn(v.page, name))  # a blank canvas fails there, not here
     assert max(cover.values()) < 0.02, f"{path}: the area reaches the map's edge: {cover}"
     v.assert_clean()
 

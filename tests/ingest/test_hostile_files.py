@@ -121,15 +121,28 @@ def test_one_huge_field_gets_a_clear_message() -> None:
     assert result.error and "längre än" in result.error_text()
 
 
+def _entity_sheet(unit: bytes) -> bytes:
+    """A valid survey sheet (header and one row) with a billion-laughs DTD; ``unit`` is the Enhet cell."""
+    def cell(ref: str, text: bytes) -> bytes:
+        return b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref.encode(), text)
+
+    return (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                       for i in range(1, 10))
+            + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            + b'<row r="1">' + cell("A1", b"Enhetstyp") + cell("B1", b"Kommunkod") + cell("C1", b"Enhet") + b"</row>"
+            + b'<row r="2">' + cell("A2", b"V\xc3\xa5rdcentral") + cell("B2", b"0180") + cell("C2", unit) + b"</row>"
+            + b"</sheetData></worksheet>")
+
+
 def test_entity_expansion_stays_refused(tmp_path: Path) -> None:
-    lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-           + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                      for i in range(1, 10))
-           + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-           + b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
-    path = _xlsx(tmp_path / "lol.xlsx", sheet_xml=lol)
-    got = _probe(path)
-    assert got["error"], got
+    """The file is a valid survey but for the entity in one cell: without the refusal it would be read
+    (the control shows it), so the error must be the refusal itself, not any error."""
+    control = _probe(_xlsx(tmp_path / "control.xlsx", sheet_xml=_entity_sheet("Vårdcentralen Lugnet".encode())))
+    assert control["error"] is None and control["rows_in"] == 1, control
+    got = _probe(_xlsx(tmp_path / "lol.xlsx", sheet_xml=_entity_sheet(b"&lol9;")))
+    assert got["error"] and "otillåtet innehåll" in got["error"], got
+    assert got["rows_in"] == 0, got
     assert got["s"] < MAX_SECONDS and got["mb"] < MAX_MB, got
 
 

@@ -1,4 +1,4 @@
-"""The administrator gate (issue 12.8) and the Import page's wizard (issue 11.10), with AppTest."""
+"""The administrator gate's OIDC rule (issue 12.8) and the Import page's wizard (issue 11.10), with AppTest."""
 
 from __future__ import annotations
 
@@ -14,52 +14,7 @@ from dashboard.ingest import importer, mapping, profiles
 from dashboard.screen import auth, import_view
 
 # --------------------------------------------------------------------------- auth, pure
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_throttle_per_session_grows_exponentially_and_clears_on_success() -> None:
-    clock = FakeClock()
-    th = auth.Throttle(free=3, base=2, cap=60, global_free=100, clock=clock)
-    assert [th.failed("a") for _ in range(3)] == [0, 0, 2]
-    assert th.wait("a") == 2 and th.wait("b") == 0  # another session is not held up
-    clock.now += 2
-    assert th.wait("a") == 0
-    assert th.failed("a") == 4
-    clock.now += 4
-    assert th.failed("a") == 8
-    clock.now += 8
-    for _ in range(10):
-        th.failed("a")
-    assert th.wait("a") == 60  # capped
-    th.succeeded("a")
-    assert th.wait("a") == 0
-
-
-def test_throttle_overall_stops_guessing_from_many_sessions() -> None:
-    clock = FakeClock()
-    th = auth.Throttle(free=3, base=2, cap=300, global_free=5, window=900, clock=clock)
-    for i in range(5):
-        th.failed(f"s{i}")  # one failure each: no session is held up on its own
-    assert th.wait("new") == 2
-    clock.now += 901
-    assert th.wait("new") == 0  # the window forgets
-
-
-def test_check_password_does_not_compare_while_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = FakeClock()
-    th = auth.Throttle(free=1, base=5, clock=clock)
-    env = {auth.PASSWORD_ENV: "rätt"}
-    assert auth.check_password("fel", "k", th, env) == (False, 5)
-    assert auth.check_password("rätt", "k", th, env) == (False, 5)  # right, but too soon
-    clock.now += 5
-    assert auth.check_password("rätt", "k", th, env) == (True, 0)
+# (the throttle and the password form: tests/storage/test_admin.py and tests/screen/test_admin_gate.py)
 
 
 @pytest.mark.parametrize(
@@ -76,35 +31,6 @@ def test_check_password_does_not_compare_while_waiting(monkeypatch: pytest.Monke
 def test_oidc_admin_needs_a_verified_email(user: dict, ok: bool) -> None:
     secrets = {"auth": {"x": 1}, "tillsyn": {"admins": ["admin@ivo.se"]}}
     assert auth.is_admin_user(user, secrets) is ok
-
-
-# --------------------------------------------------------------------------- the gate, AppTest
-
-
-def _import_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.switch_page("pages/import.py")
-    return at
-
-
-def test_password_form_slows_down_after_failures(monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = FakeClock()
-    monkeypatch.setattr(auth, "THROTTLE", auth.Throttle(free=3, base=30, clock=clock))
-    monkeypatch.setenv("TILLSYN_ADMIN_PASSWORD", "rätt-lösen")
-    at = _import_page()
-    at.run()
-    for _ in range(3):
-        at.text_input[0].input("fel")
-        at.button[0].click().run()
-    assert any("vänta 30 sekunder" in e.value for e in at.error), [e.value for e in at.error]
-    at.text_input[0].input("rätt-lösen")  # right, but too soon: refused without comparing
-    at.button[0].click().run()
-    assert any("Vänta" in w.value for w in at.warning)
-    assert not at.get("file_uploader")
-    clock.now += 31
-    at.text_input[0].input("rätt-lösen")
-    at.button[0].click().run()
-    assert at.get("file_uploader")
 
 
 # --------------------------------------------------------------------------- the wizard

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,7 @@ from conftest import ROOT
 from dashboard import i18n
 from dashboard.domain import schema
 from dashboard.ingest.importer import read_survey
-from dashboard.storage import postgres, store
+from dashboard.storage import admin, postgres, store
 from dashboard.storage.imports import import_file
 from dashboard.storage.store import Store, db_path
 
@@ -319,6 +320,25 @@ def test_data_version_changes_with_every_write(db: Path | str, tmp_path: Path) -
     assert "secret" not in store.data_version()
 
 
+def test_admin_writes_leave_the_cache_key_alone(db: Path | str, tmp_path: Path) -> None:
+    """A failed sign-in or an audit line must not empty every visitor's caches (the key is for
+    rounds and documents); a stored document still changes it."""
+    from dashboard.storage import admin
+
+    s = Store()
+    import_file(survey(tmp_path, ROUND_2024, "a.csv"), store=s)
+    before = store.data_version()
+    time.sleep(0.02)
+    throttle = admin.StoreThrottleState(s)
+    for i in range(3):
+        throttle.failed("203.0.113.9", now=1000.0 + i)
+        admin.record(s, "sign_in_failed", client="203.0.113.9")
+    assert store.data_version() == before
+    s.put_document("template", "mall", b"x")
+    store.forget_version()
+    assert store.data_version() != before
+
+
 def test_a_backup_moves_between_duckdb_and_postgresql(tmp_path: Path, pg_admin_url: str) -> None:
     """One backup format: a DuckDB file restores into PostgreSQL and back, exactly."""
     import pgserver
@@ -327,11 +347,13 @@ def test_a_backup_moves_between_duckdb_and_postgresql(tmp_path: Path, pg_admin_u
     import_file(survey(tmp_path, ROUND_2024, "a.csv"), store=duck_store)
     import_file(survey(tmp_path, ROUND_2025, "b.csv"), store=duck_store)
     duck_store.put_document("profile", "vc", b"\x00bytes\xff")
+    admin.record(duck_store, "delete_round", "admin@ivo.se", "203.0.113.7", "round=2023; removed=4")
     first = duck_store.backup(tmp_path / "from-duck.duckdb")
     with pgserver.fresh_database(pg_admin_url) as url:
         pg = Store(url)
         assert type(pg) is postgres.PostgresStore
-        assert pg.restore(first) == {"units": 5, "answers": 10, "import_log": 2, "documents": 1}
+        assert pg.restore(first) == {"units": 5, "answers": 10, "import_log": 2, "documents": 1, "admin_audit": 1}
+        pd.testing.assert_frame_equal(admin.audit_log(duck_store), admin.audit_log(pg))
         for a, b in zip(duck_store.load_all(), pg.load_all(), strict=True):
             pd.testing.assert_frame_equal(a, b)
         pd.testing.assert_frame_equal(duck_store.import_log(), pg.import_log())
@@ -342,6 +364,7 @@ def test_a_backup_moves_between_duckdb_and_postgresql(tmp_path: Path, pg_admin_u
     for a, b in zip(duck_store.load_all(), back.load_all(), strict=True):
         pd.testing.assert_frame_equal(a, b)
     assert back.get_document("profile", "vc") == b"\x00bytes\xff"
+    pd.testing.assert_frame_equal(admin.audit_log(duck_store), admin.audit_log(back))
 
 
 def test_postgresql_writer_waiting_too_long_is_busy(pg_admin_url: str) -> None:
@@ -361,7 +384,7 @@ def test_postgresql_writer_waiting_too_long_is_busy(pg_admin_url: str) -> None:
 def test_postgresql_version_is_asked_once_per_ttl_and_a_local_write_shows_at_once(
         db: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if not isinstance(db, str):
-        pytest.skip("DuckDB's key is the file's modification time: nothing to remember")
+        pytest.skip("DuckDB's key is a marker file's modification time: nothing to remember")
     asked = []
     original = postgres.PostgresStore.version
     monkeypatch.setattr(postgres.PostgresStore, "version", lambda self: asked.append(1) or original(self))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import tempfile
@@ -65,13 +66,25 @@ def _target_file(out: Path, default_name: str, lang: str) -> Path:
 
 
 def stored_template() -> bytes | None:
-    """The template an administrator uploaded (kept with the data), if any."""
+    """The template an administrator uploaded (kept with the data), if any.
+
+    Bounded again when read (``template.check_archive``): one that breaks the limits (stored before
+    they existed, or put in the database by other means) is not unpacked; decks then use the
+    default, the log says why, and the Import page shows it to the administrators."""
     from dashboard.storage import store
 
     try:
-        return store.Store().get_document(template.STORE_KIND, template.STORE_NAME)
+        data = store.Store().get_document(template.STORE_KIND, template.STORE_NAME)
     except Exception:  # noqa: BLE001 - no database, or no documents table yet: the default template
         return None
+    if data is None:
+        return None
+    try:
+        template.check_archive(data)
+    except ExportError as exc:
+        logging.getLogger(__name__).warning("stored slide template refused, using the default: %s", exc)
+        return None
+    return data
 
 
 def write_kind(kind: str, b: Bundle, out: Path, template_bytes: bytes | None = None) -> list[Path]:

@@ -5,6 +5,13 @@ Why layouts by name: an organisation's master has its own order of layouts; "Tit
 "Title and Content" (or their Swedish names) are what decks use, with a fallback when a template
 names them otherwise. The deck then takes the template's master, theme fonts and colours.
 
+Why limits: a template is uploaded once by an administrator and then opened on every deck download,
+by any visitor, so a file that unpacks to hundreds of megabytes would cost that on each download.
+``open_template`` checks the file against ``LIMITS`` before python-pptx unpacks anything (the zip's
+directory, then a pass in 1 MB steps proving each part's declared size), for an upload and for a
+stored template alike (one stored before the limits existed, or
+put in the database by other means, is bounded again when read).
+
 Regenerate the shipped file after changing ``make_default``:
 ``python -m dashboard.export.template src/dashboard/export/default_template.pptx``.
 """
@@ -17,6 +24,7 @@ import sys
 from importlib import resources
 from typing import Any
 
+from dashboard.domain.ziplimits import ZipLimits, ZipRefused, check_zip
 from dashboard.export.common import ExportError, describe, saved
 
 DEFAULT_FILE = "default_template.pptx"
@@ -30,6 +38,34 @@ ACCENTS = ("0072B2", "E69F00", "009E73", "D55E00", "CC79A7", "56B4E9")
 FONT = "Arial"
 STORE_KIND = "template"
 STORE_NAME = "presentation.pptx"
+MB = 1_000_000
+# An organisation's template: a master, some layouts, a theme, a few pictures and perhaps embedded
+# fonts; tens of megabytes at most. XML is bounded apart: python-pptx parses every slide, layout and
+# master when it opens a file, about 13 MB of memory per MB of element-dense XML (measured), so
+# 20 MB of XML keeps the peak near 400 MB. Above 1 MB an entry packed more than 100 times is a bomb
+# (pictures do not pack at all, XML about 5 to 20 times).
+LIMITS = ZipLimits(entries=1_000, total=100 * MB, entry=60 * MB, ratio=100, packed=60 * MB, xml_total=20 * MB)
+
+
+def refusal(exc: ZipRefused, lang: str = "sv") -> str:
+    """The user's sentence for a template the limits refuse (numbers in the language's format)."""
+    from dashboard import i18n
+
+    def mb(value: float) -> str:
+        return i18n.fmt_num(value / MB, lang, 0 if value >= 10 * MB else 1)
+
+    return i18n.t(f"tpl_refused_{exc.reason}", lang, found=mb(exc.found), limit=mb(exc.limit),
+                  n=i18n.fmt_int(exc.found, lang), most=i18n.fmt_int(exc.limit, lang), name=exc.name,
+                  ratio=i18n.fmt_int(exc.found, lang))
+
+
+def check_archive(data: bytes) -> None:
+    """Raise ``ExportError`` when the file is no zip or breaks ``LIMITS``; never more than 1 MB of it
+    is held unpacked (``domain.ziplimits``)."""
+    try:
+        check_zip(data, LIMITS, verify=True)
+    except ZipRefused as exc:
+        raise ExportError(refusal(exc)) from None
 
 
 def default_bytes() -> bytes:
@@ -40,6 +76,8 @@ def open_template(data: bytes | None = None) -> Any:
     """A presentation to build a deck in: the template's slides removed, its master and theme kept."""
     from pptx import Presentation
 
+    if data:
+        check_archive(data)
     try:
         prs = Presentation(io.BytesIO(data if data else default_bytes()))
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one sentence for the user

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from dashboard.domain.reference import normalise_text
+from dashboard.domain.ziplimits import ZipLimits, ZipRefused, check_zip
 from dashboard.i18n import Message, Num
 from dashboard.ingest.headers import header_score
 from dashboard.ingest.result import Unreadable
@@ -72,18 +73,21 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+XLSX_LIMITS = ZipLimits(entries=MAX_XLSX_PARTS, total=MAX_XLSX_UNPACKED, entry=MAX_XLSX_UNPACKED)
+
+
 def _check_xlsx_archive(data: bytes) -> None:
-    """Refuse by what the zip's directory declares, before anything is unpacked."""
+    """Refuse by what the zip's directory declares, before anything is unpacked (the zip limits
+    shared with the slide templates: ``domain.ziplimits``)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        check_zip(data, XLSX_LIMITS)
+    except ZipRefused as exc:
+        if exc.reason == "entries":
+            raise Unreadable(Message("read_xlsx_parts")) from exc
+        if exc.reason in ("total", "entry"):
+            raise Unreadable(Message("read_xlsx_unpacked", mb=Num(exc.found / 1e6),
+                                     limit=Num(MAX_XLSX_UNPACKED / 1e6))) from exc
         raise _not_xlsx() from exc
-    if len(infos) > MAX_XLSX_PARTS:
-        raise Unreadable(Message("read_xlsx_parts"))
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise Unreadable(Message("read_xlsx_unpacked", mb=Num(unpacked / 1e6), limit=Num(MAX_XLSX_UNPACKED / 1e6)))
 
 
 @lru_cache(maxsize=1)

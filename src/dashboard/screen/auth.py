@@ -11,19 +11,19 @@ With neither configured, web import is off and the page says how to turn it on. 
 
 An OIDC administrator's e-mail must be verified by the identity provider (``email_verified``
 true in the user info): an unverified address proves nothing about who signed in. The password
-form slows down after failed attempts, per session and for the whole process (``Throttle``).
+form slows down after failed attempts per client (``Throttle``, counted in the database so that
+every replica counts the same; ``client_address`` says what a client is and whom it trusts).
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import math
 import os
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 PASSWORD_ENV = "TILLSYN_ADMIN_PASSWORD"
 Mode = Literal["oidc", "password"]
@@ -68,74 +68,97 @@ def is_admin_user(user: Mapping[str, Any], secrets: Mapping[str, Any]) -> bool:
     return email_verified(user) and is_admin_email(user.get("email"), secrets)
 
 
+class ThrottleState(Protocol):
+    """Where the failures are counted: ``storage.admin.StoreThrottleState`` (shared by replicas)."""
+
+    def get(self, client: str, now: float) -> tuple[int, float]: ...
+    def failed(self, client: str, now: float) -> tuple[int, float]: ...
+    def clear(self, client: str) -> None: ...
+
+
 class Throttle:
-    """Slows password guessing: after ``free`` failed attempts in a session, each further attempt
-    must wait ``base * 2**(n - free)`` seconds (at most ``cap``); the same rule over the whole
-    process, with ``global_free`` failures in the last ``window`` seconds, stops guessing from
-    many sessions. ``clock`` is injectable for tests. Thread-safe (Streamlit sessions are threads).
+    """Slows password guessing per client: after ``free`` failed attempts in a row, each further
+    attempt must wait ``base * 2**(n - free)`` seconds (at most ``cap``).
+
+    Per client, never for the whole process or site: a limit over everyone would let any stranger
+    lock the administrator out by failing on purpose (it did: 28 anonymous failures refused the
+    right password for 300 s). A client is an address (``admin_view.client_address``); the
+    counts live in ``state``, the database, so every replica sees the same ones. ``clock`` gives
+    wall-clock seconds (replicas compare times) and is injectable for tests.
     """
 
-    def __init__(
-        self,
-        free: int = 3,
-        base: float = 2.0,
-        cap: float = 300.0,
-        global_free: int = 20,
-        window: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.free, self.base, self.cap = free, base, cap
-        self.global_free, self.window, self.clock = global_free, window, clock
-        self._lock = threading.Lock()
-        self._sessions: dict[str, tuple[int, float]] = {}  # key -> (failures in a row, time of the last)
-        self._recent: deque[float] = deque()  # times of failures in the whole process
+    def __init__(self, state: ThrottleState, free: int = 3, base: float = 2.0, cap: float = 300.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.state, self.free, self.base, self.cap, self.clock = state, free, base, cap, clock
 
-    def _delay(self, failures: int, free: int) -> float:
-        if failures < free:
+    def delay(self, failures: int) -> float:
+        """Seconds to wait after ``failures`` failed attempts in a row."""
+        if failures < self.free:
             return 0.0
-        return min(self.cap, self.base * 2 ** min(failures - free, 30))
+        return min(self.cap, self.base * 2 ** min(failures - self.free, 30))
 
-    def wait(self, key: str) -> float:
-        """Seconds (rounded up) before ``key`` may try again; 0 when it may try now."""
-        with self._lock:
-            now = self.clock()
-            while self._recent and now - self._recent[0] > self.window:
-                self._recent.popleft()
-            failures, last = self._sessions.get(key, (0, 0.0))
-            left = max(
-                last + self._delay(failures, self.free) - now if failures else 0.0,
-                self._recent[-1] + self._delay(len(self._recent), self.global_free) - now if self._recent else 0.0,
-            )
-            return float(math.ceil(left)) if left > 0 else 0.0
+    def _left(self, failures: int, last: float, now: float) -> float:
+        left = last + self.delay(failures) - now if failures else 0.0
+        return float(math.ceil(left)) if left > 0 else 0.0
 
-    def failed(self, key: str) -> float:
+    def wait(self, client: str) -> float:
+        """Seconds (rounded up) before ``client`` may try again; 0 when it may try now."""
+        now = self.clock()
+        return self._left(*self.state.get(client, now), now)
+
+    def failed(self, client: str) -> float:
         """Record a failed attempt; returns the wait before the next one."""
-        with self._lock:
-            now = self.clock()
-            failures, _ = self._sessions.get(key, (0, 0.0))
-            self._sessions[key] = (failures + 1, now)
-            self._recent.append(now)
-            if len(self._sessions) > 10_000:  # forget the oldest sessions; the global count remains
-                for old in sorted(self._sessions, key=lambda k: self._sessions[k][1])[:5_000]:
-                    del self._sessions[old]
-        return self.wait(key)
+        now = self.clock()
+        return self._left(*self.state.failed(client, now), now)
 
-    def succeeded(self, key: str) -> None:
-        """A correct password clears that session's count (not the process's)."""
-        with self._lock:
-            self._sessions.pop(key, None)
+    def succeeded(self, client: str) -> None:
+        """A correct password clears that client's count (no one else's)."""
+        self.state.clear(client)
 
 
-THROTTLE = Throttle()  # one per process: the "overall" limit
-
-
-def check_password(given: str, key: str, throttle: Throttle = THROTTLE,
+def check_password(given: str, client: str, throttle: Throttle,
                    environ: Mapping[str, str] = os.environ) -> tuple[bool, float]:
     """(accepted, seconds to wait). While a wait is running the password is not even compared."""
-    left = throttle.wait(key)
+    left = throttle.wait(client)
     if left > 0:
         return False, left
     if password_ok(given, environ):
-        throttle.succeeded(key)
+        throttle.succeeded(client)
         return True, 0.0
-    return False, throttle.failed(key)
+    return False, throttle.failed(client)
+
+
+# --------------------------------------------------------------------------- who is the client
+
+BEHIND_PROXY_ENV = "TILLSYN_BEHIND_PROXY"
+LOCAL = "local"  # Streamlit gives no address for a browser on the same machine
+
+
+def behind_proxy(environ: Mapping[str, str] = os.environ) -> bool:
+    """True when the operator says every request comes through the project's own proxy."""
+    return environ.get(BEHIND_PROXY_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trust_forwarded: bool) -> str:
+    """The client a sign-in attempt is counted for.
+
+    ``peer`` is the address Streamlit sees (``st.context.ip_address``; None on the same machine);
+    ``forwarded_for`` the ``X-Forwarded-For`` header. The header is used, its first hop only, when
+    ``trust_forwarded`` (``TILLSYN_BEHIND_PROXY`` set): the project's HAProxy (deploy/haproxy.cfg)
+    deletes any X-Forwarded-For a client sends and puts the address it saw there, so behind it the
+    first hop is the client. Anywhere else the header is whatever the client wrote (a new "client"
+    per request, an endless supply of fresh tries), so it is ignored and the peer counts.
+    An IPv6 address counts by its /64 network: one subscriber gets a whole /64 to pick from.
+    """
+    candidate = (forwarded_for or "").split(",")[0].strip() if trust_forwarded else ""
+    for text in (candidate, (peer or "").strip()):
+        try:
+            address = ipaddress.ip_address(text)
+        except ValueError:
+            continue
+        if isinstance(address, ipaddress.IPv6Address):
+            if address.ipv4_mapped is not None:
+                return str(address.ipv4_mapped)
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        return str(address)
+    return LOCAL

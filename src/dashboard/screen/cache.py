@@ -6,7 +6,7 @@ figures, decks; keyed on ``data_version()``), ``fixed`` for pieces built from fi
 the code, ``uploaded`` for what is read from an uploaded file.
 
 Every cached table is keyed on ``data_version()`` (``store.data_version``): the database file and its
-modification time, or for PostgreSQL the import log's last row.
+change marker (renewed by round and document writes, not by the admin gate), or for PostgreSQL the import log's last row.
 An import (in the app or from the CLI) changes the key, so nothing stale is shown, and two
 databases (tests, or a moved TILLSYN_DB) never share a cache entry. Everything returned is
 computed by the pure modules (``datasets``, ``aggregate``, ``rounds``); this module only caches.

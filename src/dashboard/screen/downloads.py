@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import export, i18n
-from dashboard.screen import cache, state, ui
+from dashboard.screen import cache, state
 from dashboard.screen.state import Filters
 from dashboard.screen.views import scope
 
@@ -149,35 +149,3 @@ def pack(f: Filters) -> None:
         if f.region:
             _button("dl_docx", lambda: export.bundle_docx(bundle()), export.attachment_name(f.round, f.region),
                     "docx", "dl_pack_docx", lang)
-
-
-def template_admin(lang: str) -> None:
-    """The slide template upload for administrators (the Import page calls this after its admin gate):
-    decks then use the template's master, layouts, theme fonts and colours."""
-    from dashboard.export import template
-    from dashboard.storage import store
-
-    t = i18n.t
-    st.header(t("deck_template_heading", lang))
-    st.caption(t("deck_template_help", lang))
-    s = store.Store()
-    current = s.documents(template.STORE_KIND)
-    if len(current):
-        st.caption(t("deck_template_current", lang, name=ui.plain(f"{current['name'].iloc[0]} "
-                                                                   f"({current['updated_at'].iloc[0]})")))
-    else:
-        st.caption(t("deck_template_none", lang))
-    upload = st.file_uploader(t("deck_template_heading", lang), type=["pptx"], key="deck_template_file")
-    if upload is not None:
-        data = upload.getvalue()
-        try:
-            names = template.check(data)
-        except export.ExportError as exc:
-            st.error(t("deck_template_bad", lang, error=ui.plain(str(exc))))
-        else:
-            if s.get_document(template.STORE_KIND, template.STORE_NAME) != data:  # not again on every rerun
-                s.put_document(template.STORE_KIND, template.STORE_NAME, data)
-            st.success(t("deck_template_saved", lang, layouts=ui.plain(" / ".join(names))))
-    if len(current) and st.button(t("deck_template_remove", lang), key="deck_template_remove"):
-        s.delete_document(template.STORE_KIND, template.STORE_NAME)
-        st.rerun()

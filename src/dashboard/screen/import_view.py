@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.domain.provisions import catalogue
 from dashboard.ingest import importer, mapping, profiles
-from dashboard.screen import cache
+from dashboard.screen import admin_view, cache
 from dashboard.storage import store
 
 PREVIEW_ROWS = 5
@@ -269,6 +269,8 @@ def render_file(data: bytes, filename: str, lang: str) -> None:
         except ValueError as exc:
             st.error(i18n.error_text(exc, lang))
             return
+        admin_view.audit("import", f"round={result.round}; file={filename}; accepted={result.accepted}; "
+                                   f"rejected={result.rejected_rows}; how={'add' if add else 'replace'}")
 
         cache.clear_caches()
         st.success(t("imported", lang, round=_plain(result.round), n=result.accepted))

@@ -105,6 +105,10 @@ class PostgresStore(Store):
     def location(self) -> str:
         return self._engine.url.render_as_string(hide_password=True)
 
+    def _changed(self) -> None:
+        """Nothing to mark: the key is the import log's last row (``data_version``), and the
+        transaction already made this process ask for it again."""
+
     @contextmanager
     def _transaction(self) -> Iterator[_store._Tx]:
         """One transaction behind the writers' advisory lock; waiting past ``timeout`` is busy."""
@@ -127,7 +131,11 @@ class PostgresStore(Store):
             return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
 
     def version(self) -> str:
-        df = self._query("SELECT coalesce(max(id), 0), count(*), coalesce(max(imported_at), '') FROM import_log")
+        # Rounds (the import log) and documents (profiles, slide templates); never the admin tables,
+        # so a failed sign-in does not change the key every cache is held under.
+        df = self._query("SELECT coalesce(max(id), 0), count(*), coalesce(max(imported_at), ''), "
+                         "(SELECT count(*) FROM documents), (SELECT coalesce(max(updated_at), '') FROM documents) "
+                         "FROM import_log")
         return f"{self.location}:{':'.join(str(v) for v in df.iloc[0])}"
 
     def backup(self, dest: str | Path) -> Path:

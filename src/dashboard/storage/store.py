@@ -1,7 +1,8 @@
 """The rounds database: embedded DuckDB (default) or PostgreSQL for several hosts.
 
 Four tables: ``units`` and ``answers`` (the canonical tables, plus a ``pos`` column that keeps
-the file's row order), ``import_log`` and ``documents`` (files kept with the data).
+the file's row order), ``import_log`` and ``documents`` (files kept with the data); and the
+administrator gate's two (``storage/admin.py``: the sign-in throttle and the audit log).
 
 Which database. ``$TILLSYN_DB`` (or the ``path`` argument) is either a file path, which keeps
 the embedded DuckDB file, or a URL ``postgresql+psycopg://user:pw@host/db``, which selects
@@ -41,6 +42,7 @@ import datetime as dt
 import os
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +53,7 @@ import pandas as pd
 
 from dashboard.domain import schema
 from dashboard.i18n import Message, MessageError
+from dashboard.storage import admin as _admin
 
 __all__ = ["Batch", "SaveRefused", "Store", "StoreBusyError", "data_version", "db_path", "db_target", "is_url"]
 
@@ -73,6 +76,7 @@ _DDL = (
     """CREATE TABLE IF NOT EXISTS documents (
         kind VARCHAR NOT NULL, name VARCHAR NOT NULL, content BLOB NOT NULL,
         updated_at VARCHAR NOT NULL, PRIMARY KEY (kind, name))""",
+    *_admin.DDL,
 )
 # Statements that remove a round; one list so delete and replace share them (and tests can break them).
 _DELETE_SQL: list[str] = [
@@ -83,8 +87,9 @@ _LOG_COLUMNS = [
     "id", "action", "round", "filename", "sha256", "imported_at",
     "rows_in", "accepted", "rejected", "repeated", "removed",
 ]
-_TABLES = ("units", "answers", "import_log", "documents")
+_TABLES = ("units", "answers", "import_log", "documents", *_admin.BACKED_UP)
 _TABLE_COLUMNS = {
+    **_admin.BACKED_UP,
     "units": ["round", "pos", *[c for c in schema.UNITS_COLUMNS if c != "round"]],
     "answers": ["round", "pos", *[c for c in schema.ANSWERS_COLUMNS if c != "round"]],
     "import_log": _LOG_COLUMNS,
@@ -180,8 +185,10 @@ _PG_VERSIONS: dict[str, tuple[float, str]] = {}  # URL -> (when asked, version)
 def data_version() -> str:
     """A key that changes whenever the stored rounds change (caches are keyed on it).
 
-    DuckDB: the file and its modification time, read without opening the database (cheap on
-    every page run). PostgreSQL: the import log's last id, row count and time, one small query,
+    DuckDB: a marker file beside the database that every round or document write renews, read
+    without opening the database (cheap on every page run); admin writes (throttle, audit log) do
+    not touch it. PostgreSQL: the import log's last id, row count and time and the documents'
+    count and time, one small query,
     asked at most once per ``PG_VERSION_TTL`` seconds per process (every cached table asks for the
     key, many times per page run); a write from this process forgets it at once, so only another
     host's import can take up to that long to show.
@@ -194,7 +201,32 @@ def data_version() -> str:
             seen = (now, Store(target).version())
             _PG_VERSIONS[target] = seen
         return seen[1]
-    return f"{target}:{target.stat().st_mtime_ns if target.exists() else 0}"
+    return _duck_version(target)
+
+
+def _version_file(path: Path) -> Path:
+    """The DuckDB file's change marker, rewritten by every write that changes rounds or documents.
+
+    Not the database file's own modification time: the admin gate's throttle and audit log write
+    to the same file, and a failed sign-in must not empty every visitor's caches.
+    """
+    return path.with_name(path.name + ".version")
+
+
+def _duck_version(path: Path) -> str:
+    marker = _version_file(path)
+    if marker.exists():
+        return f"{path}:v{marker.stat().st_mtime_ns}:{marker.read_text(encoding='utf-8').strip()}"
+    return f"{path}:{path.stat().st_mtime_ns if path.exists() else 0}"  # a database from before the marker
+
+
+def _mark_changed(path: Path) -> None:
+    """A new key for ``data_version``: a fresh token (not only the time, which may not move
+    between two quick writes on a coarse clock), written atomically beside the database."""
+    marker = _version_file(path)
+    tmp = marker.with_name(marker.name + f".{os.getpid()}.tmp")
+    tmp.write_text(f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}", encoding="utf-8")
+    os.replace(tmp, marker)
 
 
 def forget_version() -> None:
@@ -282,6 +314,8 @@ class Store:
                 with self._connect(write=True) as con:
                     for ddl in _DDL:
                         con.execute(ddl)
+                if not _version_file(self.path).exists():
+                    _mark_changed(self.path)
                 _READY.add(key)
 
     @property
@@ -332,7 +366,12 @@ class Store:
     def version(self) -> str:
         """See ``data_version``."""
         assert self.path is not None
-        return f"{self.path}:{self.path.stat().st_mtime_ns if self.path.exists() else 0}"
+        return _duck_version(self.path)
+
+    def _changed(self) -> None:
+        """Rounds or documents changed: every process's caches get a new key."""
+        assert self.path is not None
+        _mark_changed(self.path)
 
     # ------------------------------------------------------------------ writing
 
@@ -391,6 +430,7 @@ class Store:
                 repeated=bool(repeated),
                 removed=int(removed),
             )
+        self._changed()
 
     def delete_round(self, round_name: str) -> int:
         """Remove a round atomically; returns the number of units removed (0 if it did not exist)."""
@@ -400,6 +440,7 @@ class Store:
                 tx.run(sql, [round_name])
             if n_units:
                 _log(tx, action="delete", round=round_name, removed=n_units)
+        self._changed()
         return n_units
 
     # ------------------------------------------------------------------ backup
@@ -450,6 +491,7 @@ class Store:
                 con.execute("COMMIT")
             finally:
                 con.execute("DETACH restore_db")
+        self._changed()
         return counts
 
     # ------------------------------------------------------------------ documents
@@ -462,6 +504,7 @@ class Store:
                 "INSERT INTO documents (kind, name, content, updated_at) VALUES (?, ?, ?, ?)",
                 [kind, name, bytes(content), _now()],
             )
+        self._changed()
 
     def get_document(self, kind: str, name: str) -> bytes | None:
         """The stored file, or None when there is none of that kind and name."""
@@ -480,6 +523,7 @@ class Store:
         with self._transaction() as tx:
             n = tx.scalar("SELECT count(*) FROM documents WHERE kind = ? AND name = ?", [kind, name])
             tx.run("DELETE FROM documents WHERE kind = ? AND name = ?", [kind, name])
+        self._changed()
         return bool(n)
 
     # ------------------------------------------------------------------ reading
