@@ -39,7 +39,8 @@ def _pct(share: pd.Series) -> pd.Series:
 
 
 def _pp(diff: pd.Series) -> pd.Series:
-    return pd.to_numeric(diff, errors="coerce").astype(float).round(1)
+    """A difference in percentage points to one decimal; + 0.0 turns a rounded -0.04 into 0.0, not "-0,0"."""
+    return pd.to_numeric(diff, errors="coerce").astype(float).round(1) + 0.0
 
 
 def small_flag(df: pd.DataFrame, lang: str) -> dict[str, pd.Series]:

@@ -155,7 +155,7 @@ def _rate_map_section(f: Filters, level: str, key: str, region: str, kommun: str
                                 key=f"{key}_{level}_{region}_{kommun}_rate", height=height)
         rate_legend(f, with_points=True)
     with right:
-        row = ui.picked_row(population.rate_people_table(table, f.lang), f"{key}_table_rate_{level}_{region}")
+        row = ui.picked_row(population.rate_people_table(table, f.lang), f"{key}_table_rate_{level}_{region}", f.lang)
         if row is not None:
             if level == "region":
                 ui.open_link("region", table["region"].iloc[row], f.with_(region=table["region_kod"].iloc[row]),
