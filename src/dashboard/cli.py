@@ -1,7 +1,8 @@
 """`tillsyn`: the command line, thin over the library modules.
 
-Exit codes: 0 done (all rows accepted), 1 done but some rows rejected, 2 nothing done
-(unreadable file, unknown code, unwritable path): one sentence on stderr says why.
+Exit codes: 0 done (all rows accepted), 1 done but something to read: some rows rejected (and
+units left out because their latest submission was rejected), or questions the file does not
+ask; 2 nothing done (unreadable file, unknown code, unwritable path): one sentence on stderr says why.
 """
 
 from __future__ import annotations
@@ -80,13 +81,23 @@ def cmd_import(args: argparse.Namespace) -> int:
             for rep in result.replaced:
                 print(t("cli_imp_replaced", row=rep.row, at=rep.submitted or no_time, by=rep.by_row,
                         by_at=rep.by_submitted or no_time, name=rep.name))
+            if result.withheld:
+                print(t("cli_imp_withheld", n=len(result.withheld)))
+                for w in result.withheld:
+                    print(t("cli_imp_withheld_line", name=w.name, reason=w.reason(lang)))
+            if result.unasked:
+                print(t("cli_imp_unasked"))
+                for unit_type, ids in result.unasked.items():
+                    print(t("cli_imp_unasked_line", units=i18n.unit_noun(unit_type, 2, lang), ids=", ".join(ids)))
             if result.dropped_columns:
                 print(t("cli_imp_dropped", columns=", ".join(report["dropped_columns"])))
             if result.personal_columns:
                 print(t("cli_imp_personal", columns=", ".join(report["personal_columns"])))
+            if result.person_like:
+                print(result.person_like.message().text(lang), file=sys.stderr)
     if result.error:
         return 2
-    return 1 if result.rejected else 0
+    return 1 if result.to_look_at else 0
 
 
 def cmd_mapping_suggest(args: argparse.Namespace) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import math
@@ -12,98 +11,22 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from importer_cases import (
+    CLEAN,
+    HEADER,
+    PROVISION_HEADERS,
+    S_IDS,
+    V_IDS,
+    check_invariant,
+    faults,
+    only_fault,
+    row,
+    to_csv,
+    write,
+)
 
 from dashboard.domain import schema
-from dashboard.domain.reference import normalise_text
-from dashboard.ingest.importer import ImportResult, Rejection, normalise_header, read_survey
-
-S_IDS = [f"S{i}" for i in range(1, 8)]
-V_IDS = [f"V{i}" for i in range(1, 9)]
-PROVISION_HEADERS = {
-    "V1": "V1 Rutiner för att ställa frågor om våld",
-    "S1": "S1 Rutiner för att upptäcka våld",
-    "S3": "S3 - Risk",
-}
-BASE = ["Enhetstyp", "Kommunkod", "Kommun", "Enhet", "Region", "Latitud", "Longitud"]
-HEADER = BASE + [PROVISION_HEADERS.get(p, p) for p in V_IDS + S_IDS]
-
-
-def row(unit_type: str, code: str, kommun: str, name: str, *, region: str = "", lat: str = "", lon: str = "",
-        answers: dict[str, str] | None = None, default: str = "Ja", **extra: str) -> dict[str, str]:
-    """One file row as {header: value}; the unit's own provisions get ``default`` unless given."""
-    ids = S_IDS if unit_type.lower().startswith(("social", "kommun")) else V_IDS
-    values = {"Enhetstyp": unit_type, "Kommunkod": code, "Kommun": kommun, "Enhet": name,
-              "Region": region, "Latitud": lat, "Longitud": lon}
-    for pid in ids:
-        values[PROVISION_HEADERS.get(pid, pid)] = default
-    for pid, ans in (answers or {}).items():
-        values[PROVISION_HEADERS.get(pid, pid)] = ans
-    values.update(extra)
-    return values
-
-
-CLEAN = [
-    row("Socialnämnd", "0180", "Stockholm", "Socialnämnden i Stockholm", region="Region Stockholm",
-        answers={"S2": "Nej", "S3": "Vet ej", "S7": ""}),
-    row("Socialnämnd", "1880", "Örebro", "Socialnämnden i Örebro", region="Örebro län"),
-    row("Vårdcentral", "1880", "Örebro", "Vårdcentralen Gripen", region="18", lat="59,2741", lon="15,2066",
-        answers={"V4": "Vet ej.", "V5": "vet inte", "V8": ""}),
-    row("Hälsocentral", "2380", "Östersund", "Hälsocentralen Lugnvik", region="Jämtland Härjedalen",
-        lat="63.1930", lon="14.6550"),
-]
-
-
-def to_csv(rows: list[dict[str, str]], header: list[str] | None = None, sep: str = ";") -> str:
-    header = header or HEADER
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
-    writer.writerow(header)
-    for r in rows:
-        writer.writerow([r.get(h, "") for h in header])
-    return buf.getvalue()
-
-
-def write(tmp_path: Path, rows: list[dict[str, str]], name: str = "2024.csv", *, sep: str = ";",
-          encoding: str = "utf-8", header: list[str] | None = None) -> Path:
-    path = tmp_path / name
-    path.write_bytes(to_csv(rows, header, sep).encode(encoding))
-    return path
-
-
-def rejected_rows(result: ImportResult) -> set[int]:
-    return {r.row for r in result.rejected}
-
-
-def check_invariant(result: ImportResult) -> None:
-    assert result.rows_in == result.accepted + len(rejected_rows(result)) + len(result.replaced)
-    assert not {r.row for r in result.replaced} & rejected_rows(result)
-    assert result.rejected_rows == len(rejected_rows(result))
-    # every unit has one answer (maybe "saknas") per provision of its type that the file asks
-    asked = {t: {p for p in result.asked_columns if p in (S_IDS if t == "socialnamnd" else V_IDS)}
-             for t in ("socialnamnd", "vardcentral")}
-    typed = result.answers.merge(result.units[["unit_id", "unit_type"]], on="unit_id")
-    for unit in result.units.itertuples(index=False):
-        got = set(typed.loc[typed["unit_id"] == unit.unit_id, "provision_id"])
-        assert got == asked[unit.unit_type], (unit.unit_id, got)
-
-
-def faults(result: ImportResult) -> list[tuple[int, str, str]]:
-    return [(r.row, r.column, r.value) for r in result.rejected]
-
-
-def only_fault(result: ImportResult, rownum: int, column: str, reason: str, value: str | None = None) -> Rejection:
-    """Assert that exactly one rejection exists, at (row, column), with ``reason`` in its reason."""
-    check_invariant(result)
-    assert len(result.rejected) == 1, result.rejected
-    rej = result.rejected[0]
-    assert (rej.row, rej.column) == (rownum, column)
-    assert reason.lower() in rej.reason().lower(), rej.reason()
-    if value is not None:
-        assert rej.value == value
-    return rej
-
+from dashboard.ingest.importer import ImportResult, normalise_header, read_survey
 
 # --------------------------------------------------------------------------- clean files
 
@@ -455,9 +378,14 @@ def test_report(tmp_path: Path) -> None:
         "rejected": [{"row": 3, "column": "Kommunkod", "value": "0999", "reason": "Okänd kommunkod 0999."}],
         "replaced_rows": 0,
         "replaced": [],
+        "asked_provisions": S_IDS + V_IDS,
+        "unasked": [],
+        "withheld_units": 0,
+        "withheld": [],
         "ignored_columns": ["Anteckning"],
         "dropped_columns": [],
         "personal_columns": [],
+        "person_like_names": None,
         "error": None,
     }
     assert not result.ok
@@ -544,161 +472,3 @@ def test_missing_file(tmp_path: Path) -> None:
     assert result.round == "2024"
 
 
-# --------------------------------------------------------------------------- properties
-
-_KOMMUNER = [("0180", "Stockholm"), ("1880", "Örebro"), ("2380", "Östersund"), ("1280", "Malmö")]
-_FAULTS = ["unknown_code", "region", "unit_type", "answer", "outside", "not_number", "no_name", "other_type",
-           "blank", "duplicate"]
-
-
-@st.composite
-def survey(draw: st.DrawFn) -> tuple[list[dict[str, str]], list[int], str, str]:
-    """Rows (valid and faulty), the indices of the valid ones, a separator and an encoding."""
-    n = draw(st.integers(min_value=1, max_value=25))
-    rows: list[dict[str, str]] = []
-    valid: list[int] = []
-    for i in range(n):
-        social = draw(st.booleans())
-        code, kommun = draw(st.sampled_from(_KOMMUNER))
-        name = f"{'Socialnämnden' if social else 'Vårdcentralen'} {kommun} {i} åäö"
-        ids = S_IDS if social else V_IDS
-        answers = {p: draw(st.sampled_from(["Ja", "Nej", "Vet ej", "vet inte", "", "JA"])) for p in ids}
-        r = row("Socialnämnd" if social else "Vårdcentral", draw(st.sampled_from([code, code.lstrip("0")])),
-                kommun, name, answers=answers)
-        if draw(st.booleans()):
-            r["Latitud"], r["Longitud"] = draw(st.sampled_from([("59,5", "15,0"), ("62.1", "17.3")]))
-        fault = draw(st.sampled_from([None, None, None, *_FAULTS]))
-        if fault == "duplicate" and not valid:
-            fault = None
-        match fault:
-            case "unknown_code":
-                r["Kommunkod"] = "0999"
-            case "region":
-                r["Region"] = "Region Skåne" if code != "1280" else "Region Stockholm"
-            case "unit_type":
-                r["Enhetstyp"] = "Tandläkare"
-            case "answer":
-                r[PROVISION_HEADERS.get(ids[0], ids[0])] = "Kanske"
-            case "outside":
-                r["Latitud"], r["Longitud"] = "40", "15"
-            case "not_number":
-                r["Latitud"], r["Longitud"] = "59°N", "15"
-            case "no_name":
-                r["Enhet"] = ""
-            case "other_type":
-                other = V_IDS[1] if social else S_IDS[1]
-                r[other] = "Ja"
-            case "blank":
-                r = {}
-            case "duplicate":
-                r = dict(rows[draw(st.sampled_from(valid))])
-        rows.append(r)
-        if fault is None:
-            valid.append(i)
-    sep = draw(st.sampled_from([";", ","]))
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
-    return rows, valid, sep, encoding
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(survey())
-def test_property_every_row_is_accounted_for(case: tuple[list[dict[str, str]], list[int], str, str]) -> None:
-    rows, valid, sep, encoding = case
-    data = to_csv(rows, sep=sep).encode(encoding)
-    result = read_survey(data, filename="p.csv")
-    last = max((i for i, r in enumerate(rows) if any(r.values())), default=-1)
-    if last == -1:  # only blank rows: a header and no units is a file that imports nothing
-        assert result.error and result.accepted == 0 and result.units.empty
-        return
-    assert result.error is None
-    assert result.rows_in == last + 1  # trailing blank rows are not rows
-    check_invariant(result)
-    assert result.units["name"].tolist() == [rows[i]["Enhet"] for i in valid]
-    assert result.units["kommun_kod"].tolist() == [rows[i]["Kommunkod"].zfill(4) for i in valid]
-    assert rejected_rows(result) == {i + 2 for i in range(last + 1) if i not in valid}
-    for i, unit_id in zip(valid, result.units["unit_id"], strict=True):
-        got = result.answers[result.answers["unit_id"] == unit_id].set_index("provision_id")["answer"]
-        for pid, value in got.items():
-            raw = rows[i].get(PROVISION_HEADERS.get(pid, pid), "")
-            expected = {"ja": "ja", "nej": "nej", "vet ej": "vet_ej", "vet inte": "vet_ej", "": "saknas"}
-            assert value == expected[normalise_text(raw)]
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.binary(max_size=400))
-def test_property_never_raises(data: bytes) -> None:
-    result = read_survey(data, filename="slump.csv")
-    assert result.rows_in == result.accepted + result.rejected_rows
-    assert (result.error is None) or (result.accepted == 0 and not result.rejected)
-
-
-# --------------------------------------------------------------------------- repeated submissions, profiles
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(survey(), st.data())
-def test_property_repeated_submissions_latest_wins(case: tuple[list[dict[str, str]], list[int], str, str],
-                                                   data: st.DataObject) -> None:
-    """With an Inskickad column, repeats of a unit are replaced (not rejected) and the latest wins."""
-    rows, valid, sep, encoding = case
-    rows = [dict(r) for r in rows]
-    times = data.draw(st.lists(st.integers(0, 5), min_size=len(rows), max_size=len(rows)))
-    for r, minute in zip(rows, times, strict=True):
-        if r:
-            r["Inskickad"] = f"2025-03-01 10:0{minute}"
-    result = read_survey(to_csv(rows, header=[*HEADER, "Inskickad"], sep=sep).encode(encoding), filename="p.csv")
-    if result.error:
-        assert not any(any(r.values()) for r in rows)
-        return
-    check_invariant(result)
-    # among the valid rows of one unit, the accepted one has the latest time (a tie: the later row)
-    by_name: dict[str, list[int]] = {}
-    for i in valid:
-        by_name.setdefault(rows[i]["Enhet"], []).append(i)
-    # duplicates were generated as copies of valid rows (differing only in Inskickad): valid too
-    accepted = dict(zip(result.units["name"], result.unit_rows, strict=True))
-    for name, idxs in by_name.items():
-        copies = [j for j, r in enumerate(rows) if r.get("Enhet") == name and j not in valid and r == rows[idxs[0]]
-                  | {"Inskickad": r.get("Inskickad", "")}]
-        candidates = idxs + copies
-        want = max(candidates, key=lambda j: (rows[j]["Inskickad"], j))
-        assert accepted[name] == want + 2
-    for rep in result.replaced:
-        assert rep.by_submitted >= rep.submitted
-
-
-_CANON = {"Enhetstyp": "unit_type", "Kommunkod": "kommun_kod", "Enhet": "name", "Region": "region",
-          "Latitud": "lat", "Longitud": "lon", "Kommun": "kommun"}
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(survey(), st.data())
-def test_property_renamed_and_reordered_columns_with_a_profile_store_identical_rows(
-    case: tuple[list[dict[str, str]], list[int], str, str], data: st.DataObject
-) -> None:
-    """Any renaming and reordering of the canonical columns, with a profile that says so, gives
-    exactly the units and answers of the canonical file."""
-    from dashboard.ingest import profiles
-
-    rows, _valid, sep, encoding = case
-    canonical = read_survey(to_csv(rows, sep=sep).encode(encoding), filename="p.csv", round_name="r")
-    order = data.draw(st.permutations(HEADER))
-    names = data.draw(st.lists(st.text(alphabet="abcdefghåäö XYZ?-,.0123456789", min_size=1, max_size=30)
-                               .map(str.strip).filter(bool),
-                               min_size=len(HEADER), max_size=len(HEADER), unique_by=normalise_text))
-    rename = dict(zip(HEADER, names, strict=True))
-    prof_lines = ["[columns]"]
-    prof_lines += [f"{k} = {profiles.toml_string(rename[k])}" for k in BASE]
-    prof_lines += ["[provisions]"]
-    prof_lines += [f"{p} = {profiles.toml_string(rename[PROVISION_HEADERS.get(p, p)])}" for p in V_IDS + S_IDS]
-    prof = profiles.parse("\n".join(prof_lines))
-    renamed_rows = [{rename[k]: v for k, v in r.items()} for r in rows]
-    exported = to_csv(renamed_rows, header=[rename[h] for h in order], sep=sep).encode(encoding)
-    mapped = read_survey(exported, filename="p.csv", round_name="r", profile=prof)
-    if canonical.error:
-        assert mapped.error
-        return
-    assert mapped.error is None, mapped.error
-    pd.testing.assert_frame_equal(mapped.units, canonical.units)
-    pd.testing.assert_frame_equal(mapped.answers, canonical.answers)
-    assert rejected_rows(mapped) == rejected_rows(canonical)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.domain import places
-from dashboard.ingest import mapping, profiles
+from dashboard.ingest import mapping, personal, profiles
 from dashboard.ingest.importer import read_survey, unit_type_of
 
 # --------------------------------------------------------------------------- municipality names
@@ -142,7 +142,7 @@ def test_profile_pointing_at_a_missing_column_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("header", "values", "personal"),
+    ("header", "values", "expected"),
     [
         ("E-post", ["a@b.se"], True),
         ("Kontaktperson", ["x"], True),
@@ -155,8 +155,8 @@ def test_profile_pointing_at_a_missing_column_is_an_error() -> None:
         ("ID", ["1", "2", "3"], False),
     ],
 )
-def test_personal_data_columns(header: str, values: list[str], personal: bool) -> None:
-    assert profiles.looks_personal(header, values) is personal
+def test_personal_data_columns(header: str, values: list[str], expected: bool) -> None:
+    assert personal.looks_personal(header, values) is expected
 
 
 # --------------------------------------------------------------------------- suggestion quality

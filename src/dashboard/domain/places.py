@@ -1,9 +1,11 @@
-"""Municipality codes from the names people write, and from the names of units.
+"""Municipality and region codes from the names people write, and municipalities from the names of units.
 
 Survey exports carry a municipality *name* ("Krokoms kommun", "Malung–Sälen", "Region Gotland")
 or none at all, only the unit's name ("Hälsorum Offerdal"). This module turns both into the
 4-digit code, or says why it cannot: an unknown or ambiguous name is never guessed below the
-fuzzy-match cut-off; the caller rejects the row and names the nearest candidates.
+fuzzy-match cut-off; the caller rejects the row and names the nearest candidates. A region
+written as people write it ("VGR", "Region Västra Götaland", "Stockholms läns region", "SLL")
+becomes its 2-digit code with the same care (``region_from_name``).
 
 The locality table (``LOCALITIES``) is small on purpose and built only from what is public in
 this repository: the Jämtland health centres of the example round and ``demo.py``'s reasoning
@@ -23,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from dashboard.domain.reference import municipalities, normalise_text
 
-__all__ = ["LOCALITIES", "FUZZY_CUTOFF", "PlaceMatch", "kommun_from_name", "kommun_in_unit_name"]
+__all__ = ["LOCALITIES", "FUZZY_CUTOFF", "PlaceMatch", "kommun_from_name", "kommun_in_unit_name", "region_from_name"]
 
 # Score (0-100, rapidfuzz WRatio) a misspelt name must reach to be taken without asking.
 FUZZY_CUTOFF = 92.0
@@ -207,3 +209,87 @@ def approximate_positions(units: pd.DataFrame) -> pd.DataFrame:
         out.loc[missing, "lat"] = [centres.get(c, (float("nan"), float("nan")))[0] for c in codes]
         out.loc[missing, "lon"] = [centres.get(c, (float("nan"), float("nan")))[1] for c in codes]
     return out
+
+
+# --------------------------------------------------------------------------- regions
+
+# Names people write for a region that no rule below derives (normalised): abbreviations and
+# the county councils' former names. "SLL" is Stockholms läns landsting, now Region Stockholm;
+# "VGR" is how Västra Götalandsregionen writes itself; "RJH" Region Jämtland Härjedalen.
+_REGION_ALIASES: dict[str, str] = {
+    "vgr": "14",
+    "sll": "01",
+    "rjh": "23",
+    "harjedalen": "23",
+}
+_REGION_WORDS = re.compile(r"\b(region(en)?|landstinget( i)?|lans landsting|lans region|lan|regionen)\b")
+
+
+def _region_bare(text: str) -> str:
+    """A region's name without "Region", "län", "landsting", a genitive s and the "-regionen" suffix."""
+    key = normalise_text(text)
+    key = re.sub(r"(?<=[a-z])regionen$", "", key)
+    key = " ".join(_REGION_WORDS.sub(" ", key).split())
+    return re.sub(r"(?<=[a-z]{3})s$", "", key)
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:
+    """Every accepted spelling of a region (normalised) -> region code: the code, the official,
+    short and county names, and their bare forms with "Region X", "X län", "Xs län", "Xs läns
+    region", "Landstinget X", "Xs läns landsting", "Xregionen" around them."""
+    from dashboard.domain.reference import regions
+
+    found: dict[str, set[str]] = {}
+    for row in regions().itertuples(index=False):
+        code = str(row.region_kod)
+        bases = {_region_bare(str(n)) for n in (row.region, row.region_short, row.lan)}
+        spellings = {normalise_text(str(n)) for n in (row.region, row.region_short, row.lan)}
+        spellings |= {code, str(int(code))}
+        for base in bases:
+            gen = base if base.endswith(("s", "x", "z")) else base + "s"
+            spellings |= {base, f"region {base}", f"{base} lan", f"{gen} lan", f"region {gen} lan",
+                          f"{gen} lans region", f"landstinget {base}", f"landstinget i {gen} lan",
+                          f"{gen} lans landsting", f"{gen}regionen", f"{base}regionen", base.replace(" ", "-")}
+        for spelling in spellings:
+            found.setdefault(spelling, set()).add(code)
+    for alias, code in _REGION_ALIASES.items():
+        found.setdefault(alias, set()).add(code)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+def region_display(code: str) -> str:
+    from dashboard.domain.reference import REGIONS
+
+    return REGIONS[code][0]
+
+
+@lru_cache(maxsize=4096)
+def region_from_name(value: str) -> PlaceMatch:
+    """The region code of a region written as people write it ("Region Västra Götaland",
+    "Västra Götalandsregionen", "VGR", "Stockholms läns region", "SLL", "Jämtland", "14").
+
+    As with municipalities: exact spellings first, then a fuzzy match (rapidfuzz) only above
+    ``FUZZY_CUTOFF`` with a clear lead; otherwise no code and the nearest regions to show. Cached:
+    a file writes its few regions on every row."""
+    key = normalise_text(value)
+    if re.fullmatch(r"\d{1,2}[.,]0+", key):
+        key = re.split(r"[.,]", key)[0]
+    if not key:
+        return PlaceMatch(None, (), "none")
+    names = _region_names()
+    for candidate in (key, key.zfill(2) if key.isdigit() else key, _region_bare(key)):
+        if candidate in names:
+            return PlaceMatch(names[candidate], how="exact")
+    bare = _region_bare(key) or key
+    choices = {s: c for s, c in names.items() if not s.isdigit()}
+    found = process.extract(bare, list(choices), scorer=fuzz.WRatio, limit=None)
+    best: dict[str, float] = {}
+    for spelling, score, _ in found:
+        best[choices[spelling]] = max(best.get(choices[spelling], 0.0), score)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    nearest = tuple(region_display(c) for c, s in ranked[:3] if s >= 60)
+    if ranked and ranked[0][1] >= FUZZY_CUTOFF and (len(ranked) < 2 or ranked[0][1] - ranked[1][1] >= FUZZY_MARGIN):
+        return PlaceMatch(ranked[0][0], nearest, "fuzzy")
+    how = "ambiguous" if len(ranked) > 1 and ranked[0][1] >= FUZZY_CUTOFF else "none"
+    return PlaceMatch(None, nearest, how)

@@ -4,7 +4,9 @@
 standard columns when a profile is given (``profiles``), recognises the columns (``headers``), checks
 every row (``rows``) and keeps the latest of repeated submissions (``result``). Nothing is lost
 silently: every data row is accepted, rejected with its reasons, or replaced by a later submission
-(see ``result``). A file that cannot be read at all imports nothing and ``error`` says why.
+(see ``result``), and the report names the provisions the file does not ask and the units left out
+because their latest submission was rejected. A file that cannot be read at all imports nothing
+and ``error`` says why.
 
 One row per unit; the first non-blank row is the header (the columns: see ``headers``). Blank rows
 between data rows are counted and rejected as "tom rad" (so the count adds up).
@@ -19,15 +21,19 @@ import pandas as pd
 
 from dashboard.domain import schema
 from dashboard.i18n import Message
+from dashboard.ingest import personal
 from dashboard.ingest import profiles as _profiles
-from dashboard.ingest.headers import Columns, map_columns, normalise_header
+from dashboard.ingest.headers import FIELD_LABEL, Columns, map_columns, normalise_header, provision_types
 from dashboard.ingest.read import read_table
 from dashboard.ingest.result import (
     Accepted,
+    Faulty,
     ImportResult,
+    PersonLike,
     Rejection,
     Replacement,
     Unreadable,
+    Withheld,
     empty_result,
     exclude_existing,
     keep_latest,
@@ -42,6 +48,13 @@ DEFAULT_UPLOAD_NAME = "uppladdad-fil"
 # An unexpected error in the reader becomes a sentence for the user; the tests set this to True so
 # that the same bug fails loudly there instead (tests/conftest.py).
 STRICT = False
+Table = tuple[list[str], list[tuple[int, list[str]]]]  # a file as read_table gives it: header, numbered rows
+# Fields whose every accepted value is a code, a number or Ja/Nej: any other value rejects the row, so
+# nothing personal can be stored through them and their values are not searched (50 000 rows: 2 s).
+_NOT_TEXT = frozenset({"kommun_kod", "lat", "lon", "responded", "synthetic"})
+_PERSONAL_KINDS = {"email": Message("personal_kind_email"), "phone": Message("personal_kind_phone"),
+                   "personnummer": Message("personal_kind_personnummer"),
+                   "samordningsnummer": Message("personal_kind_samordningsnummer")}
 
 
 def read_survey(
@@ -49,13 +62,15 @@ def read_survey(
     filename: str | None = None,
     round_name: str | None = None,
     profile: _profiles.Profile | None = None,
+    table: Table | None = None,
 ) -> ImportResult:
     """Read and validate one survey file; never raises for bad input (see ``ImportResult.error``).
 
     ``source`` is a path or the file's bytes (an upload). ``filename`` names it in the report
     (default: the path's name). The round is ``round_name`` if given, else the file's ``Omgång``
     column, else the file name without extension. With a ``profile`` the file is a survey
-    tool's export, mapped onto the canonical format first (see ``profiles``).
+    tool's export, mapped onto the canonical format first (see ``profiles``). ``table`` is the
+    file already read by ``read_table`` (the Import page reads an upload once, not on every rerun).
     """
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
@@ -72,7 +87,7 @@ def read_survey(
     given_round = (round_name or "").strip() or None
     fallback_round = given_round or Path(filename).stem or DEFAULT_UPLOAD_NAME
     try:
-        return _read_survey(data, filename, sha, given_round, fallback_round, profile)
+        return _read_survey(data, filename, sha, given_round, fallback_round, profile, table)
     except (Unreadable, _profiles.ProfileError) as exc:
         return empty_result(fallback_round, filename, sha, exc.message)
     except Exception as exc:  # the boundary: a bad file must give a sentence, not a traceback
@@ -82,11 +97,13 @@ def read_survey(
                             Message("read_unexpected", error=f"{type(exc).__name__}: {exc}"))
 
 
+
+
 class _Mapped:
     """The table in canonical columns, and what the profile (or the personal-data check) left out."""
 
-    def __init__(self, data: bytes, profile: _profiles.Profile | None) -> None:
-        header, self.rows = read_table(data, profile.source_headers() if profile else ())
+    def __init__(self, data: bytes, profile: _profiles.Profile | None, table: Table | None = None) -> None:
+        header, self.rows = table if table is not None else read_table(data, profile.source_headers() if profile else ())
         self.pre_faults: dict[int, list[tuple[str, str, Message]]] = {}
         self.kommun_faulted: set[int] = set()
         self.dropped: list[str] = []
@@ -104,11 +121,33 @@ class _Mapped:
             self.personal = [
                 h for h in self.cols.ignored
                 if isinstance(h, str) and h in idx_of
-                and _profiles.looks_personal(h, (c[idx_of[h]] for _, c in self.rows if idx_of[h] < len(c)))
+                and personal.looks_personal(h, (c[idx_of[h]] for _, c in self.rows if idx_of[h] < len(c)))
             ]
             self.cols.ignored = [h for h in self.cols.ignored if h not in self.personal]
         if not self.rows:
             raise Unreadable(Message("read_no_data_rows"))
+        self.person_like: list[int] = []
+        self.person_like_column = ""
+        self._check_personal(header, profile)
+
+    def _check_personal(self, header: list[str], profile: _profiles.Profile | None) -> None:
+        """Every text column to be read, by its values, before anything is stored: one e-mail address,
+        phone number or identity number refuses the import, naming the column (as the file or
+        the profile calls it). Unit names that read like a person's are listed for the person."""
+        for fld, idx in self.cols.fields.items():
+            if fld in _NOT_TEXT:
+                continue
+            canon = FIELD_LABEL[fld]
+            source = profile.columns.get(canon) if profile is not None else header[idx]
+            label = source if isinstance(source, str) else canon
+            hit = personal.refusal((n, c[idx]) for n, c in self.rows if idx < len(c))
+            if hit:
+                kind, rownum = hit
+                raise Unreadable(Message("personal_refused", column=label, target=canon, row=rownum,
+                                         kind=_PERSONAL_KINDS[kind]))
+            if fld == "name":
+                self.person_like = [n for n, c in self.rows if idx < len(c) and personal.person_like(c[idx])]
+                self.person_like_column = label
 
 
 def _round_in_file(cols: Columns, data_rows: list[tuple[int, list[str]]]) -> tuple[str, int] | None:
@@ -129,8 +168,9 @@ def _read_survey(
     given_round: str | None,
     fallback_round: str,
     profile: _profiles.Profile | None = None,
+    table: Table | None = None,
 ) -> ImportResult:
-    mapped = _Mapped(data, profile)
+    mapped = _Mapped(data, profile, table)
     cols = mapped.cols
     round_from_column = None if given_round is not None else _round_in_file(cols, mapped.rows)
     round_name = given_round or (round_from_column[0] if round_from_column else fallback_round)
@@ -139,12 +179,16 @@ def _read_survey(
     first_seen: dict[str, int] = {}
     by_time = "submitted" in cols.fields  # repeated submissions: the latest wins (below), none is a duplicate
     good: list[Accepted] = []
+    faulty: list[Faulty] = []  # rejected rows of a known unit: with times, maybe its latest submission
+    unit_types: set[str] = set()
     for rownum, cells in mapped.rows:
         if not any(c.strip() for c in cells):
             rejected.append(Rejection(rownum, "", "", Message("row_blank")))
             continue
         row = Row(rownum, cells, cols)
         checked = check_row(row, round_name, round_from_column)
+        if checked.unit_type is not None:
+            unit_types.add(checked.unit_type)
         if rownum in mapped.pre_faults:
             if rownum in mapped.kommun_faulted:  # the name's fault says it better than "Kommunkod saknas"
                 row.faults = [f for f in row.faults if f.column != cols.label("kommun_kod")]
@@ -159,12 +203,15 @@ def _read_survey(
             row.fault_at("", "", Message("row_unreadable"))
         if row.faults or checked.unit is None:
             rejected.extend(row.faults)
+            if by_time and checked.unit_id is not None:
+                faulty.append(Faulty(rownum, checked.unit_id, submitted, raw_time))
             continue
         good.append(Accepted(rownum, checked.unit, checked.answers, submitted, raw_time))
 
     replaced: list[Replacement] = []
+    withheld: list[Withheld] = []
     if by_time:
-        good, replaced = keep_latest(good)
+        good, replaced, withheld = keep_latest(good, faulty)
     answers = [{"round": round_name, "unit_id": e.unit["unit_id"], "provision_id": pid, "answer": a}
                for e in good for pid, a in e.answers.items()]
     return ImportResult(
@@ -181,5 +228,24 @@ def _read_survey(
         dropped_columns=mapped.dropped,
         personal_columns=mapped.personal,
         unit_rows=[e.row for e in good],
-        asked_columns=sorted(cols.provisions, key=lambda pid: (pid[0], int(pid[1:]))),
+        asked_columns=sorted(cols.provisions, key=_provision_order),
+        unasked=_unasked(cols, unit_types),
+        withheld=withheld,
+        person_like=PersonLike(mapped.person_like_column, mapped.person_like) if mapped.person_like else None,
     )
+
+
+def _provision_order(pid: str) -> tuple[str, int]:
+    return pid[0], int(pid[1:])
+
+
+def _unasked(cols: Columns, unit_types: set[str]) -> dict[str, list[str]]:
+    """Per unit type in the file, the provisions of that type it has no question (column) for."""
+    types = provision_types()
+    out = {}
+    for unit_type in sorted(unit_types):
+        missing = sorted((p for p, t in types.items() if t == unit_type and p not in cols.provisions),
+                         key=_provision_order)
+        if missing:
+            out[unit_type] = missing
+    return out

@@ -1,17 +1,23 @@
 """Suggest an import profile for a survey export: what each column probably is, with a score.
 
-Fields are found by header (a list of the words tools and people use) and by content (a column
-of municipality names is ``Kommun``; 4-digit municipality codes are ``Kommunkod``; timestamps
-are ``Inskickad``). Question texts are matched against the catalogue's titles, texts and known
-phrasings (``provisions.PHRASINGS``) with rapidfuzz; a match below ``CUTOFF`` is written
-commented out for the person to decide. Personal-data columns go under ``[drop]``.
+Personal data first: a column whose header names a person ("Namn", "E-post", "Ifylld av") or
+whose values identify one goes under ``[drop]`` and is never a field (``personal``). Fields are
+then found by header (a list of the words tools and people use) and by content (a column of
+municipality names is ``Kommun``; 4-digit municipality codes are ``Kommunkod``; timestamps are
+``Inskickad``). A header that asks *which unit* answers ("Vilken vårdcentral svarar du för?") is
+preferred for ``Enhet`` and also gives the unit type; with the type known, questions are matched
+against that type's provisions only. Question texts are matched against the catalogue's titles,
+texts and known phrasings (``provisions.PHRASINGS``) with rapidfuzz, each question to one
+provision so that the total score is highest; a match below ``CUTOFF`` is written commented out
+for the person to decide. The Import page's wizard and ``tillsyn mapping suggest`` both call
+``suggest``: one suggestion, one result.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,11 +27,11 @@ from dashboard.domain import places, schema
 from dashboard.domain.provisions import PHRASINGS, catalogue
 from dashboard.domain.reference import normalise_text
 from dashboard.i18n import Message
-from dashboard.ingest import profiles
+from dashboard.ingest import personal, profiles
 from dashboard.ingest.headers import normalise_header
 from dashboard.ingest.values import parse_time, unit_type_of
 
-__all__ = ["CUTOFF", "Suggestion", "suggest"]
+__all__ = ["CUTOFF", "Suggestion", "suggest", "suggest_answers", "which_unit"]
 
 CUTOFF = 15.0  # provision score (0-100, see provision_scores) taken without asking
 FIELD_CUTOFF = 85.0
@@ -47,8 +53,17 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     schema.COL_LON: ("longitud", "lon", "lng", "longitude"),
     schema.COL_ROUND: ("omgang",),
     profiles.COL_SUBMITTED: ("inskickad", "sluttid", "slutford", "tidpunkt", "tid for inskickning", "completion time",
-                             "submitted", "submitdate", "datum inskickat", "svarstid", "inlamnad"),
+                             "submitted", "submitdate", "datum inskickat", "svarstid", "inlamnad", "slutdatum",
+                             "tidstampel", "timestamp", "end time", "end date"),
 }
+# A header that asks which unit answers: a question word, then a unit noun within a few words.
+_WHICH = re.compile(r"^(?:\d+[.)]?\s*)?(?:for vilken|vilken|vilket|ange|valj|skriv|which|select|name of the)\s+(.*)")
+_UNIT_NOUNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"vardcentral|halsocentral|mottagning|klinik|vardenhet|health|clinic"), "vardcentral"),
+    (re.compile(r"namnd|socialtjanst|socialforvaltning|familjeomsorg|(?<![a-z])ifo(?![a-z])|committee"), "socialnamnd"),
+    (re.compile(r"enhet|verksamhet|organisation|organization|arbetsplats|(?<![a-z])unit(?![a-z])"), ""),
+)
+_FILLER = frozenset({"vilken", "vilket", "er", "din", "ditt", "namnet", "namn", "pa", "den", "det", "du", "ni"})
 _KNOWN_ANSWERS = {"ja": "ja", "nej": "nej", "vet ej": "vet_ej", "vet inte": "vet_ej", "vet_ej": "vet_ej",
                   "saknas": "saknas", "yes": "ja", "no": "nej", "don't know": "vet_ej", "delvis": ""}
 _CODED = {"1": "ja", "2": "nej", "3": "vet_ej"}
@@ -169,6 +184,28 @@ def provision_scores(header: str) -> list[tuple[str, float]]:
     return sorted(best.items(), key=lambda kv: -kv[1])
 
 
+def which_unit(header: str) -> str | None:
+    """The unit type a header asks for: "vardcentral" for "Vilken vårdcentral svarar du för?",
+    "socialnamnd" for "Vilken nämnd besvarar du enkäten för?", "" for a unit of no stated type
+    ("Vilken enhet …"), None when the header does not ask which unit answers."""
+    m = _WHICH.match(normalise_text(header).strip(" ?:."))
+    if not m:
+        return None
+    words = [w for w in m.group(1).split() if w not in _FILLER]
+    noun = words[0] if words else ""  # the thing asked for: "vilken kommun ligger vårdcentralen i" asks a kommun
+    for pattern, unit_type in _UNIT_NOUNS:
+        if pattern.search(noun):
+            return unit_type
+    return None
+
+
+def _names_units(values: list[str]) -> bool:
+    """A column of unit names, not of answers: most of its cells are not answer words or codes."""
+    vals = [v.strip() for v in values if v.strip()]
+    answers = sum(normalise_text(v).rstrip(".!") in _KNOWN_ANSWERS or v in _CODED for v in vals)
+    return bool(vals) and answers < len(vals) / 2
+
+
 def _field_by_header(header: str) -> tuple[str, float] | None:
     key = normalise_text(header).strip(" ?:.")
     nh = normalise_header(header)
@@ -214,13 +251,17 @@ def _file_types(
     columns: dict[int, list[str]],
     scored: dict[int, list[tuple[str, float]]],
     types: dict[str, str],
+    asked_type: str | None,
 ) -> set[str]:
-    """The unit types a file is about: from its Enhetstyp column, else by the questions' votes."""
+    """The unit types a file is about: from its Enhetstyp column, else the type its unit question
+    asks for ("Vilken vårdcentral …"), else by the questions' votes."""
     col = prof.columns.get(schema.COL_UNIT_TYPE)
     if isinstance(col, str):
         found = {unit_type_of(v) for v in columns[headers.index(col)] if v.strip()} - {None}
         if found:
             return {t for t in found if t}
+    if asked_type:
+        return {asked_type}
     votes: dict[str, float] = {}
     for ranked in scored.values():
         if ranked and ranked[0][1] >= CUTOFF:
@@ -234,62 +275,122 @@ def _file_types(
     return {t for t, v in votes.items() if v >= top * 0.5}
 
 
-def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Suggestion:
-    """A profile for a table read by ``read.read_table``."""
-    headers = [h.strip() for h in header]
-    columns = {i: [c[i] if i < len(c) else "" for _, c in rows[:_SAMPLE]] for i in range(len(headers))}
-    prof = profiles.Profile()
-    out = Suggestion(prof)
-    used: set[int] = set()
+def best_assignment(scores: dict[tuple[int, str], float]) -> dict[int, str]:
+    """Column -> provision, each at most once, with the highest total score (the Hungarian
+    algorithm). Greedy best-first is not enough: "Finns en rutin för när patienter ska tillfrågas
+    om våld?" scores higher for V2 ("tillfrågas") than for V1, and taking it there leaves the real
+    V2 question with V1 at 19. Only pairs with a score above 0 are ever chosen."""
+    cols = sorted({c for c, _ in scores})
+    pids = sorted({p for _, p in scores})
+    n = max(len(cols), len(pids))
+    if not n:
+        return {}
+    cost = [[-scores.get((cols[i], pids[j]), 0.0) if i < len(cols) and j < len(pids) else 0.0
+             for j in range(n)] for i in range(n)]
+    inf = float("inf")
+    u, v, match, way = [0.0] * (n + 1), [0.0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
+    for i in range(1, n + 1):
+        match[0], j0 = i, 0
+        minv, used = [inf] * (n + 1), [False] * (n + 1)
+        while match[j0]:
+            used[j0] = True
+            i0, delta, j1 = match[j0], inf, 0
+            for j in range(1, n + 1):
+                if not used[j]:
+                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(n + 1):
+                if used[j]:
+                    u[match[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+        while j0:
+            j1 = way[j0]
+            match[j0] = match[j1]
+            j0 = j1
+    out: dict[int, str] = {}
+    for j in range(1, n + 1):
+        i = match[j]
+        if i and i <= len(cols) and j <= len(pids) and scores.get((cols[i - 1], pids[j - 1]), 0.0) > 0:
+            out[cols[i - 1]] = pids[j - 1]
+    return out
 
-    # fields: header first, then content
-    candidates: list[tuple[float, int, str, bool]] = []
+
+def suggest_answers(values: Iterable[str]) -> tuple[dict[str, str], list[tuple[str, str, str, Message]]]:
+    """The answers found in question columns: (known answer -> meaning, undecided rows). Coded
+    answers (1/2/3) and unknown words are left for the person, suggested as "saknas" or the usual
+    code order. The wizard calls this with the columns *it* has as questions, so only question
+    columns feed its answers table."""
+    seen: dict[str, str] = {}
+    for v in values:
+        if v.strip():
+            seen.setdefault(v.strip().rstrip(".!").strip(), v.strip())
+    answers: dict[str, str] = {}
+    undecided: list[tuple[str, str, str, Message]] = []
+    for raw in sorted(seen):
+        key = normalise_text(raw)
+        if key in _KNOWN_ANSWERS and _KNOWN_ANSWERS[key]:
+            answers[profiles.answer_key(raw)] = _KNOWN_ANSWERS[key]
+        elif raw in _CODED:
+            undecided.append(("answers", raw, _CODED[raw], Message("sug_coded_answer")))
+        else:
+            undecided.append(("answers", raw, "saknas", Message("sug_unknown_answer")))
+    return answers, undecided
+
+
+def _fields(headers: list[str], columns: dict[int, list[str]], used: set[int], out: Suggestion) -> str | None:
+    """Map the canonical columns by header, content, and a header that asks which unit answers;
+    returns the unit type that question asks for (None without one)."""
+    prof = out.profile
+    candidates: list[tuple[float, int, int, str, Message]] = []  # score, preference, column, canon, how
     for i, h in enumerate(headers):
-        if not h:
+        if not h or i in used:
             continue
+        asked = which_unit(h)
+        if asked is not None and _names_units(columns[i]):
+            candidates.append((100.0, 1, i, schema.COL_NAME, Message("sug_which_unit")))
         by_header = _field_by_header(h)
         if by_header:
-            candidates.append((by_header[1], i, by_header[0], True))
+            candidates.append((by_header[1], 0, i, by_header[0], Message("sug_by_header")))
         by_content = _field_by_content(columns[i])
         if by_content:
-            candidates.append((by_content[1] - 1, i, by_content[0], False))
-    for score, i, canon, by_name in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            candidates.append((by_content[1] - 1, 0, i, by_content[0], Message("sug_by_content")))
+    for score, _, i, canon, how in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2])):
         if i in used or canon in prof.columns:
             continue
-        if canon == schema.COL_NAME and _field_by_content(columns[i]) not in (None,) and by_name:
+        if canon == schema.COL_NAME and how.key == "sug_by_header":
             # "Kommun" as a header of unit names is rare; a column of municipality names is Kommun
             content = _field_by_content(columns[i])
             if content and content[0] == schema.COL_KOMMUN:
                 continue
         prof.columns[canon] = headers[i]
-        how = Message("sug_by_header") if by_name else Message("sug_by_content")
         out.notes[("columns", canon)] = Message("sug_score_how", score=f"{score:.0f}", how=how)
         out.scores[headers[i]] = score
         out.targets[headers[i]] = canon
         used.add(i)
+    name_col = prof.columns.get(schema.COL_NAME)
+    return which_unit(name_col) or None if isinstance(name_col, str) else None
 
-    # personal data (never a column already mapped)
-    for i, h in enumerate(headers):
-        if i not in used and h and profiles.looks_personal(h, columns[i]):
-            prof.drop.append(h)
-            out.targets[h] = "[drop]"
-            used.add(i)
-    if prof.drop:
-        out.notes[("drop", "columns")] = Message("sug_personal")
 
-    # provisions: only columns that hold answers, only the unit types the file is about
+def _provisions(headers: list[str], columns: dict[int, list[str]], used: set[int], out: Suggestion,
+                asked_type: str | None) -> dict[str, str]:
+    """Map the question columns, only those that hold answers and only to the provisions of the
+    unit types the file is about; returns provision id -> unit type."""
+    prof = out.profile
     types = dict(zip(catalogue()["provision_id"].astype(str), catalogue()["unit_type"].astype(str), strict=True))
     scored = {i: provision_scores(h) for i, h in enumerate(headers)
               if i not in used and h and _answer_like(columns[i])}
-    allowed = _file_types(prof, headers, columns, scored, types)
-    pairs: list[tuple[float, int, str]] = []
-    for i, ranked in scored.items():
-        for pid, score in [(p, sc) for p, sc in ranked if types[p] in allowed][:3]:
-            pairs.append((score, i, pid))
-    taken_cols: set[int] = set()
-    for score, i, pid in sorted(pairs, key=lambda p: (-p[0], p[1])):
-        if i in taken_cols or pid in prof.provisions or any(u[1] == pid for u in out.undecided):
-            continue
+    allowed = _file_types(prof, headers, columns, scored, types, asked_type)
+    pairs = {(i, pid): score for i, ranked in scored.items()
+             for pid, score in [(p, sc) for p, sc in ranked if types[p] in allowed][:3]}
+    order = list(types)
+    for i, pid in sorted(best_assignment(pairs).items(), key=lambda ip: order.index(ip[1])):
+        score = pairs[(i, pid)]
         if score >= CUTOFF:
             prof.provisions[pid] = headers[i]
             out.notes[("provisions", pid)] = Message("sug_score", score=f"{score:.0f}")
@@ -298,10 +399,34 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
                                   Message("sug_below_cutoff", score=f"{score:.0f}", cutoff=f"{CUTOFF:.0f}")))
         out.scores[headers[i]] = score
         out.targets[headers[i]] = pid
-        taken_cols.add(i)
+        used.add(i)
+    return types
+
+
+def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Suggestion:
+    """A profile for a table read by ``read.read_table``."""
+    headers = [h.strip() for h in header]
+    columns = {i: [c[i] if i < len(c) else "" for _, c in rows[:_SAMPLE]] for i in range(len(headers))}
+    prof = profiles.Profile()
+    out = Suggestion(prof)
+    used: set[int] = set()
+
+    # personal data first: a header that names a person, or values that identify one, is never a field
+    for i, h in enumerate(headers):
+        if h and personal.looks_personal(h, columns[i]):
+            prof.drop.append(h)
+            out.targets[h] = "[drop]"
+            used.add(i)
+    if prof.drop:
+        out.notes[("drop", "columns")] = Message("sug_personal")
+
+    asked_type = _fields(headers, columns, used, out)
+    types = _provisions(headers, columns, used, out, asked_type)
 
     # the unit types the questions belong to
     found_types = {types[p] for p in prof.provisions} | {types[u[1]] for u in out.undecided if u[0] == "provisions"}
+    if asked_type:
+        found_types |= {asked_type}
     for unit_type in sorted(found_types):
         for pid in (p for p, t in types.items() if t == unit_type):
             if pid not in prof.provisions and not any(u[1] == pid for u in out.undecided):
@@ -310,7 +435,8 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
         if len(found_types) == 1:
             word = {"vardcentral": "Vårdcentral", "socialnamnd": "Socialnämnd"}[next(iter(found_types))]
             prof.columns[schema.COL_UNIT_TYPE] = profiles.Constant(word)
-            out.notes[("columns", schema.COL_UNIT_TYPE)] = Message("sug_type_by_questions")
+            how = "sug_type_by_unit_question" if asked_type else "sug_type_by_questions"
+            out.notes[("columns", schema.COL_UNIT_TYPE)] = Message(how)
         else:
             out.missing.append(Message("sug_type_missing"))
     if schema.COL_NAME not in prof.columns:
@@ -334,17 +460,7 @@ def suggest(header: Sequence[str], rows: Sequence[tuple[int, list[str]]]) -> Sug
     prov_cols = [headers.index(h) for h in prof.provisions.values()] + [
         headers.index(u[2]) for u in out.undecided if u[0] == "provisions"
     ]
-    seen: dict[str, str] = {}
-    for i in prov_cols:
-        for v in columns[i]:
-            if v.strip():
-                seen.setdefault(v.strip().rstrip(".!").strip(), v.strip())
-    for raw in sorted(seen):
-        key = normalise_text(raw)
-        if key in _KNOWN_ANSWERS and _KNOWN_ANSWERS[key]:
-            prof.answers[profiles.answer_key(raw)] = _KNOWN_ANSWERS[key]
-        elif raw in _CODED:
-            out.undecided.append(("answers", raw, _CODED[raw], Message("sug_coded_answer")))
-        else:
-            out.undecided.append(("answers", raw, "saknas", Message("sug_unknown_answer")))
+    answers, undecided = suggest_answers(v for i in prov_cols for v in columns[i])
+    prof.answers.update(answers)
+    out.undecided += undecided
     return out

@@ -34,6 +34,7 @@ from dashboard.domain.provisions import catalogue
 from dashboard.domain.reference import normalise_text
 from dashboard.i18n import Message, MessageError
 from dashboard.ingest.headers import unnamed_column
+from dashboard.ingest.personal import looks_personal
 
 __all__ = [
     "COLUMN_KEYS",
@@ -41,7 +42,6 @@ __all__ = [
     "Profile",
     "ProfileError",
     "apply",
-    "looks_personal",
     "parse",
     "to_toml",
 ]
@@ -235,29 +235,6 @@ def to_toml(
     if notes_drop:
         out[-1] += f"  # {notes_drop}"
     return "\n".join(out) + "\n"
-
-
-# --------------------------------------------------------------------------- personal data
-
-_PERSONAL_HEADER = re.compile(
-    r"(?<![a-z])(e ?-?post|e ?-?mail|email|mejl|mail|telefon\w*|tel|mobil\w*|phone|namn|name|"
-    r"personnummer|personnr|kontaktperson|uppgiftslamnare|respondent|ifylld av|besvarad av|"
-    r"ansvarig person|fornamn|efternamn|adress)(?![a-z])"
-)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
-_PHONE = re.compile(r"(?:\+46|0)[\d\s-]{6,}\d")
-_PNR = re.compile(r"(?<!\d)(?:19|20)?\d{6}[-+]?\d{4}(?!\d)")
-
-
-def looks_personal(header: str, values: Iterable[str]) -> bool:
-    """Whether a column looks like personal data: by its header or by any of its values."""
-    if _PERSONAL_HEADER.search(normalise_text(header)):
-        return True
-    for value in values:
-        v = value.strip()
-        if v and (_EMAIL.search(v) or _PHONE.fullmatch(v) or _PNR.fullmatch(v)):
-            return True
-    return False
 
 
 # --------------------------------------------------------------------------- applying

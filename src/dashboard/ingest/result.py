@@ -5,7 +5,15 @@ column, value and a reason), or replaced by a later submission of the same unit,
 
     rows_in == accepted + distinct rejected rows + replaced rows
 
-always holds. The reasons are ``i18n.Message``s: the importer decides what is wrong, and the report
+always holds. Two things the counts cannot show are listed on their own:
+
+- ``unasked``: per unit type in the file, the provisions the file has no question for. They are
+  not stored (never "saknas", which would count as not followed); the report names them.
+- ``withheld``: the rule for a unit whose latest submission is rejected (with a time column, the
+  latest submission wins): the unit is **left out**. Its earlier, valid submissions are not used,
+  because they may hold answers the unit has since changed; they count as replaced by the
+  rejected one, and the report names the unit, the rejected row and the rows not used. Correct
+  the row and import the file again. The reasons are ``i18n.Message``s: the importer decides what is wrong, and the report
 says it in the reader's language (``ImportResult.report(lang)``, ``Rejection.reason(lang)``).
 """
 
@@ -13,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +29,9 @@ import pandas as pd
 
 from dashboard.domain import schema
 from dashboard.domain.reference import normalise_text
-from dashboard.i18n import Message, MessageError
+from dashboard.i18n import UNIT_WORDS, Message, MessageError, Num
 
-__all__ = ["ImportResult", "Rejection", "Replacement", "Unreadable", "exclude_existing"]
+__all__ = ["ImportResult", "PersonLike", "Rejection", "Replacement", "Unreadable", "Withheld", "exclude_existing"]
 
 
 class Unreadable(MessageError, ValueError):
@@ -53,6 +62,35 @@ class Replacement:
     name: str
 
 
+@dataclass(frozen=True)
+class PersonLike:
+    """Unit names that read like a person's ("Anna Berg": no unit word, two or three capitalised
+    words), for the administrator to check; they are imported, as a clinic may be named so."""
+
+    column: str
+    rows: list[int]
+
+    def message(self) -> Message:
+        shown = ", ".join(str(r) for r in self.rows[:10]) + (" …" if len(self.rows) > 10 else "")
+        return Message("person_like_names", column=self.column, rows=shown)
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A unit left out because its latest submission was rejected (see the module's rule)."""
+
+    unit_id: str
+    name: str
+    row: int  # the rejected latest submission
+    submitted: str
+    earlier_rows: tuple[int, ...]  # its valid submissions, not used
+
+    def reason(self, lang: str = "sv") -> str:
+        key = "withheld_unit_one" if len(self.earlier_rows) == 1 else "withheld_unit_other"
+        return Message(key, row=Num(self.row), at=self.submitted or Message("cli_imp_no_time"),
+                       earlier=tuple(str(r) for r in self.earlier_rows)).text(lang)
+
+
 Column = str | Message  # a header, or a description of a column that has none ("kolumn 7 utan rubrik")
 
 
@@ -78,6 +116,9 @@ class ImportResult:
     personal_columns: list[Column] = field(default_factory=list)  # found to look like personal data
     unit_rows: list[int] = field(default_factory=list)  # the file row of each accepted unit
     asked_columns: list[str] = field(default_factory=list)  # provision ids the file has a column for
+    unasked: dict[str, list[str]] = field(default_factory=dict)  # unit type in the file -> provisions not asked
+    withheld: list[Withheld] = field(default_factory=list)  # units left out: latest submission rejected
+    person_like: PersonLike | None = None  # unit names that read like a person's name
 
     @property
     def accepted(self) -> int:
@@ -91,6 +132,17 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return self.error is None and not self.rejected
+
+    @property
+    def to_look_at(self) -> bool:
+        """Something beside the counts for a person to read: rejected rows, unasked provisions
+        (``tillsyn import`` exits 1)."""
+        return bool(self.rejected or self.unasked)
+
+    def unasked_text(self, unit_type: str, lang: str = "sv") -> str:
+        """One sentence naming the provisions of ``unit_type`` the file does not ask."""
+        return Message("unasked_provisions", units=Message(UNIT_WORDS[unit_type][1]),
+                       ids=tuple(self.unasked[unit_type])).text(lang)
 
     def error_text(self, lang: str = "sv") -> str | None:
         return None if self.error is None else self.error.text(lang)
@@ -110,9 +162,16 @@ class ImportResult:
             ],
             "replaced_rows": len(self.replaced),
             "replaced": [dataclasses.asdict(r) for r in self.replaced],
+            "asked_provisions": list(self.asked_columns),
+            "unasked": [{"unit_type": ut, "provisions": ids, "text": self.unasked_text(ut, lang)}
+                        for ut, ids in self.unasked.items()],
+            "withheld_units": len(self.withheld),
+            "withheld": [{"unit": w.name, "unit_id": w.unit_id, "row": w.row, "submitted": w.submitted,
+                          "earlier_rows": list(w.earlier_rows), "reason": w.reason(lang)} for w in self.withheld],
             "ignored_columns": _said(self.ignored_columns, lang),
             "dropped_columns": list(self.dropped_columns),
             "personal_columns": _said(self.personal_columns, lang),
+            "person_like_names": dataclasses.asdict(self.person_like) if self.person_like else None,
             "error": self.error_text(lang),
         }
 
@@ -137,23 +196,47 @@ class Accepted:
     raw_time: str = ""
 
 
-def keep_latest(good: list[Accepted]) -> tuple[list[Accepted], list[Replacement]]:
-    """The latest submission of each unit, in file order, and the ones they replace.
+@dataclass(frozen=True)
+class Faulty:
+    """A rejected row whose unit is known: it may be that unit's latest submission."""
+
+    row: int
+    unit_id: str
+    submitted: dt.datetime | None = None
+    raw_time: str = ""
+
+
+def _uid(entry: Accepted | Faulty) -> str:
+    return str(entry.unit["unit_id"]) if isinstance(entry, Accepted) else entry.unit_id
+
+
+def keep_latest(
+    good: list[Accepted], faulty: Sequence[Faulty] = ()
+) -> tuple[list[Accepted], list[Replacement], list[Withheld]]:
+    """The latest submission of each unit, in file order; the ones they replace; and the units
+    left out because their latest submission is one of the rejected ``faulty`` rows (whose
+    earlier, valid submissions are then replaced by it).
 
     A blank time is the earliest; between equal times the later row wins.
     """
-    latest: dict[str, Accepted] = {}
-    for entry in good:
-        uid = entry.unit["unit_id"]
+    latest: dict[str, Accepted | Faulty] = {}
+    for entry in sorted([*good, *faulty], key=lambda e: e.row):
+        uid = _uid(entry)
         if uid not in latest or (entry.submitted or dt.datetime.min) >= (latest[uid].submitted or dt.datetime.min):
             latest[uid] = entry
     winners = {id(e) for e in latest.values()}
-    replaced = [
-        Replacement(e.row, e.raw_time, latest[e.unit["unit_id"]].row, latest[e.unit["unit_id"]].raw_time,
-                    e.unit["name"])
-        for e in good if id(e) not in winners
-    ]
-    return [e for e in good if id(e) in winners], replaced
+    replaced: list[Replacement] = []
+    not_used: dict[str, list[Accepted]] = {}
+    for e in good:
+        if id(e) in winners:
+            continue
+        by = latest[_uid(e)]
+        replaced.append(Replacement(e.row, e.raw_time, by.row, by.raw_time, e.unit["name"]))
+        if isinstance(by, Faulty):
+            not_used.setdefault(by.unit_id, []).append(e)
+    withheld = [Withheld(uid, rows[-1].unit["name"], latest[uid].row, latest[uid].raw_time,
+                         tuple(e.row for e in rows)) for uid, rows in not_used.items()]
+    return [e for e in good if id(e) in winners], replaced, sorted(withheld, key=lambda w: w.row)
 
 
 # --------------------------------------------------------------------------- units already stored

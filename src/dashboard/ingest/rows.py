@@ -53,6 +53,7 @@ class CheckedRow:
     unit: dict[str, Any] | None
     answers: dict[str, str]
     unit_id: str | None  # for duplicate detection, even when the row has other faults
+    unit_type: str | None = None  # when readable, even when the row has other faults
 
 
 def _extra_cells(row: Row) -> None:
@@ -97,10 +98,15 @@ def _region(row: Row, kommun_kod: str | None) -> None:
     raw = row.get("region")
     if not raw:
         return
-    region_kod = values.region_code(raw)
+    match = places.region_from_name(raw)
+    region_kod = match.code
     ref = values.kommuner().get(kommun_kod or "")
     if region_kod is None:
-        row.fault("region", raw, Message("row_region_unknown"))
+        near = ", ".join(match.candidates)
+        if match.how == "ambiguous":
+            row.fault("region", raw, Message("row_region_ambiguous", near=near))
+        else:
+            row.fault("region", raw, Message("row_region_unknown_near", near=near) if near else Message("row_region_unknown"))
     elif ref is not None and region_kod != ref[1]:
         row.fault("region", raw, Message("row_region_mismatch", code=kommun_kod, region=ref[2]))
 
@@ -223,7 +229,7 @@ def check_row(row: Row, round_name: str, round_from_column: tuple[str, int] | No
         unit = {"round": round_name, "unit_id": unit_id, "unit_type": unit_type, "name": name,
                 "kommun_kod": kommun_kod, "region_kod": ref[1], "lat": lat, "lon": lon,
                 "responded": bool(responded), "synthetic": bool(synthetic)}
-    return CheckedRow(unit, answers, unit_id)
+    return CheckedRow(unit, answers, unit_id, unit_type)
 
 
 def submitted_time(row: Row) -> tuple[dt.datetime | None, str]:

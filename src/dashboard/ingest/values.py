@@ -12,7 +12,7 @@ import hashlib
 import re
 from functools import lru_cache
 
-from dashboard.domain.reference import municipalities, normalise_text, region_lookup
+from dashboard.domain.reference import municipalities, normalise_text
 
 __all__ = ["answer_of", "kommun_code", "number", "parse_time", "unit_type_of", "yes_no"]
 
@@ -142,29 +142,3 @@ def kommuner() -> dict[str, tuple[str, str, str]]:
         for r in df.itertuples(index=False)
     }
 
-
-@lru_cache(maxsize=1)
-def _regions() -> dict[str, str]:
-    """``reference.region_lookup()`` plus the bare names people write ("Örebro", "Jämtland").
-
-    The bare name drops a leading "region " and a trailing "s län"/" län"; a bare name that
-    would point at two regions is left out.
-    """
-    lookup = dict(region_lookup())
-    extra: dict[str, set[str]] = {}
-    for spelling, code in lookup.items():
-        bare = re.sub(r"^region ", "", spelling)
-        bare = re.sub(r"s? lan$", "", bare)
-        extra.setdefault(bare, set()).add(code)
-    for bare, codes in extra.items():
-        if bare and len(codes) == 1:
-            lookup.setdefault(bare, codes.pop())
-    return lookup
-
-
-def region_code(raw: str) -> str | None:
-    """The region code for a name or code as written ("Region Örebro län", "Örebro", "18", "18.0")."""
-    key = normalise_text(raw)
-    if re.fullmatch(r"\d{1,2}[.,]0+", key):
-        key = key.split(".")[0].split(",")[0]
-    return _regions().get(key)
