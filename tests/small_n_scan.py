@@ -20,21 +20,23 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 from dashboard.figures.aggregate import SMALL_N
 
-# "k av n" with thousands written "1 136" (a no-break space) or "1,136": n is the whole number
-COUNT = re.compile(r"(?<![\d\u00a0])(\d+) (?:av|of) (\d+)(?![\d\u00a0]|,\d)")
+# "k av n" with thousands written "1 136" (a no-break or a plain space) or "1,136": n is the whole number
+COUNT = re.compile(r"(?<![\d\u00a0])(\d+) (?:av|of) (\d+)(?![\d\u00a0]|,\d| \d{3}\b)")
 SHARE_AFTER = re.compile(r"(?<![\d\u00a0])(\d+) (?:av|of) (\d+)\s*\([^)]*%")
 SHARE_WORDS = re.compile(r"%|procent|percent|p\.e\.|\bpp\b|\(pp\)")
 SEGMENT = re.compile(r"\n|;|(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
-SHARE_HEADER = re.compile(r"%|p\.e\.|\(pp\)|^(Rang|Rank)$|^(Andel|Share)", re.IGNORECASE)
-OTHER_AREA = re.compile(r"^(Riket|Country)\b|^Regionen\b|^Region \(%\)")
+SHARE_HEADER = re.compile(r"%|p\.e\.|\(pp\)|^(Rang|Rank)$|^(Andel|Share)|^diff_pp$|^rank$|^response_rate$",
+                          re.IGNORECASE)
+OTHER_AREA = re.compile(r"^(Riket|Country)\b|^Regionen\b|^Region \(%\)|^(country|region)_share")
 # a column with its own outside source in the header (the risk page's SCB maternity-care context) is
 # published statistics about the region, not a share of the survey's units
 OUTSIDE = re.compile(r"\[SCB")
-N_HEADERS = ("Svarat", "Responded", "n")
+N_HEADERS = ("Svarat", "Responded", "n_responded", "n")
 
 
 def _small(n: str) -> bool:
@@ -102,8 +104,9 @@ class Scan:
                 if j == n_col or not SHARE_HEADER.search(name) or OUTSIDE.search(name) or j >= len(row):
                     continue
                 if OTHER_AREA.search(name):
-                    if name.startswith("Region") and region_n and 0 < region_n.get(str(row[header.index(
-                            "Region")]), SMALL_N) < SMALL_N and _number(row[j]) is not None:
+                    region = str(row[_region_column(header)]) if region_n else ""
+                    if name.lower().startswith("region") and 0 < region_n.get(region, SMALL_N) < SMALL_N \
+                            and _number(row[j]) is not None:
                         self.bad(where, f"a small region's share {name}={row[j]!r} in {row}")
                     continue
                 value = row[j]
@@ -115,8 +118,8 @@ class Scan:
     def frame(self, where: str, df: Any) -> None:
         self.table(where, [str(c) for c in df.columns], df.astype(object).where(df.notna(), None).values.tolist())
 
-    def csv(self, where: str, data: bytes) -> None:
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    def csv(self, where: str, data: bytes, delimiter: str = ";") -> None:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
         self.table(where, rows[0], rows[1:])
 
     def xlsx(self, where: str, data: bytes) -> None:
@@ -174,6 +177,17 @@ class Scan:
         for el in ET.fromstring(data).iter():
             if el.tag.endswith("}text") or el.tag == "text":
                 self.text(where, "".join(el.itertext()))
+
+    def html(self, where: str, data: bytes) -> None:
+        """A static page: each block's text by the text rules, each table by the table rule."""
+        self.seen += 1
+        reader = _Html()
+        reader.feed(data.decode("utf-8"))
+        for text in reader.blocks:
+            self.text(where, text)
+        for header, rows in reader.tables:
+            if header:
+                self.table(f"{where} table", header, rows)
 
     # ------------------------------------------------------------------ office documents
     def pptx(self, where: str, data: bytes) -> None:
@@ -259,11 +273,16 @@ def _number(value: Any) -> float | None:
     return float(text.replace("\u00a0", "").replace(" ", "").replace(",", ".").replace("−", "-"))
 
 
+def _region_column(header: list[str]) -> int:
+    return next(i for i, h in enumerate(header) if h in ("Region", "region"))
+
+
 def _region_counts(header: list[str], rows: list[list[Any]], n_col: int) -> dict[str, float]:
     """Responding units per region, summed over a table of municipalities that has a region column."""
-    if "Region" not in header or not any(OTHER_AREA.search(h) and h.startswith("Region") for h in header):
+    if not {"Region", "region"} & set(header) or not any(
+            OTHER_AREA.search(h) and h.lower().startswith("region") for h in header):
         return {}
-    j = header.index("Region")
+    j = _region_column(header)
     out: dict[str, float] = {}
     for row in rows:
         out[str(row[j])] = out.get(str(row[j]), 0) + (_number(row[n_col]) or 0)
@@ -275,3 +294,51 @@ def walk(node: Any) -> Iterator[Any]:
     for child in getattr(node, "children", {}).values():
         yield child
         yield from walk(child)
+
+
+class _Html(HTMLParser):
+    """Text blocks (paragraphs, headings, list items, captions, svg titles) and tables of a page."""
+
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "caption", "figcaption", "title", "text", "dt", "dd", "summary"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[str] = []
+        self.tables: list[tuple[list[str], list[list[str]]]] = []
+        self._text: list[str] | None = None
+        self._depth = 0
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append(([], []))
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag in self.BLOCKS and self._cell is None:
+            self._text, self._depth = ([] if self._text is None else self._text), self._depth + 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self.tables:
+            header, rows = self.tables[-1]
+            if not header:
+                header.extend(self._row)
+            else:
+                rows.append(self._row)
+            self._row = None
+        elif tag in self.BLOCKS and self._text is not None and self._cell is None:
+            self._depth -= 1
+            if self._depth <= 0:
+                self.blocks.append(" ".join("".join(self._text).split()))
+                self._text, self._depth = None, 0
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._text is not None:
+            self._text.append(data)

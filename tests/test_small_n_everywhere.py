@@ -200,6 +200,8 @@ def test_no_output_shows_a_share_difference_or_rank_of_a_small_area(small_round,
         export.close_renderer()
     # the static map: a small area in its units' status colour, never a share class
     static_map_colours(scan, status)
+    # the static public edition (``tillsyn publish``): every page and the open data
+    static_edition(scan, tmp_path / "site")
     # tillsyn summary --json
     from dashboard import cli
 
@@ -218,6 +220,28 @@ def test_no_output_shows_a_share_difference_or_rank_of_a_small_area(small_round,
     said = "\n".join(scan.texts)
     assert "1 av 1" in said and "2 av 2" in said and "1 of 1" in said
     assert "4 av 6 (67\u00a0%)" in said and "3 av 5 (60\u00a0%)" in said
+
+
+def static_edition(scan: Scan, out: Path) -> None:
+    """Every page of the static edition of the round and its open data (CSV, JSON), when the
+    edition is part of the code (``export.publish``)."""
+    import importlib.util
+
+    if importlib.util.find_spec("dashboard.export.publish") is None:
+        return
+    from dashboard.export import publish
+
+    publish.build(out, "2024")
+    for path in sorted(out.rglob("*")):
+        where = f"site {path.relative_to(out)}"
+        if path.suffix == ".html":
+            scan.html(where, path.read_bytes())
+        elif path.suffix == ".csv":
+            scan.csv(where, path.read_bytes(), delimiter=",")
+        elif path.suffix == ".json" and path.name not in ("manifest.json", "datapackage.json"):
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(rows, list) and rows and isinstance(rows[0], dict):
+                scan.table(where, list(rows[0]), [list(r.values()) for r in rows])
 
 
 def static_map_colours(scan: Scan, status) -> None:
@@ -251,5 +275,6 @@ def test_the_scan_finds_a_share_of_a_small_area():
     assert len(scan.found) == 8, scan.found
     clean = Scan()
     clean.text("ok", "Riket: 200 av 290 (69\u00a0%); Region Gotland: 1 av 1. 431 av 1\u00a0136 (38\u00a0%); 9 of 1,136 (1%)")
+    clean.text("ok", "69 % av socialnämnderna och 38 % av vårdcentralerna, 431 av 1 136, följer inte alla regler")
     clean.table("ok", ["Region", "Svarat", "Andel (%)", "Riket (%)", "Rang"], [["Region Gotland", "1", "", "69,0", ""]])
     assert not clean.found and small_count("2 of 2") and not small_count("20 av 27")
