@@ -154,11 +154,20 @@ class Scan:
                 if small_count(said) and _number(value) is not None:
                     self.bad(where, f"a point {value!r} on a share axis for {said!r}")
 
-    def deck(self, where: str, deck_json: str) -> None:
+    def deck(self, where: str, deck_json: str, fetch: Any = None) -> None:
+        """A pydeck map: every area's tooltip and colour, every point's tooltip. A layer whose data is
+        a URL (a static file the browser fetches) is read through ``fetch(url) -> text``; one that
+        cannot be read is a finding, never skipped."""
         self.seen += 1
         deck = json.loads(deck_json)
         for layer in deck.get("layers", []):
             data = layer.get("data")
+            if isinstance(data, str):
+                try:
+                    data = json.loads(fetch(data))
+                except Exception as exc:  # noqa: BLE001 - reported
+                    self.bad(where, f"layer data at {data!r} could not be read: {exc}")
+                    continue
             features = data.get("features", []) if isinstance(data, dict) else []
             for feature in features:
                 props = feature.get("properties", {})

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apptest import open_page
+from apptest import ROOT, open_page
 from small_n_scan import Scan, small_count, walk
 
 from dashboard import export
@@ -110,9 +110,14 @@ def read_page(scan: Scan, page: str, params: dict[str, str]) -> None:
         elif kind == "plotly_chart":
             scan.plotly(f"{where} chart", json.loads(el.proto.spec))
         elif kind == "deck_gl_json_chart":
-            scan.deck(f"{where} map", el.proto.json)
+            scan.deck(f"{where} map", el.proto.json, static_file)
         elif kind == "tab":
             scan.text(f"{where} tab", el.label)
+
+
+def static_file(url: str) -> str:
+    """A file the app serves from its static folder ("app/static/maps/….json"), read from the checkout."""
+    return (ROOT / url.split("app/", 1)[1]).read_text(encoding="utf-8")
 
 
 def attempt(scan: Scan, where: str, read: Callable[..., None], *args: Any) -> None:
