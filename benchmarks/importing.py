@@ -13,7 +13,6 @@ regenerates docs/performance.md), or ``PYTHONPATH=src python benchmarks/importin
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -26,9 +25,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dashboard.domain import reference
-from dashboard.ingest import importer, mapping, profiles
-from dashboard.storage.store import Store
+if __package__ in (None, ""):  # run as a script: python benchmarks/importing.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dashboard.domain import reference  # noqa: E402
+from dashboard.ingest import importer, mapping, profiles  # noqa: E402
+from dashboard.storage.store import Store  # noqa: E402
 
 LIMITS = {1_500: 2.0, 50_000: 20.0}  # issue 11: rows -> seconds, for suggest and for import each
 KEY = "importing"  # this benchmark's key in docs/performance.json
@@ -124,12 +126,16 @@ def run(sizes: tuple[int, ...] = (1_500, 50_000)) -> dict[str, Any]:
 def figures(sizes: tuple[int, ...] = (1_500, 50_000)) -> dict[str, Any]:
     """``run(sizes)`` as it is kept in docs/performance.json: with its date, the gates it was held to and
     the machine's load before and after (on a shared machine wall seconds include waiting for a core)."""
+    from benchmarks.harness import MachineWatch
+
     load_before = os.getloadavg()[0]
-    out = run(sizes)
+    with MachineWatch() as watch:
+        out = run(sizes)
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_before": round(load_before, 2), "loadavg_after": round(os.getloadavg()[0], 2)},
+                    "loadavg_before": round(load_before, 2), "loadavg_after": round(os.getloadavg()[0], 2),
+                    **watch.summary()},
         "limits_s": {str(n): s for n, s in LIMITS.items()},
         "sizes": list(sizes),
         "files": out["importing"],
@@ -138,21 +144,10 @@ def figures(sizes: tuple[int, ...] = (1_500, 50_000)) -> dict[str, Any]:
     }
 
 
-def merge(path: Path, key: str, value: Any) -> dict[str, Any]:
-    """Put ``value`` under ``key`` in the JSON file at ``path`` and keep every other key (the browser and
-    capacity benchmarks write into the same file). A missing or unreadable file starts empty."""
-    data: dict[str, Any] = {}
-    if path.exists():
-        with contextlib.suppress(ValueError):
-            data = json.loads(path.read_text(encoding="utf-8"))
-    data[key] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return data
-
-
 def write(path: Path, sizes: tuple[int, ...] = (1_500, 50_000)) -> dict[str, Any]:
     """Run the benchmark and merge its figures into ``path`` under ``importing``; returns the figures."""
+    from benchmarks.report import merge
+
     result = figures(sizes)
     merge(path, KEY, result)
     return result

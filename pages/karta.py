@@ -18,6 +18,8 @@ if len(options) > 1:
                    {"": i18n.t("share_not_all", f.lang),
                     "per10000": i18n.t("popmap_per10000", f.lang),
                     "forandring": i18n.t("show_change", f.lang, round=ui.plain(f.jamfor))}.get, f)
+if not f.region and f.typ in ("alla", "vardcentral"):
+    sidebar.toggle("vc", i18n.t("map_show_units", f.lang), f)
 maps.map_section(f, level, key="map", region=f.region, kommun=f.kommun)
 downloads.map_buttons(f, level, region=f.region, kommun=f.kommun)
 if f.region:

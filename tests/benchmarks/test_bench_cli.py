@@ -1,8 +1,8 @@
 """`tillsyn bench` runs every benchmark into one JSON (issue 11: suggest and import "in `tillsyn bench`").
 
 No timing is asserted here: only that the command offers each benchmark, that a selection means
-what it says, and that the import benchmark adds its own key to the JSON without dropping the
-browser and capacity figures other runs wrote there."""
+what it says, and that a benchmark adds its own key to the JSON without dropping the figures
+other runs wrote there."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from benchmarks import bench, importing
+from benchmarks import bench, report
 from dashboard import cli, i18n
 
 
@@ -19,17 +19,19 @@ def test_bench_help_lists_every_benchmark(capsys):
         cli.main(["bench", "--help"])
     assert exc.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
-    for name in ("all", "browser", "importing", "capacity", *bench.PARTS):
+    for name in ("all", "browser", *bench.OTHERS, *bench.PARTS):
         assert name in text, name
-    assert "--rows" in text and "--only" in text
+    assert "--rows" in text and "--only" in text and "--churn" in text
     assert i18n.t("cli_help_bench_out") in text  # the help comes from the catalogue
 
 
 def test_only_selects_groups_benchmarks_and_single_parts():
-    assert bench.selection("all") == (list(bench.PARTS), ["importing", "capacity"])
+    assert bench.OTHERS == ("page_cost", "importing", "capacity")
+    assert bench.selection("all") == (list(bench.PARTS), list(bench.OTHERS))
     assert bench.selection("browser") == (list(bench.PARTS), [])
     assert bench.selection("importing") == ([], ["importing"])
-    assert bench.selection("capacity,payload,cold_start") == (["cold_start", "payload"], ["capacity"])
+    assert bench.selection("capacity,first_visit,cold_start,page_cost") == (
+        ["cold_start", "first_visit"], ["page_cost", "capacity"])
     with pytest.raises(bench.BenchError, match="nosuch"):
         bench.selection("importing,nosuch")
 
@@ -45,15 +47,17 @@ def test_bench_only_importing_adds_its_key_and_keeps_the_others(tmp_path, capsys
     assert im["sizes"] == [50] and [f["file"] for f in im["files"]] == ["bench-50.xlsx", "bench-50.csv"]
     assert all(f["rows"] == f["accepted"] == 50 and f["suggest_s"] > 0 and f["import_s"] > 0 for f in im["files"])
     assert im["limits_s"] == {"1500": 2.0, "50000": 20.0}
+    assert im["took_s"] > 0  # how long each benchmark took is kept, for the report's reproduction note
+    assert {"other_cores_mean", "loadavg_start"} <= set(im["machine"])  # the load it ran at
     assert "bench-50.csv: 50 rader" in capsys.readouterr().out
     assert not out.with_suffix(".md").exists()  # no browser header in this JSON: no report written
 
 
 def test_merge_starts_a_missing_or_broken_file_and_replaces_only_its_key(tmp_path):
     path = tmp_path / "p.json"
-    assert importing.merge(path, "importing", {"a": 1}) == {"importing": {"a": 1}}
-    importing.merge(path, "capacity", {"b": 2})
-    importing.merge(path, "importing", {"a": 3})
-    assert json.loads(path.read_text(encoding="utf-8")) == {"importing": {"a": 3}, "capacity": {"b": 2}}
+    assert report.merge(path, "importing", {"a": 1}) == {"importing": {"a": 1}}
+    report.merge(path, "capacity", {"b": float("nan")})
+    report.merge(path, "importing", {"a": 3})
+    assert json.loads(path.read_text(encoding="utf-8")) == {"importing": {"a": 3}, "capacity": {"b": None}}
     path.write_text("{not json", encoding="utf-8")
-    assert importing.merge(path, "importing", {}) == {"importing": {}}
+    assert report.merge(path, "importing", {}) == {"importing": {}}

@@ -27,6 +27,13 @@ def test_production_config_watches_no_files():
     server = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
     assert server["fileWatcherType"] == "none" and server["runOnSave"] is False
     assert server["enableXsrfProtection"] is True
+    # no full collection after every run (issue 20: CPU per open grew with the users)
+    runner = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["runner"]
+    assert runner["postScriptGC"] is False
+    # the maps' data go to the browser as static files (issue 20): served, and writable in the image
+    assert server["enableStaticServing"] is True
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY static ./static" in dockerfile and "/app/static/maps" in dockerfile.split("chown", 1)[1]
 
 
 def test_proxy_config_is_valid_for_compose_and_for_the_local_cluster(tmp_path):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from ci_env import missing
 
-from benchmarks import bench
+from benchmarks import harness
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
@@ -35,8 +35,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def chromium() -> Path:
     """The system Chromium; skip without it (fail in CI, where it is installed)."""
     reason = None
-    if not bench.chromium_available():
-        reason = f"no Chromium at {bench.CHROMIUM} (install the Debian package `chromium`)"
+    if not harness.chromium_available():
+        reason = f"no Chromium at {harness.CHROMIUM} (install the Debian package `chromium`)"
     else:
         try:
             import playwright.sync_api  # noqa: F401
@@ -44,7 +44,7 @@ def chromium() -> Path:
             reason = "the playwright Python package is not installed (pip install -r requirements-dev.txt)"
     if reason:
         missing(reason)
-    return bench.CHROMIUM
+    return harness.CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +58,7 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(chromium: Path, tmp_path_factory: pytest.TempPathFactory, serving) -> Iterator[bench.Server]:
+def app_server(chromium: Path, tmp_path_factory: pytest.TempPathFactory, serving) -> Iterator[harness.Server]:
     """The app with an empty database of its own (so it shows the shipped example round)."""
     db = tmp_path_factory.mktemp("e2e-db") / "tillsyn.duckdb"
     with serving(db, "server.log") as server:
@@ -70,8 +70,8 @@ def serving(artifacts: Path):
     """Start an app server on a database; when it stops, its log must hold no traceback."""
 
     @contextlib.contextmanager
-    def run(db: Path, log_name: str) -> Iterator[bench.Server]:
-        with bench.Server(db=db, log=artifacts / log_name) as server:
+    def run(db: Path, log_name: str) -> Iterator[harness.Server]:
+        with harness.Server(db=db, log=artifacts / log_name) as server:
             yield server
         assert "Traceback" not in server.log_text(), f"the server logged an exception: see {server.log_path}"
 
@@ -79,7 +79,7 @@ def serving(artifacts: Path):
 
 
 @pytest.fixture(scope="session")
-def app_url(app_server: bench.Server) -> str:
+def app_url(app_server: harness.Server) -> str:
     return app_server.url
 
 
@@ -88,7 +88,7 @@ def browser(chromium: Path) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = bench.launch_browser(pw)
+        b = harness.launch_browser(pw)
         try:
             yield b
         finally:
@@ -115,15 +115,15 @@ RUN_COUNTER_JS = """(() => {
     attributes: true, attributeOldValue: true, subtree: true, attributeFilter: ['data-test-script-state']});
 })();"""
 
-# Idle (bench.IDLE_JS: not running, connected, nothing stale) after a run that finished later than
+# Idle (harness.IDLE_JS: not running, connected, nothing stale) after a run that finished later than
 # ``at`` = {doc, runs} (the document and its count when the action began).
 RUN_DONE_JS = ("(at) => (window.__tillsynDoc === at.doc ? window.__tillsynRuns > at.runs : window.__tillsynRuns > 0)"
-               " && (" + bench.IDLE_JS + ")()")
+               " && (" + harness.IDLE_JS + ")()")
 
 # Idle, and the breadcrumb links read exactly ``want`` (their '›' separators and spaces ignored).
 SHOWS_CRUMBS_JS = ("(want) => { const got = [...document.querySelectorAll('.st-key-breadcrumbs a')]"
                    ".map((a) => a.innerText.replace(/\\s+/g, ' ').replace(/^\\s*›\\s*/, '').trim());"
-                   " return JSON.stringify(got) === JSON.stringify(want) && (" + bench.IDLE_JS + ")(); }")
+                   " return JSON.stringify(got) === JSON.stringify(want) && (" + harness.IDLE_JS + ")(); }")
 
 # Generous: a wait ends as soon as its condition holds, so only a hung app ever reaches it.
 WAIT_MS = 180_000
@@ -134,11 +134,11 @@ class Visit:
 
     def __init__(self, browser: object, base_url: str, **context_options: object) -> None:
         self.base_url = base_url
-        self.context = browser.new_context(viewport=bench.VIEWPORT, **context_options)  # type: ignore[attr-defined]
+        self.context = browser.new_context(viewport=harness.VIEWPORT, **context_options)  # type: ignore[attr-defined]
         self.context.set_default_timeout(WAIT_MS)
         self.context.add_init_script(RUN_COUNTER_JS)
         self.page = self.context.new_page()
-        self.watch = bench.PageWatch(self.page, base_url)
+        self.watch = harness.PageWatch(self.page, base_url)
 
     def runs(self) -> dict[str, object]:
         """This document's id and the script runs finished since it loaded."""
@@ -165,12 +165,12 @@ class Visit:
     def settle(self, *expect: object) -> Visit:
         """Idle, the expected texts/locators shown, and the page header's breadcrumb links drawn
         (a fresh session can draw them a moment after later elements)."""
-        bench.settle(self.page, *expect, self.page.locator(".st-key-breadcrumbs a").first, timeout=WAIT_MS)
+        harness.settle(self.page, *expect, self.page.locator(".st-key-breadcrumbs a").first, timeout=WAIT_MS)
         return self
 
     def text(self) -> str:
         """The main area's text, whitespace (no-break spaces included) collapsed to single spaces."""
-        return bench.normalise(self.page.locator('[data-testid="stMain"]').inner_text())
+        return harness.normalise(self.page.locator('[data-testid="stMain"]').inner_text())
 
     def shows_crumbs(self, crumbs: list[str]) -> Visit:
         """Until the app is idle and its breadcrumbs are exactly ``crumbs``: keyed on what the page
@@ -183,7 +183,7 @@ class Visit:
         """The breadcrumb links' texts, without the '›' separators."""
         links = self.page.locator(".st-key-breadcrumbs a")
         links.first.wait_for(state="visible")
-        return [bench.normalise(t).lstrip("›").strip() for t in links.all_inner_texts()]
+        return [harness.normalise(t).lstrip("›").strip() for t in links.all_inner_texts()]
 
     def shot(self, name: str, full_page: bool = True) -> Path:
         """A screenshot into artifacts/e2e/. Streamlit scrolls inside its main area, so for the whole

@@ -25,7 +25,7 @@ from pathlib import Path
 import ci_env
 import pytest
 
-from benchmarks import bench
+from benchmarks import harness
 from dashboard import i18n
 from dashboard.ingest import demo
 
@@ -63,7 +63,7 @@ def cluster(chromium: Path, tmp_path_factory: pytest.TempPathFactory, pg_admin_u
 
     ci_env.haproxy()  # skipped without it; failed in CI
     state = tmp_path_factory.mktemp("cluster")
-    port = bench.free_port()
+    port = harness.free_port()
     with pgserver.fresh_database(pg_admin_url) as db:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "deploy" / "local-cluster"), "--replicas", "2", "--port", str(port),

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from benchmarks import bench
+from benchmarks import harness
 from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.figures import aggregate
@@ -56,12 +56,12 @@ def click_row(v, key: str, row: int, *expect: object) -> None:
     reruns the app: the next step waits for that run to finish (``Visit.act``), never for a time."""
     page = v.page
     link = page.locator(f".st-key-{key}_open a")
-    v.act(lambda: grid(page, key).click(position=bench.dataframe_row_point(row)), link)
+    v.act(lambda: grid(page, key).click(position=harness.dataframe_row_point(row)), link)
     v.act(link.click, *expect)
 
 
 def h1(page) -> str:
-    return bench.normalise(page.locator("[data-testid='stMain'] h1").first.inner_text())
+    return harness.normalise(page.locator("[data-testid='stMain'] h1").first.inner_text())
 
 
 def deck_canvas_drawn(page, name: str, timeout: float = 180) -> bytes:
@@ -76,9 +76,9 @@ def deck_canvas_drawn(page, name: str, timeout: float = 180) -> bytes:
     colours, spread = 0, 0.0
     while time.monotonic() < deadline:
         png = canvas.screenshot()
-        colours, spread = bench.canvas_colours(png)
+        colours, spread = harness.canvas_colours(png)
         if colours >= 8 and spread >= 10:
-            (bench.ROOT / "artifacts" / "e2e" / f"{name}.png").write_bytes(png)
+            (harness.ROOT / "artifacts" / "e2e" / f"{name}.png").write_bytes(png)
             return png
         page.wait_for_timeout(250)
     pytest.fail(f"{name}: the map canvas looks blank after {timeout:.0f} s: {colours} colours, stddev {spread:.1f}")
@@ -229,7 +229,7 @@ def test_the_back_button_returns_one_level_per_press(visit, status):
 def test_sidebar_choice_goes_into_the_url_and_lists_the_regions_health_centres(visit):
     v = visit.open("/region?typ=vardcentral", i18n.t("choose_region", "sv"))
     page = v.page
-    v.act(bench.pick_option(page, "Region", "Region Jämtland Härjedalen").click,
+    v.act(harness.pick_option(page, "Region", "Region Jämtland Härjedalen").click,
           page.locator(".st-key-region_units [data-testid='stDataFrame']"))
     page.wait_for_url(re.compile(r"/region\?(.*&)?region=23(&|$)"))
     assert h1(page) == "Region Jämtland Härjedalen"
@@ -279,7 +279,7 @@ def test_english(visit):
     assert "200 of 290 social welfare committees (69%)" in body
     assert v.crumbs() == ["Sweden"]
     v.page.locator(".st-key-nav a").first.wait_for(state="visible")
-    nav = bench.normalise(" ".join(v.page.locator(".st-key-nav a").all_inner_texts()))
+    nav = harness.normalise(" ".join(v.page.locator(".st-key-nav a").all_inner_texts()))
     assert "Overview" in nav and "Översikt" not in nav
     v.open("/region?region=18&lang=en", "Example data", "Rank 1 of 21")
     assert "20 of 27 health centres (74%)" in v.text()

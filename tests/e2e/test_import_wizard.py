@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench
+from benchmarks import harness
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the export helper
 import survey_exports as se  # noqa: E402
@@ -43,7 +43,7 @@ def test_wizard_imports_a_survey_export(browser, artifacts, tmp_path: Path) -> N
     db = tmp_path / "wizard.duckdb"
     export = tmp_path / "forms-vardcentraler.xlsx"
     export.write_bytes(se.forms_xlsx()[0])
-    with bench.Server(db=db, log=artifacts / "wizard-server.log", env={"TILLSYN_ADMIN_PASSWORD": PASSWORD}) as srv:
+    with harness.Server(db=db, log=artifacts / "wizard-server.log", env={"TILLSYN_ADMIN_PASSWORD": PASSWORD}) as srv:
         v = Visit(browser, srv.url)
         try:
             _upload(v, export, "1137 rader lästes")
@@ -72,7 +72,7 @@ def test_a_forms_export_with_the_unit_as_a_question_imports_nothing_personal(bro
     export = fe.ms_forms()
     upload = tmp_path / export.name
     upload.write_bytes(export.data)
-    with bench.Server(db=db, log=artifacts / "forms-wizard-server.log", env={"TILLSYN_ADMIN_PASSWORD": PASSWORD}) as srv:
+    with harness.Server(db=db, log=artifacts / "forms-wizard-server.log", env={"TILLSYN_ADMIN_PASSWORD": PASSWORD}) as srv:
         v = Visit(browser, srv.url)
         try:
             _upload(v, upload, "41 rader lästes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks import bench
+from benchmarks import harness
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def test_html_lang_follows_the_language_across_reruns_and_pages(visit):
     assert html_lang(visit) == "sv"
 
     # Switch language in the sidebar: a rerun on the same page.
-    bench.pick_option(visit.page, "Språk", "English").click()
+    harness.pick_option(visit.page, "Språk", "English").click()
     visit.settle(visit.page.get_by_role("heading", name="Overview"))
     wait_for_lang(visit, "en")
 
@@ -36,7 +36,7 @@ def test_html_lang_follows_the_language_across_reruns_and_pages(visit):
     wait_for_lang(visit, "en")
 
     # A filter change (rerun) on that page, then back to Swedish.
-    bench.pick_option(visit.page, "Language", "Svenska").click()
+    harness.pick_option(visit.page, "Language", "Svenska").click()
     visit.settle(visit.page.get_by_role("heading", name="Karta"))
     wait_for_lang(visit, "sv")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench
+from benchmarks import harness
 from dashboard.ingest import demo
 
 pytestmark = pytest.mark.e2e
@@ -93,7 +93,7 @@ def xss_visit(new_visit, xss_server):
 def visible(text: str) -> str:
     """Text as a person sees it: whitespace collapsed, invisible joiners (which ui.plain puts into
     URL-like text so that Markdown does not turn it into a link) removed."""
-    return bench.normalise(text.replace("\u2060", "").replace("\u200b", ""))
+    return harness.normalise(text.replace("\u2060", "").replace("\u200b", ""))
 
 
 def _check(v, name: str) -> None:

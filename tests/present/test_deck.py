@@ -133,3 +133,34 @@ def test_region_level_deck():
     assert len(props) == 21
     assert props["01"]["name"] == "Region Stockholm" and props["01"]["share_class"] == 0
     assert props["25"]["share_class"] == 4
+
+
+def test_published_layers_carry_only_a_url_and_the_data_goes_out_whole():
+    """With ``publish`` each layer's data leaves the deck (it goes to the browser as a file): the deck
+    holds the URL the publisher gave, and the publisher got exactly the data the inline deck holds."""
+    sent: dict[str, object] = {}
+
+    def publish(kind: str, data: object) -> str:
+        sent[kind] = data
+        return f"/app/static/maps/{kind}.json"
+
+    inline = json.loads(_deck(points=POINTS).to_json())
+    published = _deck(points=POINTS, publish=publish)
+    spec = json.loads(published.to_json())
+    assert [layer["data"] for layer in spec["layers"]] == [
+        "/app/static/maps/areas-kommun.json", "/app/static/maps/units-follows_all.json",
+        "/app/static/maps/units-not_all.json", "/app/static/maps/units-follows_none.json",
+        "/app/static/maps/units-no_answer.json"]
+    assert json.loads(json.dumps(sent["areas-kommun"])) == inline["layers"][0]["data"]
+    assert json.loads(json.dumps(sent["units-no_answer"])) == inline["layers"][4]["data"]
+    # everything but the data is the same deck
+    for a, b in zip(spec["layers"], inline["layers"], strict=True):
+        assert {k: v for k, v in a.items() if k != "data"} == {k: v for k, v in b.items() if k != "data"}
+    assert len(published.to_json()) < 3_000 < len(_deck(points=POINTS).to_json())
+
+
+def test_the_json_is_made_once_per_deck():
+    deck = _deck()
+    first = deck.to_json()
+    assert deck.to_json() is first  # the same string, not serialised again per page open
+    assert _deck().to_json() == first and _deck().to_json() is not first

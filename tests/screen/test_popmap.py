@@ -3,10 +3,10 @@ sources, URL and the static export."""
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
+from apptest import deck_layers
 from test_pages import run, texts
 
 from dashboard import i18n
@@ -156,9 +156,7 @@ def test_committees_are_never_drawn_per_inhabitant():
 
 
 def _deck_areas(at) -> dict[str, dict]:
-    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    areas = next(layer for layer in deck["layers"] if layer["id"] == "areas")
-    return {f["properties"]["code"]: f["properties"] for f in areas["data"]["features"]}
+    return {f["properties"]["code"]: f["properties"] for f in deck_layers(at)["areas"]["features"]}
 
 
 def test_map_page_shows_the_rate_in_legend_table_tooltip_and_sources(example):

@@ -11,13 +11,24 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.domain import reference
 from dashboard.figures import risk
+from dashboard.screen.risk_view import LIST_ROWS
 
 
-def run(**params: str) -> AppTest:
+def run(tabs: dict[str, str] | None = None, **params: str) -> AppTest:
+    """The risk page for a URL; ``tabs`` opens tabs (their key -> label), as a click on one would."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for k, v in params.items():
         at.query_params[k] = v
+    for key, label in (tabs or {}).items():
+        at.session_state[key] = label
     at.switch_page("pages/risk.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    at.session_state[key] = label
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -47,20 +58,36 @@ def test_renders_and_ranks(expected_order):
     body = texts(at)
     assert "Exempeldata" in body and "Dataskydd" in body and "inte personer" in body
     assert "ingen tidigare omgång" in body  # the only round: nobody can be worse
-    assert [t.label for t in at.tabs] == ["Vårdcentraler", "Enheter", "Kommuner", "Regioner",
-                                          "Socialnämnder", "Enheter", "Kommuner", "Regioner"]
+    assert [t.label for t in at.tabs] == ["Vårdcentraler", "Enheter", "Kommuner", "Regioner", "Socialnämnder"]
     units = table(at, "risk_units_table_vardcentral")
-    assert len(units) == 1136
     expected = expected_order[""]
-    assert units["Enhets-id"].tolist() == expected["unit_id"].tolist()
+    assert len(units) == LIST_ROWS  # the top of the list; the whole list one click away
+    assert units["Enhets-id"].tolist() == expected["unit_id"].head(LIST_ROWS).tolist()
     assert units["Poäng"].iloc[0] == expected["score"].max() == 9
+    at.toggle(key="risk_all_vardcentral").set_value(True).run()
+    units = table(at, "risk_units_table_vardcentral")
+    assert len(units) == 1136 and units["Enhets-id"].tolist() == expected["unit_id"].tolist()
+    open_tab(at, "risk_tab_type", "Socialnämnder")
+    assert at.toggle(key="risk_all_socialnamnd").value is False
+    assert len(table(at, "risk_units_table_socialnamnd")) == LIST_ROWS
+    at.toggle(key="risk_all_socialnamnd").set_value(True).run()
     assert len(table(at, "risk_units_table_socialnamnd")) == 290
     assert {s.key for s in at.slider} >= {"risk_w_V1", "risk_w_S1", "risk_w_none", "risk_w_noanswer", "risk_w_worse"}
     assert all(s.value == risk.default_weights()[s.key.removeprefix("risk_w_")] for s in at.slider)
 
 
+def test_only_the_open_tab_is_drawn_and_sent():
+    """Six lists of which a person sees one: only the open tab runs, so a page open sends one list."""
+    at = run()
+    keys = {d.key for d in at.dataframe if getattr(d, "key", None)}
+    assert keys == {"risk_units_table_vardcentral"}  # the maternity table has no key
+    open_tab(at, "risk_tab_level_vardcentral", "Kommuner")
+    assert {d.key for d in at.dataframe if getattr(d, "key", None)} == {"risk_kommun_table_vardcentral"}
+
+
 def test_weights_from_the_url_apply(expected_order):
     at = run(w="V1:5,none:0", typ="vardcentral")
+    at.toggle(key="risk_all_vardcentral").set_value(True).run()
     assert at.slider(key="risk_w_V1").value == 5 and at.slider(key="risk_w_none").value == 0
     assert at.slider(key="risk_w_V2").value == 1
     units = table(at, "risk_units_table_vardcentral")
@@ -75,7 +102,8 @@ def test_weights_from_the_url_apply(expected_order):
 def test_invalid_weights_fall_back_to_defaults(expected_order):
     at = run(w="V1:lots,XX:3,none:99")
     assert at.slider(key="risk_w_V1").value == 1 and at.slider(key="risk_w_none").value == 2
-    assert table(at, "risk_units_table_vardcentral")["Enhets-id"].tolist() == expected_order[""]["unit_id"].tolist()
+    assert (table(at, "risk_units_table_vardcentral")["Enhets-id"].tolist()
+            == expected_order[""]["unit_id"].head(LIST_ROWS).tolist())
 
 
 def test_slider_writes_the_url_and_reset_clears_it():
@@ -91,11 +119,13 @@ def test_slider_writes_the_url_and_reset_clears_it():
 
 
 def test_areas_small_n_and_english():
-    at = run(lang="en", typ="socialnamnd", region="18")
+    at = run({"risk_tab_level_socialnamnd": "Municipalities"}, lang="en", typ="socialnamnd", region="18")
     assert [t.value for t in at.title] == ["Risk view"]
     kommuner = table(at, "risk_kommun_table_socialnamnd")
     assert len(kommuner) == 12  # Örebro län's municipalities, one committee each
     assert kommuner["n"].eq(1).all() and kommuner["n < 5"].all() and kommuner["Rank"].isna().all()
+    assert "fewer than 5 units are not ranked" in texts(at)
+    open_tab(at, "risk_tab_level_socialnamnd", "Regions")
     regions = table(at, "risk_region_table_socialnamnd")
     assert len(regions) == 21
     ranked = regions[regions["Rank"].notna()]
@@ -105,7 +135,7 @@ def test_areas_small_n_and_english():
 
 
 def test_maternity_figures_shown_equal_the_reference():
-    at = run()
+    at = run({"risk_tab_level_vardcentral": "Regioner"})
     ref = expected_maternity()
     shown = at.dataframe[-1].value.set_index("Region")
     names = {official: short for official, short in reference.REGIONS.values()}
@@ -125,5 +155,7 @@ def test_maternity_figures_shown_equal_the_reference():
 def test_lists_use_the_common_download_row():
     """Each list has the row every chart has (images, CSV, Excel), keyed by unit type and level."""
     at = run(typ="vardcentral")
-    labels = [e.proto.label for e in at.get("download_button")]
-    assert labels == ["PNG", "PNG 2×", "SVG", "CSV", "Excel"] * 3  # units, municipalities, regions
+    for tab in ("Enheter", "Kommuner", "Regioner"):
+        open_tab(at, "risk_tab_level_vardcentral", tab)
+        labels = [e.proto.label for e in at.get("download_button")]
+        assert labels == ["PNG", "PNG 2×", "SVG", "CSV", "Excel"], tab

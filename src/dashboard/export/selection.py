@@ -34,11 +34,12 @@ if TYPE_CHECKING:
 
 def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: str, synthetic: bool,
              region: str = "", kommun: str = "", example_rounds: tuple[str, ...] = (),
-             coverage: str = "") -> MapItem:
+             with_points: bool = False, coverage: str = "") -> MapItem:
     """One static map as the map page draws it: areas coloured by ``map_measure``, municipalities of
     ``region`` only. Health centres are drawn on a region's map (unit type "alla" or "vardcentral");
-    on a map of the whole country 1 136 symbols would hide the colours, so they are left out there.
-    ``coverage``: what the round covers when it did not ask every rule (added to the source line)."""
+    on a map of the whole country 1 136 symbols would hide the colours, so they are left out there
+    unless ``with_points`` (the page's choice to show them). ``coverage``: what the round covers when
+    it did not ask every rule (added to the source line)."""
     region = region if level == "kommun" else ""
     unit_type = tables.map_measure(typ, level)
     table = tables.map_table(status, level, unit_type, region)
@@ -48,7 +49,7 @@ def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: 
     source = charts.source_line(lang, synthetic, round_name, example_rounds)
     source = f"{source}. {coverage}" if coverage else source
     points = None
-    if region and typ in ("alla", "vardcentral"):
+    if (region or with_points) and typ in ("alla", "vardcentral"):
         points = filters.in_scope(status, ["vardcentral"], region, kommun)
     legend = f"{i18n.t('share_not_all', lang)}, {words}"
     name = "region" if level == "region" else "kommun"
@@ -63,7 +64,8 @@ def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: 
 
 
 def rate_map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: str, synthetic: bool,
-                  region: str = "", kommun: str = "", example_rounds: tuple[str, ...] = ()) -> MapItem:
+                  region: str = "", kommun: str = "", example_rounds: tuple[str, ...] = (),
+                  with_points: bool = False) -> MapItem:
     """The static map of health centres per 10 000 inhabitants, as the map page draws it with
     ``visa=per10000``: the rate classes, the count and inhabitants in the table, SCB named as the
     source of the inhabitants beside the round's own source line (Exempeldata when it is)."""
@@ -75,7 +77,7 @@ def rate_map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_n
     sub = subtitle(lang, round_name, "vardcentral", int(table["n_units"].sum()), region)
     source = f"{charts.source_line(lang, synthetic, round_name, example_rounds)}. {population.source(lang)}"
     points = None
-    if region and typ in ("alla", "vardcentral"):
+    if (region or with_points) and typ in ("alla", "vardcentral"):
         points = filters.in_scope(status, ["vardcentral"], region, kommun)
     caption = population.caption(lang, synthetic)
 

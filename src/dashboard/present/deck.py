@@ -12,7 +12,8 @@ With ``map_style=None`` the key is dropped and Streamlit fills in a Carto basema
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pydeck as pdk
@@ -44,16 +45,29 @@ UNIT_LAYER = "units"  # unit layers are "units-<status>"; a click on any of them
 _COMPUTED = ("code", "name", "share_class", "fill", "line", "line_width", "tooltip")
 
 
+# A layer's data made into a URL the browser fetches it from (``screen.static_files``): (kind, data) -> URL.
+Publish = Callable[[str, Any], str]
+
+_JSON: weakref.WeakKeyDictionary[pdk.Deck, str] = weakref.WeakKeyDictionary()
+
+
 class CompactDeck(pdk.Deck):
-    """A Deck whose JSON has no indentation: Streamlit ships ``to_json()`` to the browser,
-    and pydeck's indent=2 makes the map payload about five times larger."""
+    """A Deck whose JSON has no indentation and is made once.
+
+    Streamlit ships ``to_json()`` to the browser on every page open that draws the map, and
+    pydeck's indent=2 makes the payload about five times larger. The pages cache a deck per view
+    and never change it, so the JSON is kept with it instead of being serialised per open."""
 
     def to_json(self) -> str:
         from pydeck.bindings.json_tools import default_serialize
 
-        return json.dumps(
-            self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False
-        )
+        text = _JSON.get(self)
+        if text is None:
+            text = json.dumps(
+                self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False
+            )
+            _JSON[self] = text
+        return text
 
 
 def _default_area_tooltip(name: str, share: float | None, no_data: str) -> str:
@@ -180,6 +194,7 @@ def choropleth_deck(
     labels: Mapping[str, str] | None = None,
     height: int = 600,
     scale: Scale = "share",
+    publish: Publish | None = None,
 ) -> pdk.Deck:
     """A basemap-free pydeck map: filled, outlined areas (layer "areas") and optional units ("units").
 
@@ -187,7 +202,8 @@ def choropleth_deck(
     ``code``), ``share`` in percent (None = no data), an optional ready-made ``tooltip``
     text and any other flat scalars. ``points``: dicts with ``lat``, ``lon``, ``status``
     and optional ``tooltip``/``name``. Tooltips are plain text (never HTML): names come
-    from user files.
+    from user files. ``publish``: each layer's data goes to the browser as a file at the URL it
+    returns (the deck then holds the URL, not the data); without it the data is inline.
     """
     no_data = (labels or {}).get("no_data", NO_DATA_LABEL.get(lang, NO_DATA_LABEL["sv"]))
     data = area_features(
@@ -203,7 +219,7 @@ def choropleth_deck(
     layers = [
         pdk.Layer(
             "GeoJsonLayer",
-            data,
+            publish(f"areas-{level}", data) if publish else data,
             id="areas",
             pickable=True,
             stroked=True,
@@ -227,7 +243,7 @@ def choropleth_deck(
             layers.append(
                 pdk.Layer(
                     "ScatterplotLayer",
-                    _slim(group),
+                    publish(f"{UNIT_LAYER}-{status}", _slim(group)) if publish else _slim(group),
                     id=f"{UNIT_LAYER}-{status}",
                     pickable=True,
                     stroked=True,

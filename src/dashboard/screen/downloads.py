@@ -93,7 +93,8 @@ def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name
     # A fresh item per run over the shared one: its matplotlib figure (drawn on a click) stays per session.
     ex = example_rounds(f)
     rate = state.map_mode(f) == "rate"  # health centres per 10 000 inhabitants, or the share
-    shared = _map_item(cache.data_version(), f.round, level, f.typ, lang, region, kommun, rate, ex,
+    points = state.map_points(f, region) and not region  # from region level down the export always draws them
+    shared = _map_item(cache.data_version(), f.round, level, f.typ, lang, region, kommun, rate, ex, points,
                        "" if rate else scope.coverage(f))
     item = dataclasses.replace(shared, table=shared.table.copy(deep=False))
     about = _about(f, item.title)
@@ -115,12 +116,14 @@ def _stored_template() -> bytes | None:
 
 @cache.shared(64)
 def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, region: str, kommun: str,
-              rate: bool, examples: tuple[str, ...], coverage: str = ""):
+              rate: bool, examples: tuple[str, ...], points: bool = False, coverage: str = ""):
     """The map's files' contents for one view, computed once (the files are drawn only on a click)."""
     status = cache.round_tables(round_name).status
     if rate:  # health centres per 10 000 inhabitants: a count of units, whatever the survey asked
-        return export.rate_map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples)
-    return export.map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples, coverage)
+        return export.rate_map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples,
+                                    points)
+    return export.map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples, points,
+                           coverage)
 
 
 def pack(f: Filters) -> None:

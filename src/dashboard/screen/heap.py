@@ -6,7 +6,9 @@ in the process, and this app's modules (pandas, pyarrow, plotly, pydeck, geopand
 three to four times a hello-world page's heap: it was half of the CPU of opening a page.
 Objects that live as long as the process (modules, classes, the word catalogue, cached
 tables) never become garbage, so they are moved out of the collector's sight with
-``gc.freeze()``; the collection after a run then walks only what that run made.
+``gc.freeze()``; the collection after a run then walks only what that run made. Even so it held
+the GIL on every open and made the CPU per open grow with the number of users, so the production
+config turns ``runner.postScriptGC`` off (issue 20); Python's generational collection still runs.
 
 Arrow buffers (pandas' string columns, Parquet reads, Arrow IPC for tables) come from Arrow's
 own allocator, which keeps freed memory for reuse; the system allocator returns it, which kept

@@ -110,6 +110,12 @@ def downloads(f: Filters, fig: go.Figure | None, table: pd.DataFrame, level: str
     download_row.chart(fig, data, export.AS_IS, f"riskbild-{unit_type}-{level}", f, about=about)
 
 
+# Rows of a ranked list shown at first: the top of the list is where to look first, and every
+# page open sent all 1 136 health centres (240 KB) before. The whole list is one click away, and
+# always in the CSV and Excel files.
+LIST_ROWS = 100
+
+
 class SectionView(NamedTuple):
     """What a ranked section draws: the rows (units or areas), the table shown and downloaded,
     the chart (None when nothing is ranked) and its text alternative."""
@@ -119,6 +125,7 @@ class SectionView(NamedTuple):
     fig: go.Figure | None
     caption: str
     arrow: pa.Table | None = None  # ``table`` converted for st.dataframe once, not per page open
+    arrow_top: pa.Table | None = None  # its first ``LIST_ROWS`` rows
 
 
 def _scored(round_name: str, previous: str, unit_type: str, w: str) -> pd.DataFrame:
@@ -145,7 +152,8 @@ def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: 
     table = risk_tables.unit_export(ranked, lang)
     if not previous:
         table = table.drop(columns=[i18n.t("risk_prev_not_ja", lang)])
-    return SectionView(ranked, table, fig, risk_charts.caption_contributions(top, labels, lang), pa.Table.from_pandas(table))
+    return SectionView(ranked, table, fig, risk_charts.caption_contributions(top, labels, lang),
+                       pa.Table.from_pandas(table), pa.Table.from_pandas(table.head(LIST_ROWS)))
 
 
 @cache.shared(64)
@@ -187,7 +195,15 @@ def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous
     ui.chart(v.fig, v.caption, key=f"risk_units_bar_{unit_type}")
     st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
     st.caption(i18n.t("risk_select_hint", lang))
-    row = ui.picked_row(v.arrow, key=f"risk_units_table_{unit_type}")
+    shown = v.arrow
+    if len(ranked) > LIST_ROWS:
+        whole = st.toggle(i18n.t("risk_show_all", lang, n=i18n.fmt_int(len(ranked), lang), units=words),
+                          key=f"risk_all_{unit_type}")
+        if not whole:
+            shown = v.arrow_top
+            st.caption(i18n.t("risk_top_rows", lang, shown=i18n.fmt_int(LIST_ROWS, lang),
+                              n=i18n.fmt_int(len(ranked), lang), units=words))
+    row = ui.picked_row(shown, key=f"risk_units_table_{unit_type}")
     downloads(f, v.fig, table, "unit", unit_type, weights, previous, captions.scope_name(lang, f.region, f.kommun))
     if row is not None:
         unit = ranked.iloc[row]

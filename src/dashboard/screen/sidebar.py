@@ -34,6 +34,20 @@ def select(field: str, label: str, options: list[str], fmt: Callable[[str], str]
     return current
 
 
+def toggle(field: str, label: str, f: Filters, container=st) -> bool:
+    """A toggle bound to one URL field ("1" on, "" off), synced from the URL before it is drawn."""
+    key = f"flt_{field}"
+    current = getattr(f, field) == "1"
+    if st.session_state.get(key) != current:
+        st.session_state[key] = current
+    container.toggle(label, key=key, on_change=_commit_flag, args=(field, key))
+    return current
+
+
+def _commit_flag(field: str, widget_key: str) -> None:
+    links.go(links.url_filters().with_(**{field: "1" if st.session_state[widget_key] else ""}))
+
+
 def nav_links(f: Filters, icons: dict[str, str]) -> None:
     """The page menu, each link carrying the current filters so they follow the user across pages."""
     with st.sidebar.container(key="nav"):

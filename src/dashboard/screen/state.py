@@ -37,6 +37,8 @@ class Filters:
     # "per10000" = health centres per 10 000 inhabitants
     visa: str = ""
     w: str = ""  # risk weights, "V1:2,none:3" (decoded and validated by risk.decode_weights)
+    # "1": the national map draws the health centres too (from region level down it always does)
+    vc: str = ""
 
     def to_params(self) -> dict[str, str]:
         """Only what differs from the defaults, so URLs stay short and readable."""
@@ -70,6 +72,13 @@ def map_mode(f: Filters) -> str:
     return "share"
 
 
+def map_points(f: Filters, region: str = "") -> bool:
+    """Whether a map draws the health centres. On the whole country 1 136 points cover the
+    areas' colours, so there only when asked (``vc=1``); from region level down always. Never
+    for committees alone: the points are health centres."""
+    return f.typ in ("alla", "vardcentral") and (bool(region) or f.vc == "1")
+
+
 def _first(params: Any, key: str) -> str:
     value = params.get(key, "")
     if isinstance(value, list | tuple):
@@ -94,6 +103,7 @@ def from_params(params: Any, rounds: list[str] | None = None) -> Filters:
         jamfor=_first(params, "jamfor"),
         visa=_first(params, "visa") if _first(params, "visa") in VIEWS else "",
         w=_first(params, "w"),
+        vc="1" if _first(params, "vc") == "1" else "",
     )
     if rounds is not None:
         if f.round not in rounds:

@@ -15,8 +15,8 @@ from dashboard.figures import filters, population
 from dashboard.figures.aggregate import SMALL_N
 from dashboard.present import scales
 from dashboard.present.captions import units_word
-from dashboard.screen import cache, links, ui
-from dashboard.screen.state import Filters
+from dashboard.screen import cache, links, static_files, ui
+from dashboard.screen.state import Filters, map_points
 from dashboard.screen.state import map_mode as state_map_mode
 from dashboard.screen.views.tables import kommun_table, region_table
 
@@ -95,13 +95,28 @@ def legend(f: Filters, unit_type: str, with_points: bool, change: bool = False, 
         legend_points(f)
 
 
+def point_marks(lang: str) -> str:
+    """The health centres' marks as the map draws them: a circle of the status's size, fill and
+    outline (a hollow ring for no answer), each with its name; HTML of our own constants only."""
+    marks = []
+    for r in scales.status_legend_rows(lang):
+        size = 2 * int(r["radius"])
+        fill = r["hex"] if len(r["hex"]) == 7 else "transparent"  # '#rrggbb00' is the hollow ring
+        marks.append(f"<span style='display:inline-flex;align-items:center;margin-right:10px'>"
+                     f"<span class='point-mark' data-status='{r['status']}' style='display:inline-block;"
+                     f"width:{size}px;height:{size}px;border-radius:50%;background:{fill};"
+                     f"border:{r['line_width']}px solid {r['line_hex']};box-shadow:0 0 0 1px #555;"
+                     f"margin-right:4px'></span>{html.escape(r['label'])}</span>")
+    return "".join(marks)
+
+
 def legend_points(f: Filters) -> None:
-    """The health centres' symbols in words (shape and colour, never colour alone)."""
+    """The health centres' marks exactly as drawn (coloured circles of three sizes, a hollow ring),
+    in words and colour, and where a unit without coordinates is placed."""
     lang = f.lang
-    shapes = {"o": "●", "D": "◆", "^": "▲"}
-    items = " · ".join(f"{shapes.get(r['marker'], '○') if r['status'] != 'no_answer' else '○'} {i18n.t(r['status'], lang)}"
-                       for r in scales.status_legend_rows(lang))
-    st.caption(f"{i18n.t('vardcentraler', lang).capitalize()}: {items} · {i18n.t('imp_map_approx_legend', lang)}")
+    st.markdown(f"<div role='note' aria-label='{html.escape(i18n.t('map_points_legend', lang))}'>"
+                f"<b>{i18n.t('vardcentraler', lang).capitalize()}:</b> {point_marks(lang)}"
+                f"<br><small>{i18n.t('imp_map_approx_legend', lang)}</small></div>", unsafe_allow_html=True)
 
 
 def map_mode(f: Filters) -> str:
@@ -128,14 +143,15 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
         return
     unit_type = map_measure(f, level)
     change = mode == "change"
-    deck = _deck(cache.data_version(), f.round, f.typ, f.jamfor, f.visa, f.lang, level, region, kommun, height)
+    points = map_points(f, region)
+    deck = map_deck(f, level, region, kommun, height, points)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
                                 key=f"{key}_{level}_{region}_{kommun}", height=height)
         small = small_areas(_map_table(f, level, unit_type, change, region), change)
-        legend(f, unit_type, f.typ in ("alla", "vardcentral"), change, by_status=bool(small.any()),
-               by_share=not bool(small.all()))
+        legend(f, unit_type, points, change, by_status=bool(small.any()), by_share=not bool(small.all()))
+        points_hint(f, points)
     with right:
         if level == "region":
             region_table(f, _map_table(f, level, unit_type, change, region), key=f"{key}_table_region")
@@ -147,13 +163,15 @@ def map_section(f: Filters, level: str, key: str, region: str = "", kommun: str 
 def _rate_map_section(f: Filters, level: str, key: str, region: str, kommun: str, height: int) -> None:
     """Health centres per 10 000 inhabitants: the map, its legend and sources, the same rates in a
     table beside it (inhabitants and the count with every rate). Drill-down as on the share map."""
-    deck = _deck(cache.data_version(), f.round, f.typ, f.jamfor, f.visa, f.lang, level, region, kommun, height)
+    points = map_points(f, region)
+    deck = map_deck(f, level, region, kommun, height, points)
     table = population.rate_table(cache.round_tables(f.round).status, level, region)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
                                 key=f"{key}_{level}_{region}_{kommun}_rate", height=height)
-        rate_legend(f, with_points=True)
+        rate_legend(f, with_points=points)
+        points_hint(f, points)
     with right:
         row = ui.picked_row(population.rate_people_table(table, f.lang), f"{key}_table_rate_{level}_{region}", f.lang)
         if row is not None:
@@ -164,6 +182,24 @@ def _rate_map_section(f: Filters, level: str, key: str, region: str, kommun: str
                 ui.open_link("kommun", table["kommun"].iloc[row], f.with_(kommun=table["kommun_kod"].iloc[row]),
                              f"{key}_table_rate")
     _follow_click(f, event, level, key=f"{key}_{level}_{region}_{kommun}_rate")
+
+
+def points_hint(f: Filters, points: bool) -> None:
+    """On the national map without the health centres: say where they are shown."""
+    if not points and f.typ in ("alla", "vardcentral"):
+        st.caption(i18n.t("map_points_hidden", f.lang, choice=i18n.t("map_show_units", f.lang)))
+
+
+def map_deck(f: Filters, level: str, region: str, kommun: str, height: int, points: bool):
+    """The view's deck from the shared cache; built again if a file it refers to has gone (the
+    static folder is swept of files nobody published for weeks, e.g. by another replica)."""
+    args = (cache.data_version(), f.round, f.typ, f.jamfor, f.visa, f.lang, level, region, kommun, height,
+            "1" if points else "")
+    deck, paths = _deck(*args)
+    if not static_files.all_present(paths):
+        _deck.clear()  # type: ignore[attr-defined]
+        deck, paths = _deck(*args)
+    return deck
 
 
 def rate_legend(f: Filters, with_points: bool) -> None:
@@ -209,9 +245,11 @@ def _map_table(f: Filters, level: str, unit_type: str, change: bool, region: str
 
 @cache.shared(64)
 def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang: str, level: str,
-          region: str, kommun: str, height: int):
-    """The map for one view, built once and shared by every session showing that view (the
-    geometry is already simplified and cached in ``geo``; ``version`` changes after an import)."""
+          region: str, kommun: str, height: int, points: str):
+    """The map for one view and the files it refers to, built once and shared by every session
+    showing that view (the geometry is already simplified and cached in ``geo``; ``version``
+    changes after an import). The layers' data go to the browser as static files when the server
+    serves them (``static_files``): the deck then carries only their URLs."""
     from dashboard.domain import geo
     from dashboard.present import deck
 
@@ -232,13 +270,15 @@ def _deck(version: str, round_name: str, typ: str, jamfor: str, visa: str, lang:
         features = geo.geojson_dict("kommun", region or None)
         codes = [kommun] if kommun else (table["kommun_kod"].tolist() if region else [])
         view = geo.bounds_view(codes, "kommun", **size)
-    points = None
-    if typ in ("alla", "vardcentral"):
-        points = unit_points(f, filters.in_scope(cache.round_tables(round_name).status, ["vardcentral"], region, kommun))
+    units = None
+    if points:
+        units = unit_points(f, filters.in_scope(cache.round_tables(round_name).status, ["vardcentral"], region, kommun))
     values = rate_area_values(f, table, level) if mode == "rate" else area_values(f, table, level, unit_type, change)
-    return deck.choropleth_deck(features, values, level, view, points,
+    publish = static_files.publisher()
+    made = deck.choropleth_deck(features, values, level, view, units,
                                 selected=[kommun] if kommun else ([region] if region and level == "region" else []),
-                                lang=lang, height=height, scale="change" if change else mode)
+                                lang=lang, height=height, scale="change" if change else mode, publish=publish)
+    return made, (publish.paths if publish else [])
 
 
 def _follow_click(f: Filters, event, level: str, key: str) -> None:
