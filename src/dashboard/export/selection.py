@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: str, synthetic: bool,
              region: str = "", kommun: str = "", example_rounds: tuple[str, ...] = (),
-             with_points: bool = False, coverage: str = "") -> MapItem:
+             with_points: bool = False, *, coverage: str = "") -> MapItem:
     """One static map as the map page draws it: areas coloured by ``map_measure``, municipalities of
     ``region`` only. Health centres are drawn on a region's map (unit type "alla" or "vardcentral");
     on a map of the whole country 1 136 symbols would hide the colours, so they are left out there
@@ -253,7 +253,7 @@ class Bundle:
         """As on the map page: the country by region and by municipality, or the region's municipalities."""
         levels = ["region", "kommun"] if not self.region else ["kommun"]
         return [map_item(self.status, level, self.typ, self.lang, self.round, self.own_synthetic, self.region,
-                         self.kommun, self.own_examples, self.coverage) for level in levels]
+                         self.kommun, self.own_examples, coverage=self.coverage) for level in levels]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table behind a chart or map, and the units of the selection, tidied, by file key."""

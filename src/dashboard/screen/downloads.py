@@ -123,7 +123,7 @@ def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, re
         return export.rate_map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples,
                                     points)
     return export.map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples, points,
-                           coverage)
+                           coverage=coverage)
 
 
 def pack(f: Filters) -> None:
