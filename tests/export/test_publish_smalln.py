@@ -84,7 +84,8 @@ def test_no_data_file_gives_a_share_for_fewer_than_five_units():
 
 def test_masked_leaves_counts_and_empties_shares():
     df = pd.DataFrame({"n_responded": [4, 5, 0], "n_not_all": [4, 1, 0], "share_not_all": [1.0, 0.2, float("nan")],
-                       "diff_pp": [62.0, -18.0, float("nan")], "rank": pd.array([1, 2, None], dtype="Int64")})
+                       "diff_pp": [62.0, -18.0, float("nan")], "rank": pd.array([1, 2, None], dtype="Int64"),
+                       "country_n_responded": [1136, 1136, 1136]})
     out = smalln.masked(df)
     assert out["n_not_all"].tolist() == [4, 1, 0] and out["small_n"].tolist() == [True, False, True]
     assert out["share_not_all"].isna().tolist() == [True, False, True]

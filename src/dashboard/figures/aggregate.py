@@ -170,8 +170,8 @@ def by_provision_areas(units: pd.DataFrame, answers: pd.DataFrame, unit_type: st
     pairs = provisions.unit_answers(responding, answers, cat).merge(
         responding[["round", "unit_id", code]], on=["round", "unit_id"], how="left")
     out = _provision_counts(pairs, cat, code, keys).merge(
-        _provision_counts(pairs, cat)[["provision_id", "share_not_ja"]].rename(
-            columns={"share_not_ja": "country_share_not_ja"}), on="provision_id")
+        _provision_counts(pairs, cat)[["provision_id", "share_not_ja", "n"]].rename(
+            columns={"share_not_ja": "country_share_not_ja", "n": "country_n"}), on="provision_id")
     head = cat[["provision_id", "title_sv", "title_en", "reference", "general_advice"]]
     counts = [c for c in out.columns if c not in (code, "provision_id")]
     return out.merge(head, on="provision_id", how="left")[[code, *head.columns, *counts]]

@@ -84,26 +84,14 @@ def tables(with_units: bool) -> tuple[Table, ...]:
 # ---------------------------------------------------------------------------------------- frames
 
 
-def _mask_reference(df: pd.DataFrame, col: str, n: pd.Series) -> pd.DataFrame:
-    """The share of a larger area beside a row (region, country): empty when that area is small too."""
-    df[col] = df[col].astype("Float64").mask(~(n.fillna(0) >= smalln.SMALL_N).to_numpy())
-    return df
-
-
 def frames(ed: Edition) -> dict[str, pd.DataFrame]:
-    """Each open-data table as a DataFrame with the columns of ``TABLES``, small areas masked."""
-    nat = smalln.masked(ed.national)
-    country_n = ed.national.set_index("unit_type")["n_responded"]
+    """Each open-data table as a DataFrame with the columns of ``TABLES``, small areas masked
+    (``aggregate.mask_small``: an area's own share, and the region's or country's beside it when
+    those are small too)."""
     regions = pd.concat([ed.regions[u] for u in ed.unit_types], ignore_index=True)
-    regions = _mask_reference(smalln.masked(regions), "country_share_not_all", regions["unit_type"].map(country_n))
     kommuner = pd.concat([ed.kommuner[u] for u in ed.unit_types], ignore_index=True)
-    region_n = regions.set_index(["region_kod", "unit_type"])["n_responded"]
-    kommuner = smalln.masked(kommuner)
-    kommuner = _mask_reference(kommuner, "region_share_not_all", pd.Series(
-        [region_n.get((r, u)) for r, u in zip(kommuner["region_kod"], kommuner["unit_type"], strict=True)],
-        dtype="float64"))
-    kommuner = _mask_reference(kommuner, "country_share_not_all", kommuner["unit_type"].map(country_n))
-    out = {"country": nat, "regions": regions, "municipalities": kommuner, "provisions": _provisions(ed, country_n)}
+    out = {"country": smalln.masked(ed.national), "regions": smalln.masked(regions),
+           "municipalities": smalln.masked(kommuner), "provisions": _provisions(ed)}
     if ed.with_units:
         out.update(_unit_frames(ed))
     for name, df in out.items():
@@ -113,7 +101,7 @@ def frames(ed: Edition) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _provisions(ed: Edition, country_n: pd.Series) -> pd.DataFrame:
+def _provisions(ed: Edition) -> pd.DataFrame:
     """``by_provision`` rows of every area: the country, then the regions, then the municipalities."""
     names = area_names()
     levels = []
@@ -126,8 +114,7 @@ def _provisions(ed: Edition, country_n: pd.Series) -> pd.DataFrame:
             parts.append(rows.assign(level=level, unit_type=unit_type, area=area,
                                      asked=rows["provision_id"].astype(str).isin(set(ed.asked.get(unit_type, ())))))
         levels.append(pd.concat(parts, ignore_index=True).sort_values(["area_code", "unit_type"], kind="stable"))
-    prov = smalln.masked(pd.concat(levels, ignore_index=True), n_col="n")
-    return _mask_reference(prov, "country_share_not_ja", prov["unit_type"].map(country_n))
+    return smalln.masked(pd.concat(levels, ignore_index=True))
 
 
 def _unit_frames(ed: Edition) -> dict[str, pd.DataFrame]:

@@ -19,8 +19,8 @@ from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.export.publish import paths, smalln, svgmap
 from dashboard.export.publish.model import COUNTRY_CODE, Edition
-from dashboard.export.tables import map_measure
 from dashboard.present import captions, charts
+from dashboard.present.tables import map_measure
 
 Row = dict[str, Any]
 
