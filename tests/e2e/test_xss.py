@@ -17,6 +17,7 @@ import json
 import math
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -133,6 +134,17 @@ def _sent_decks(frames: list[bytes]) -> list[dict]:
     return decks
 
 
+def _layer_rows(v, layer: dict) -> list[dict]:
+    """A layer's rows as the browser gets them: inline, or (when the server publishes map data as
+    static files) fetched from the URL the deck carries instead, resolved against the page."""
+    data = layer.get("data") or []
+    if isinstance(data, str):
+        response = v.page.request.get(urljoin(v.page.url, data))
+        assert response.ok, (data, response.status)
+        data = response.json()
+    return list(data)
+
+
 def _screen_point(view: dict, lon: float, lat: float, box: dict) -> tuple[float, float]:
     """Where deck.gl draws (lon, lat) on a canvas at ``box`` for a flat Web Mercator view state
     (pitch and bearing 0): 512 px world tiles scaled by 2^zoom, the view's centre at the canvas centre."""
@@ -150,13 +162,14 @@ def _screen_point(view: dict, lon: float, lat: float, box: dict) -> tuple[float,
 def _hover_unit(v, name: str) -> str:
     """Hover the health centre called ``name`` at its known position on the map and return the
     tooltip text deck.gl draws. The position and the view state are those the server sent."""
-    decks = [d for d in _sent_decks(v.watch.ws_frames) if any(
-        str(p.get("tooltip", "")).startswith(name + "\n")
-        for layer in d["layers"] if str(layer.get("id", "")).startswith("units") for p in layer.get("data") or [])]
+    def points(deck: dict) -> list[dict]:
+        return [p for layer in deck["layers"] if str(layer.get("id", "")).startswith("units")
+                for p in _layer_rows(v, layer) if str(p.get("tooltip", "")).startswith(name + "\n")]
+
+    decks = [d for d in _sent_decks(v.watch.ws_frames) if points(d)]
     assert decks, f"no map sent to the browser has a point for {name!r}"
     deck = decks[-1]
-    point = next(p for layer in deck["layers"] if str(layer.get("id", "")).startswith("units")
-                 for p in layer["data"] if str(p.get("tooltip", "")).startswith(name + "\n"))
+    point = points(deck)[0]
     canvas = v.page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
     canvas.wait_for(state="visible")
     canvas.scroll_into_view_if_needed()  # the mouse only reaches what is inside the viewport

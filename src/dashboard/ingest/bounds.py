@@ -10,11 +10,14 @@ from __future__ import annotations
 from dashboard.i18n import Message, Num
 from dashboard.ingest.result import Unreadable
 
-__all__ = ["MAX_CELLS", "MAX_COLUMNS", "MAX_ROWS", "Table", "too_many_rows", "too_wide"]
+__all__ = ["MAX_CELLS", "MAX_COLUMNS", "MAX_FIELD", "MAX_ROWS", "Table", "too_many_rows", "too_wide"]
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 1_000
 MAX_CELLS = 4_000_000
+# One cell's text at most: the csv module's default, held here because ``csv.field_size_limit`` is
+# process-wide and other libraries raise it when they are imported (frictionless does).
+MAX_FIELD = 131_072
 
 Table = list[tuple[int, list[str]]]  # (row number as a person sees it, cells as text)
 

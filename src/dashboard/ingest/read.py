@@ -24,7 +24,15 @@ from collections.abc import Sequence
 
 from dashboard.domain.reference import normalise_text
 from dashboard.i18n import Message, Num
-from dashboard.ingest.bounds import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, Table, too_many_rows, too_wide
+from dashboard.ingest.bounds import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FIELD,
+    MAX_ROWS,
+    Table,
+    too_many_rows,
+    too_wide,
+)
 from dashboard.ingest.headers import header_score
 from dashboard.ingest.result import Unreadable
 from dashboard.ingest.xlsx import (
@@ -61,6 +69,10 @@ def _decode(data: bytes) -> str:
         raise Unreadable(Message("read_bad_encoding")) from exc
 
 
+def _field_too_long() -> Unreadable:
+    return Unreadable(Message("read_csv_field_too_long", n=Num(MAX_FIELD)))
+
+
 def _parse_csv(text: str, delimiter: str) -> list[list[str]]:
     first = text.split("\n", 1)[0]
     if first.count(delimiter) + 1 > MAX_COLUMNS:
@@ -72,10 +84,12 @@ def _parse_csv(text: str, delimiter: str) -> list[list[str]]:
                 raise too_many_rows()
             if len(row) > MAX_COLUMNS:
                 raise too_wide(len(row))
+            if any(len(cell) > MAX_FIELD for cell in row):
+                raise _field_too_long()
             out.append(row)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise Unreadable(Message("read_csv_field_too_long", n=Num(csv.field_size_limit()))) from exc
+            raise _field_too_long() from exc
         raise Unreadable(Message("read_csv_unparsable", error=str(exc))) from exc
     return out
 
