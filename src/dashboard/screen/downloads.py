@@ -116,8 +116,15 @@ def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, re
               rate: bool, examples: tuple[str, ...], points: bool = False):
     """The map's files' contents for one view, computed once (the files are drawn only on a click)."""
     status = cache.round_tables(round_name).status
-    make = export.rate_map_item if rate else export.map_item
-    return make(status, level, typ, lang, round_name, bool(examples), region, kommun, examples, points)
+    if rate:
+        return export.rate_map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples,
+                                    points)
+    # The aggregation the map on screen already drew from (a region's: rows of the country's table).
+    unit_type = export.map_measure(typ, level)
+    table = (cache.by_region(round_name, unit_type) if level == "region"
+             else cache.by_kommun(round_name, unit_type, region))
+    return export.map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples, points,
+                           table=table)
 
 
 def pack(f: Filters) -> None:
