@@ -100,3 +100,35 @@ def test_a_regions_rows_of_the_country_table_are_its_own_table(example, unit_typ
     for code in sorted(reference.REGIONS):
         pd.testing.assert_frame_equal(aggregate.by_kommun(status, unit_type, code),
                                       whole[whole["region_kod"] == code].reset_index(drop=True))
+
+
+# What the pages must not load: heavy libraries only exports, the importer or the geometry
+# builder need (geopandas with pyproj cost each server about 15 MB and its start a tenth of a
+# second or more, pyarrow's parquet and dataset libraries about 20 MB; issue 20).
+NOT_ON_PAGES = ("geopandas", "pyproj", "pyarrow.parquet", "pyarrow.dataset", "matplotlib", "pptx", "docx",
+                "openpyxl", "kaleido")
+PAGE_SCRIPT = """
+import sys
+from apptest import open_page
+for page, params in [("oversikt", {}), ("karta", {"niva": "kommun"}), ("karta", {"region": "01"}),
+                     ("region", {"region": "18"}), ("kommun", {"kommun": "2380"}), ("enhet", {"kommun": "2380"}),
+                     ("jamforelse", {}), ("risk", {}), ("metod", {})]:
+    open_page(page, **params)
+print(sorted(m for m in %r if m in sys.modules))
+"""
+
+
+def test_the_pages_load_no_export_or_geometry_libraries(tmp_path):
+    """Every page opened once in a fresh interpreter, as a new server does."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "TILLSYN_DB": str(tmp_path / "t.duckdb"),
+           "PYTHONPATH": os.pathsep.join([str(tests), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", PAGE_SCRIPT % (NOT_ON_PAGES,)], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
