@@ -181,6 +181,9 @@ def test_babel_formats_per_locale():
 def test_map_change_legend_is_worded_in_each_language():
     sv = [r["label"] for r in scales.change_legend_rows("sv")]
     en = [r["label"] for r in scales.change_legend_rows("en")]
-    assert sv[0] == "≤ \u221210\u00a0p.e." and sv[1] == "\u221210 till \u22125\u00a0p.e." and sv[-1] == "Ingen data"
-    assert en[1] == "\u221210 to \u22125 pp" and en[3] == "±1 pp" and en[-2] == "≥ 10 pp" and en[-1] == "No data"
+    assert sv[0] == "≤ \u221210\u00a0p.e." and sv[1] == "\u221210 till \u22125\u00a0p.e."
+    assert en[1] == "\u221210 to \u22125 pp" and en[3] == "±1 pp" and en[-2] == "≥ 10 pp"
+    # the grey says why an area has no change: no data, or too few units in a round (the small-n rule)
+    assert sv[-1] == "Ingen data, eller färre än 5 svar i någon omgång"
+    assert en[-1] == "No data, or fewer than 5 responded in a round"
     assert not any("till" in label for label in en)

@@ -139,9 +139,12 @@ def _summary_rows(round_name: str | None) -> dict[str, object]:
         "regions": {},
     }
     for unit_type in nat["unit_type"]:
-        reg = aggregate.by_region(status, unit_type)
-        out["regions"][unit_type] = reg[["region_kod", "region", "n_units", "n_responded", "n_not_all",
-                                         "n_none", "share_not_all", "rank"]].to_dict(orient="records")
+        # the small-n rule here too: a region with fewer than SMALL_N responding units has counts, no share
+        reg = aggregate.mask_small(aggregate.by_region(status, unit_type))
+        cols = ["region_kod", "region", "n_units", "n_responded", "n_not_all", "n_none", "share_not_all", "rank",
+                "small_n"]
+        reg = reg[cols].astype(object).where(reg[cols].notna(), None)
+        out["regions"][unit_type] = reg.to_dict(orient="records")
     return out
 
 

@@ -288,6 +288,41 @@ def test_english(visit):
     v.assert_clean()
 
 
+# Records every text the page draws on a 2D canvas: the data grid paints its cells there, and its
+# accessible table lists the values underneath, not what is painted.
+DRAWN_TEXT = """(() => {
+    const drawn = window.__drawnText = new Set();
+    const fill = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+        drawn.add(String(text));
+        return fill.call(this, text, ...rest);
+    };
+})();"""
+
+
+def test_tables_write_numbers_as_the_language_does(visit):
+    """Issue 18, point 6: the grid paints "74,1" (Region Örebro län's share) in Swedish and "74.1" in
+    English; underneath it stays the number 74.1, so the column sorts by value."""
+    visit.page.add_init_script(DRAWN_TEXT)
+    for lang, share, other in (("sv", "74,1", "74.1"), ("en", "74.1", "74,1")):
+        v = visit.open(f"/region?typ=vardcentral&lang={lang}", i18n.t("choose_region", lang))
+        orebro = next(r for r in _all_grid_rows(v.page, "pick_region") if r and r[0] == "Region Örebro län")
+        assert "74.1" in orebro, orebro  # the value underneath
+        v.page.wait_for_function("t => window.__drawnText && window.__drawnText.has(t)", arg=share)
+        drawn = v.page.evaluate("() => Array.from(window.__drawnText)")
+        assert share in drawn and other not in drawn, sorted(drawn)[:80]
+        v.shot(f"11-decimal-{lang}")
+    v.assert_clean()
+
+
+def _all_grid_rows(page, key: str) -> list[list[str]]:
+    """The rows of a data grid in view, then after scrolling it to the end (21 regions: two screens)."""
+    first = grid_rows(page, key)
+    grid(page, key).evaluate("e => { const s = e.querySelector('.dvn-scroller'); s.scrollTop = s.scrollHeight; }")
+    page.wait_for_timeout(300)
+    return first + grid_rows(page, key)
+
+
 def test_every_request_stays_on_the_apps_own_host(visit):
     """Every page, loaded fresh: requests only to 127.0.0.1:<port> (no fonts, tiles or telemetry)."""
     v = visit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
 from docx import Document
 from office_files import csv_rows, real_round
@@ -95,16 +96,28 @@ def test_real_data_keeps_the_ivo_source_and_example_data_never_gets_it(example):
     assert about["Exempeldata"].startswith("Nej")
 
 
-def test_a_real_round_compared_with_an_example_round_says_so_everywhere(example):
-    """The compared round is in view too: the files involve generated data and say which."""
+def test_a_real_round_with_an_example_round_in_view_says_so_where_it_draws_on_it(example):
+    """Issue 18, point 6: the example round in view (a trend) is named where it is drawn on, and only
+    there; a chart, map, table or letter of the real round alone compares nothing and says so."""
     units, answers, _ = example
     ru, ra = real_round(units, answers, "2025")
     b = export.build(ru, ra, "2025", region="23", example_rounds=(demo.ROUND,))
     assert b.synthetic and b.example_rounds == (demo.ROUND,)
-    assert "omgång 2023: Exempeldata" in b.source and b.source.startswith("Källa: IVO")
+    assert b.source == "Källa: IVO, tillsyn A2021/01714; omgång 2025"  # no "Jämförs med"
     rows = csv_rows(export.table_csv(export.REGIONS.people(aggregate.by_region(b.status, "vardcentral")), b.about()))
-    assert rows[0][-1] == "Exempeldata" and rows[1][-1] == "Ja"
+    assert "Exempeldata" not in rows[0]
+    assert dict(b.about().rows())["Exempeldata"].startswith("Nej")
     doc = Document(io.BytesIO(export.bundle_docx(b)))
-    assert doc.sections[0].header.paragraphs[0].text.startswith("EXEMPEL")
-    assert "omgång 2023: Exempeldata" in doc.sections[0].footer.paragraphs[0].text
-    assert any("omgång 2023: Exempeldata" in t.get_text() for t in b.maps[0].figure.texts)  # the map's source
+    assert not doc.sections[0].header.paragraphs[0].text.startswith("EXEMPEL")
+    assert doc.sections[0].footer.paragraphs[0].text == b.source
+    assert not any("Jämförs" in t.get_text() for t in b.maps[0].figure.texts)  # the map's source
+    # the trend draws on the example round: its source and its file name it, and say the round is real
+    assert "Jämförs med omgång 2023: Exempeldata" in b.trend_source and b.trend_source.startswith("Källa: IVO")
+    about = b.about(every_round=True)
+    said = dict(about.rows())["Exempeldata"]
+    assert said.startswith("Nej för omgång 2025") and "2023" in said and "Enskilda enheters" not in said
+    trend = pd.DataFrame({"round": ["2023", "2025"], "scope": "country", "n_responded": [20, 20],
+                          "n_not_all": [5, 6], "share_not_all": [0.25, 0.3]})
+    rows = csv_rows(export.table_csv(export.TREND.people(trend), about))
+    flag = rows[0].index("Exempeldata")
+    assert [r[0] for r in rows[1:]] == ["2023", "2025"] and [r[flag] for r in rows[1:]] == ["Ja", "Nej"]

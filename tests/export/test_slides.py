@@ -165,7 +165,13 @@ def test_trend_slide_is_a_native_line_chart_of_every_round(example):
     assert list(lines[0].plots[0].categories) == ["2023", "2025"]
     want = trend[trend["scope"] == "18"]["share_not_all"].mul(100).round(1).tolist()
     assert got["Region Örebro län"] == pytest.approx(want)
-    assert all(sources(s) == [b.source] for s in prs.slides) and "omgång 2023: Exempeldata" in b.source
+    # only the trend slide (and the cover and method slide, which speak for the deck) draws on 2023
+    said = [sources(s)[0] for s in prs.slides]
+    assert said[0] == said[-1] == b.trend_source and "omgång 2023: Exempeldata" in b.trend_source
+    trend_slide = [s for s in prs.slides if any(c.chart_type == 65 for c in slide_charts(s))][0]
+    assert sources(trend_slide) == [b.trend_source]
+    others = [s for s in list(prs.slides)[1:-1] if s is not trend_slide]
+    assert all(sources(s) == [b.source] for s in others) and "Jämförs" not in b.source
 
 
 # --------------------------------------------------------------------------- LibreOffice

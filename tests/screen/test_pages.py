@@ -115,8 +115,8 @@ def test_compare_ranks_only_areas_with_five_or_more():
     at = run("jamforelse", typ="socialnamnd")
     table = at.dataframe[0].value
     gotland = table[table["Region"] == "Region Gotland"].iloc[0]
-    assert gotland["Färre än 5"] and str(gotland["Rang"]) in ("<NA>", "nan", "None")
-    assert table["Färre än 5"].tolist() == sorted(table["Färre än 5"].tolist())
+    assert gotland["Färre än 5 svar"] and str(gotland["Rang"]) in ("<NA>", "nan", "None")
+    assert table["Färre än 5 svar"].tolist() == sorted(table["Färre än 5 svar"].tolist())
 
 
 def test_method_page_has_the_rule_and_catalogue():

@@ -84,11 +84,20 @@ def test_a_real_round_alone_has_no_example_notice(real_round):
     assert i18n.t("example_notice", "sv") not in body(at)
 
 
+def real_notice(round_name: str, examples: str) -> str:
+    """The notice on a real round with example rounds in view (issue 18, point 6)."""
+    return f"**{i18n.t('example_badge', 'sv')}** · " + i18n.t("example_notice_real", "sv", round=round_name,
+                                                               rounds=examples)
+
+
 def test_a_real_round_compared_with_the_example_round_says_example_data(real_round):
     at = run("kommun", kommun="1880", jamfor="2023")
     text = body(at)
-    assert i18n.t("example_notice", "sv") in text
-    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in text
+    # the notice names the example round in view and says the selected one is real; it never says
+    # of the selected round that its answers are generated
+    assert real_notice("2024", "2023") in text
+    assert i18n.t("example_notice", "sv") not in text
+    assert "Omgång 2024 har verkliga svar" in text
     # The unit-by-unit comparison (matched by name across a real and an example round) says so too.
     assert f"**{i18n.t('example_badge', 'sv')}** · {i18n.t('example_rounds_in_view', 'sv', rounds='2023')}" in text
 
@@ -100,12 +109,20 @@ def test_the_unit_page_labels_a_match_against_the_example_round(real_round):
 
 def test_the_risk_page_labels_its_previous_example_round(real_round):
     at = run("risk")
-    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in body(at)
+    assert real_notice("2024", "2023") in body(at)
 
 
 def test_trends_over_a_real_and_an_example_round_are_labelled(real_round):
     at = run("oversikt")
-    assert i18n.t("example_rounds_in_view", "sv", rounds="2023") in body(at)
+    text = body(at)
+    assert real_notice("2024", "2023") in text and i18n.t("example_notice", "sv") not in text
+
+
+def test_an_example_round_selected_keeps_the_full_notice(real_round):
+    at = run("oversikt", round="2023")
+    text = body(at)
+    assert f"**{i18n.t('example_badge', 'sv')}** · {i18n.t('example_notice', 'sv')}" in text
+    assert i18n.t("example_notice_real", "sv", round="2023", rounds="2023") not in text
 
 
 def test_area_status_follows_the_units():
@@ -153,5 +170,60 @@ def test_chart_sources_say_example_data_when_any_round_in_view_is(real_round):
 
     badge = i18n.t("example_badge", "sv")
     assert badge not in scope.source(Filters(round="2024"))
-    assert badge in scope.source(Filters(round="2024", jamfor="2023"))
-    assert badge in scope.source(Filters(round="2024"), "2023")  # risk: previous round; trends: all rounds
+    # a chart of the selected round compares nothing, whatever the page compares: no "Jämförs med"
+    assert scope.source(Filters(round="2024", jamfor="2023")) == scope.source(Filters(round="2024"))
+    drawn = scope.source(Filters(round="2024"), "2023")  # risk: previous round; trends: all rounds
+    assert badge in drawn and "Jämförs med omgång 2023" in drawn
+
+
+# --------------------------------------------------------------------------- issue 18, points 3 and 6
+
+ONLY_V1 = "\n".join([
+    "Omgång;Enhetstyp;Enhet;Kommunkod;Svarat;Exempeldata;" + ";".join(f"S{i}" for i in range(1, 8)) + ";V1",
+    "2024;Vårdcentral;Vårdcentralen Örebro 1;1880;Ja;Nej" + ";" * 7 + ";Ja",
+    "2024;Vårdcentral;Vårdcentralen Örebro 2;1880;Ja;Nej" + ";" * 7 + ";Nej",
+    "2024;Socialnämnd;Socialnämnden Örebro;1880;Ja;Nej;" + ";".join(["Ja"] * 7) + ";",
+]).encode("utf-8")
+
+
+@pytest.fixture
+def only_v1_round(tmp_path, monkeypatch):
+    """A real round whose survey asked health centres about V1 only (committees about everything)."""
+    monkeypatch.setenv("TILLSYN_DB", str(tmp_path / "v1.duckdb"))
+    result = importer.read_survey(ONLY_V1, filename="omgang-2024.csv")
+    assert result.ok and not result.rejected, (result.error, result.rejected)
+    store.Store().save_round(result)
+    return result
+
+
+def test_a_round_that_did_not_ask_every_rule_says_what_its_figures_cover(only_v1_round):
+    said = i18n.t("coverage_partial", "sv", k=1, n=7, units="vårdcentraler", ids="V1")
+    overview = body(run("oversikt"))
+    assert said in overview  # under the headline
+    assert said in body(run("region", typ="vardcentral"))  # the region table's caption
+    assert said in body(run("karta", niva="kommun", region="18", typ="vardcentral"))  # the table beside the map
+    assert said not in body(run("karta", niva="kommun", region="18"))  # committees colour that map: all asked
+    assert "socialnämnder (" not in overview  # the committees were asked everything: nothing to say of them
+
+
+def test_a_round_that_asked_every_rule_says_nothing_extra(real_round):
+    assert "frågade bara" not in body(run("oversikt")) and "frågade bara" not in body(run("region"))
+
+
+def _shown(at: AppTest, i: int = 0):
+    """What the browser shows in a table's cells (the Styler's display texts), and its data."""
+    import pyarrow as pa
+
+    el = at.dataframe[i]
+    shown = pa.ipc.open_stream(el.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    return shown, el.value
+
+
+def test_screen_tables_write_numbers_as_the_language_does_and_sort_them_as_numbers():
+    shown, data = _shown(run("region", typ="vardcentral"))
+    share = "Andel inte alla / vet ej (%)"
+    row = data.index[data["Region"] == "Region Örebro län"][0]
+    assert shown.loc[row, share] == "74,1" and data.loc[row, share] == pytest.approx(74.1)  # a number underneath
+    assert shown.loc[data.index[data["Region"] == "Region Stockholm"][0], "Svarat"] == "265"
+    shown, data = _shown(run("region", typ="vardcentral", lang="en"))
+    assert shown.loc[data.index[data["Region"] == "Region Örebro län"][0], "Share not all / don't know (%)"] == "74.1"

@@ -86,6 +86,25 @@ def asked(units: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["round", "unit_type", "provision_id"]).reset_index(drop=True)
 
 
+def coverage(units: pd.DataFrame, answers: pd.DataFrame, provisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How many of each unit type's binding provisions each round asked: one row per round and unit
+    type that has units, with ``n_binding``, ``n_asked`` and the ids ``asked`` / ``not_asked`` (tuples).
+
+    Why: a round that asked only some provisions counts status over those (``unit_answers``), so every
+    figure of it must say how many it covers; general advice ("bör") is never counted here, as it is
+    not a rule."""
+    rules = binding(catalogue() if provisions is None else provisions)
+    got = asked(units, answers)
+    rows = []
+    for (round_name, unit_type), _ in units.groupby(["round", "unit_type"], sort=True, observed=True):
+        ids = rules.loc[rules["unit_type"] == unit_type, "provision_id"].astype(str).tolist()
+        mine = set(got.loc[(got["round"] == round_name) & (got["unit_type"] == unit_type), "provision_id"].astype(str))
+        rows.append({"round": str(round_name), "unit_type": str(unit_type), "n_binding": len(ids),
+                     "n_asked": sum(p in mine for p in ids), "asked": tuple(p for p in ids if p in mine),
+                     "not_asked": tuple(p for p in ids if p not in mine)})
+    return pd.DataFrame(rows, columns=["round", "unit_type", "n_binding", "n_asked", "asked", "not_asked"])
+
+
 def unit_answers(units: pd.DataFrame, answers: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
     """Every (unit, provision its round asked of its type) pair with its answer; a missing answer to
     an asked provision is ``saknas``. A provision the round did not ask is left out, never a failure.

@@ -3,8 +3,8 @@ and a region's attachment, one module per format.
 
 Why a package: a file that leaves the app must say the same as the screen, so every export is
 built from the same aggregation, chart and map functions the pages use. ``selection`` builds a
-selection's charts, maps and tables once; ``render`` (images), ``tables`` (tables for people,
-shared with the screen), ``files`` (CSV/XLSX), ``slides`` (PPTX: it draws what ``findings`` says
+selection's charts, maps and tables once (the tables for people come from ``present.tables``,
+shared with the screen, where the small-n rule is applied); ``render`` (images), ``files`` (CSV/XLSX), ``slides`` (PPTX: it draws what ``findings`` says
 each slide says, with native charts from ``pptx_chart``), ``letter`` (DOCX) turn it into bytes;
 ``bundle`` writes them for ``tillsyn export``. The names below keep ``dashboard.export`` working
 for the pages, the risk page and the CLI.
@@ -39,7 +39,7 @@ from dashboard.export.render import (
 )
 from dashboard.export.selection import Bundle, ChartItem, MapItem, build, bundle, map_item, rate_map_item
 from dashboard.export.slides import full_list_xlsx, pptx_pack
-from dashboard.export.tables import (
+from dashboard.present.tables import (
     AS_IS,
     KOMMUNER,
     PROVISION_TREND,

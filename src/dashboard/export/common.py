@@ -21,10 +21,10 @@ from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.present import charts
 from dashboard.present.captions import scope_name
+from dashboard.present.tables import UNIT_TYPES as UNIT_TYPES  # every format reads them here
+from dashboard.present.tables import xml_safe as xml_safe
 
-UNIT_TYPES = ("vardcentral", "socialnamnd")
 TYP_CHOICES = ("alla", *UNIT_TYPES)
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MIME = {
     "png": "image/png",
     "svg": "image/svg+xml",
@@ -41,11 +41,6 @@ class ExportError(RuntimeError):
 
 class SelectionError(ValueError):
     """An unknown round, region, municipality or unit type; the message is one sentence."""
-
-
-def xml_safe(text: str) -> str:
-    """Control characters from a user's file would make the XLSX/PPTX/DOCX invalid XML: drop them."""
-    return _ILLEGAL_XML.sub("", text)
 
 
 def unescape(text: str) -> str:
@@ -84,14 +79,32 @@ class About:
     # Every example round the file draws on (the selected, the compared, the previous one):
     # ``synthetic`` is true when there is any, and the source line names them.
     example_rounds: tuple[str, ...] = ()
+    # What the round's figures cover when it did not ask every binding provision
+    # (``captions.coverage_text``); empty for a round that asked them all.
+    coverage: str = ""
 
     def source_line(self) -> str:
         return self.source or charts.source_line(self.lang, self.synthetic, self.round, self.example_rounds)
 
+    @property
+    def own_example(self) -> bool:
+        """The file's own round is example data (not only a round it is compared with)."""
+        return self.synthetic and (not self.example_rounds or self.round in self.example_rounds)
+
+    def example_text(self) -> str:
+        """Whether the file is example data, truthfully: the notice when its own round is; when its round
+        is real but it draws on example rounds too (a trend), that it is real and which rounds are not."""
+        t, lang = i18n.t, self.lang
+        others = tuple(r for r in self.example_rounds if r != self.round)
+        if self.own_example:
+            text = t("example_notice", lang)
+            return f"{text} {t('example_rounds_in_view', lang, rounds=', '.join(self.example_rounds))}" if others else text
+        if others:
+            return t("exp_example_others", lang, round=self.round, rounds=", ".join(others))
+        return t("exp_not_example", lang)
+
     def rows(self) -> list[tuple[str, str]]:
         t, lang = i18n.t, self.lang
-        example = (f"{t('example_badge', lang)}. {t('example_notice', lang)}" if self.synthetic
-                   else t("exp_not_example", lang))
         source = re.sub(r"^(Källa|Source):\s*", "", self.source_line())
         return [
             (t("exp_title", lang), self.title),
@@ -99,15 +112,17 @@ class About:
             (t("round", lang), self.round),
             (t("exp_selection", lang), self.selection),
             (t("exp_filters", lang), self.filters),
-            (t("example_badge", lang), example),
+            (t("example_badge", lang),
+             f"{t('example_badge', lang)}. {self.example_text()}" if self.own_example else self.example_text()),
             (t("exp_rule", lang), t("exp_rule_text", lang)),
+            *([(t("exp_coverage", lang), self.coverage)] if self.coverage else []),
             (t("exp_created", lang), dt.date.today().isoformat()),
             (t("exp_created_by", lang), "Tillsynskartan"),
         ]
 
 
 def about_for(round_name: str, lang: str, synthetic: bool, region: str = "", kommun: str = "",
-              typ: str = "alla", title: str = "", example_rounds: Iterable[str] = ()) -> About:
+              typ: str = "alla", title: str = "", example_rounds: Iterable[str] = (), coverage: str = "") -> About:
     """The About of a selection, as the UI and the CLI describe it."""
     t = i18n.t
     typ_label = t("both", lang) if typ == "alla" else t(typ, lang)
@@ -117,7 +132,7 @@ def about_for(round_name: str, lang: str, synthetic: bool, region: str = "", kom
         parts.append(f"{t('kommun', lang)}: {reference.kommun_name(kommun)} ({kommun})")
     return About(title=title or t("app_title", lang), round=round_name, selection=scope_name(lang, region, kommun),
                  filters="; ".join(parts), synthetic=synthetic or bool(tuple(example_rounds)), lang=lang,
-                 example_rounds=tuple(example_rounds))
+                 example_rounds=tuple(example_rounds), coverage=coverage)
 
 
 def example_rounds(rounds: Iterable[str], is_example: Callable[[str], bool]) -> tuple[str, ...]:

@@ -28,11 +28,22 @@ def neutralise(value: Any) -> Any:
 
 
 def _with_provenance(df: pd.DataFrame, about: About) -> pd.DataFrame:
-    """The round as the first column, and "Exempeldata: Ja" on every row of generated data."""
+    """The round as the first column, and "Exempeldata: Ja" on every row of generated data (a table
+    over several rounds, a trend, already has its round per row: the flag follows each row's round,
+    so a real round's rows never say Ja); a yes/no column (the small-n flag) in words, as a
+    spreadsheet in Swedish would otherwise say TRUE/FALSE."""
+    lang = about.lang
     out = df.copy()
-    out.insert(0, i18n.t("round", about.lang), about.round)
-    if about.synthetic:
-        out[i18n.t("exp_example_column", about.lang)] = i18n.t("exp_yes", about.lang)
+    for col in out.columns:
+        if pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(lambda v: i18n.t("exp_yes" if v else "exp_no", lang))
+    round_col = i18n.t("round", lang)
+    if round_col not in out.columns:
+        out.insert(0, round_col, about.round)
+    examples = set(about.example_rounds) or ({about.round} if about.synthetic else set())
+    flags = out[round_col].astype(str).isin(examples)
+    if flags.any():
+        out[i18n.t("exp_example_column", lang)] = flags.map(lambda v: i18n.t("exp_yes" if v else "exp_no", lang))
     return out
 
 
@@ -47,7 +58,10 @@ def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def table_csv(df: pd.DataFrame, about: About) -> bytes:
     """CSV for Swedish Excel: UTF-8 with BOM, ``;`` between fields, decimal comma (point in English)."""
-    out = _safe_frame(_with_provenance(df, about))
+    out = _with_provenance(df, about)
+    if about.coverage:  # a CSV has no "Om data" sheet: what the figures cover goes on every row
+        out[i18n.t("exp_coverage", about.lang)] = about.coverage
+    out = _safe_frame(out)
     text = out.to_csv(sep=";", decimal="," if about.lang != "en" else ".", index=False, na_rep="",
                       lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")

@@ -21,12 +21,11 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.domain import reference
-from dashboard.export import tables
 from dashboard.export.common import provision_label, unescape
 from dashboard.export.render import map_figure, map_png, mpl_lock
 from dashboard.export.selection import Bundle
 from dashboard.figures import aggregate
-from dashboard.present import charts
+from dashboard.present import charts, tables
 from dashboard.present.captions import units_word
 
 SMALL_N = aggregate.SMALL_N
@@ -52,23 +51,20 @@ def _not_all(row: Any, lang: str) -> str:
     return _count_label(int(row.n_not_all), int(row.n_responded), lang)
 
 
-def _share(row: Any, lang: str) -> str:
-    """An area's units not following all rules with the share always shown: "431 av 1 136 (38 %)"."""
-    return i18n.fmt_share(int(row.n_not_all), int(row.n_responded), lang)
-
-
 def headline_notes(b: Bundle) -> list[str]:
     """The headline figures as sentences, for speaker notes and the slide's text alternative."""
     lang, out = b.lang, []
     country = b.region or b.kommun
-    for row in b.headlines.itertuples(index=False):
+    for row in aggregate.mask_small(b.headlines).itertuples(index=False):
         words = units_word(row.unit_type, lang)
-        out.append(i18n.t("exp_notes_headline", lang, scope=b.selection if (b.region or b.kommun) else
-                          i18n.t("sweden", lang), k=i18n.fmt_int(row.n_not_all, lang),
-                          n=i18n.fmt_int(row.n_responded, lang), units=words,
+        small = aggregate.too_few(row.n_responded)
+        # below SMALL_N the sentence has the count and no percentage ("2 av 2", never "100 procent")
+        out.append(i18n.t("exp_notes_headline_small" if small else "exp_notes_headline", lang,
+                          scope=b.selection if (b.region or b.kommun) else i18n.t("sweden", lang),
+                          k=i18n.fmt_int(row.n_not_all, lang), n=i18n.fmt_int(row.n_responded, lang), units=words,
                           p=_pct_words(row.share_not_all, lang), none=i18n.fmt_int(row.n_none, lang),
                           resp=i18n.fmt_int(row.n_responded, lang), total=i18n.fmt_int(row.n_units, lang)))
-        if row.n_responded < SMALL_N:
+        if small:
             out.append(i18n.t("deck_small_n_note", lang, n=i18n.fmt_int(row.n_responded, lang), limit=SMALL_N))
         elif country and row.country_share_not_all == row.country_share_not_all:
             diff = (row.share_not_all - row.country_share_not_all) * 100
@@ -149,9 +145,10 @@ def region_chart(b: Bundle, unit_type: str) -> ChartSpec:
         if r.region_kod == b.region:
             colours[i] = charts.BAR_SELECTED
     if c is not None and c["n_responded"]:
-        cats.append(t("country", lang))
-        values.append(round(float(c["share_not_all"]) * 100, 1))
-        labels.append(_share(c, lang))
+        small = aggregate.too_few(c["n_responded"])
+        cats.append(f"{t('country', lang)} ({_not_all(c, lang)})" if small else t("country", lang))
+        values.append(None if small else round(float(c["share_not_all"]) * 100, 1))
+        labels.append("" if small else _not_all(c, lang))
         colours[len(cats) - 1] = charts.COUNTRY
     series = Series(t("share_not_all", lang), values, labels, charts.BAR, point_colours=colours)
     title, notes = _region_finding(b, reg, unit_type, c)
@@ -164,7 +161,7 @@ def _region_finding(b: Bundle, reg: pd.DataFrame, unit_type: str, c: Any) -> tup
     words = units_word(unit_type, lang)
     ranked = reg.dropna(subset=["honest_rank"])
     total = len(ranked)
-    country = _share(c, lang) if c is not None else "–"
+    country = _not_all(c, lang) if c is not None else "–"
     notes = [t("deck_notes_regions", lang, units=words, limit=SMALL_N, country=country)]
     small = reg[reg["n_responded"].between(1, SMALL_N - 1)]
     if len(small):
@@ -183,7 +180,7 @@ def _region_finding(b: Bundle, reg: pd.DataFrame, unit_type: str, c: Any) -> tup
         return title, " ".join(notes)
     if total:
         top = ranked.sort_values("honest_rank").iloc[0]
-        title = t("deck_title_country_regions", lang, name=top["region"], units=words, share=_share(top, lang),
+        title = t("deck_title_country_regions", lang, name=top["region"], units=words, share=_not_all(top, lang),
                   country=country)
     else:
         title = t("by_region_title", lang, units=words)
@@ -205,7 +202,7 @@ def kommun_chart(b: Bundle, unit_type: str) -> ChartSpec | None:
     scope = b.status[(b.status["unit_type"] == unit_type) & (b.status["region_kod"] == b.region)]
     counts = scope.groupby(["kommun_kod", "status"]).size().unstack(fill_value=0)
     km = km.assign(_order=km["n_not_all"].astype(int)).sort_values(["_order", "kommun"], ascending=[True, False])
-    cats = [f"{r.kommun} – {_share(r, lang)}" if r.n_responded >= SMALL_N else str(r.kommun)
+    cats = [f"{r.kommun} – {_not_all(r, lang)}" if r.n_responded >= SMALL_N else str(r.kommun)
             for r in km.itertuples(index=False)]
     series = []
     for status in ("follows_all", "not_all", "follows_none", "no_answer"):
@@ -235,7 +232,7 @@ def provision_chart(b: Bundle, unit_type: str) -> ChartSpec | None:
         return None
     small = n < SMALL_N
     title_col = "title_en" if lang == "en" else "title_sv"
-    df = prov.iloc[::-1]
+    df = aggregate.mask_small(prov).iloc[::-1]
     cats = [provision_label(r, lang)
             + (f" · {t('country', lang)} {i18n.fmt_pct(1 - r.country_share_not_ja, lang)} {t('ja', lang).lower()}"
                if r.country_share_not_ja == r.country_share_not_ja and (b.region or b.kommun) else "")
@@ -404,6 +401,7 @@ class Slide:
     title: str
     body: Cover | KeyFigures | ChartSpec | PictureSpec | UnitTable | TextRows
     notes: str
+    source: str = ""  # the slide's source line; empty: the selected round's own (``Bundle.source``)
 
 
 def key_title(b: Bundle) -> str:
@@ -421,7 +419,7 @@ def key_figures(b: Bundle) -> KeyFigures:
     """Large numbers with their n, one column per unit type; n < SMALL_N gets the count and no share."""
     lang, t = b.lang, i18n.t
     columns = []
-    for row in b.headlines.itertuples(index=False):
+    for row in aggregate.mask_small(b.headlines).itertuples(index=False):
         words = units_word(row.unit_type, lang)
         n, k = int(row.n_responded), int(row.n_not_all)
         big = t("deck_count_only", lang, k=i18n.fmt_int(k, lang), n=i18n.fmt_int(n, lang))
@@ -461,10 +459,10 @@ def _no_rule_slide(b: Bundle, caveat: str) -> Slide | None:
     return Slide("content", title, UnitTable(tables.units_table(shown, lang)[cols], more), notes)
 
 
-def method_rows(b: Bundle) -> list[str]:
+def method_rows(b: Bundle, every_round: bool = False) -> list[str]:
     """The method slide's lines: where the data comes from, the rule, and the small-n rule."""
     lang, t = b.lang, i18n.t
-    about = b.about(deck_title(b))
+    about = b.about(deck_title(b), every_round)
     # the source is the slide's source line; not repeated in the text
     skip = {t("exp_filters", lang), t("exp_source", lang)}
     rows = [f"{label}: {value}" for label, value in about.rows()[1:7] if label not in skip]
@@ -477,19 +475,27 @@ def deck_title(b: Bundle) -> str:
 
 
 def deck(b: Bundle) -> list[Slide]:
-    """Every slide of the selection's deck, in order, as what it says (``slides.pptx_pack`` draws it)."""
+    """Every slide of the selection's deck, in order, as what it says (``slides.pptx_pack`` draws it).
+
+    Only the trend slide draws on the other rounds in view: it alone (and the cover and method slide,
+    which speak for the whole deck) names their example data; every other slide is the selected
+    round's and says only what that round is."""
     lang, t = b.lang, i18n.t
-    source, caveat = b.source, t("deck_caveat", lang)
+    specs = chart_specs(b)
+    trend = any(isinstance(spec, ChartSpec) and spec.kind == "line" for spec in specs)
+    about = b.about(deck_title(b), every_round=trend)
+    source, caveat = b.trend_source if trend else b.source, t("deck_caveat", lang)
     lines = [t("exp_pack_subtitle", lang, round=b.round)]
-    if b.synthetic:
-        lines.append(f"{t('example_badge', lang)}: {t('example_notice', lang)}")
-    out = [Slide("cover", deck_title(b), Cover(lines), " ".join([*lines, source, caveat])),
+    if about.synthetic:
+        lines.append(f"{t('example_badge', lang)}: {about.example_text()}")
+    out = [Slide("cover", deck_title(b), Cover(lines), " ".join([*lines, source, caveat]), source),
            Slide("content", key_title(b), key_figures(b), " ".join([*headline_notes(b), caveat]) or t("no_data", lang))]
-    out += [Slide("content", spec.title, spec, f"{spec.notes} {caveat}") for spec in chart_specs(b)]
+    out += [Slide("content", spec.title, spec, f"{spec.notes} {caveat}",
+                  b.trend_source if isinstance(spec, ChartSpec) and spec.kind == "line" else "") for spec in specs]
     table = _no_rule_slide(b, caveat)
     if table is not None:
         out.append(table)
-    rows = method_rows(b)
+    rows = method_rows(b, every_round=trend)
     out.append(Slide("content", t("exp_method_slide", lang), TextRows(rows),
-                     " ".join([*rows, f"{t('exp_source', lang)}: {source}.", caveat])))
+                     " ".join([*rows, f"{t('exp_source', lang)}: {source}.", caveat]), source))
     return out

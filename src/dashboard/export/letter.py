@@ -24,6 +24,8 @@ from dashboard.export.selection import Bundle
 from dashboard.figures import aggregate
 from dashboard.present.captions import units_word
 
+SMALL_N = aggregate.SMALL_N
+
 
 def _docx_language(doc: Any, lang: str) -> None:
     from docx.oxml import OxmlElement
@@ -53,6 +55,17 @@ def _docx_table(doc: Any, header: list[str], rows: list[list[str]], widths_cm: t
     for row in table.rows:
         for j, cell in enumerate(row.cells):
             cell.width = Cm(widths_cm[j] if j < len(widths_cm) else widths_cm[-1])
+
+
+def _sentence(region: str, row: Any, lang: str) -> str:
+    """The region's health centres in one sentence: with the share and the country's when there are
+    at least ``SMALL_N`` that responded, else the count and why there is no share."""
+    k, n = i18n.fmt_int(row["n_not_all"], lang), i18n.fmt_int(row["n_responded"], lang)
+    if aggregate.too_few(row["n_responded"]):
+        return i18n.t("exp_docx_sentence_small", lang, region=region, k=k, n=n, limit=SMALL_N)
+    masked = aggregate.mask_small(pd.DataFrame([row]))
+    return i18n.t("exp_docx_sentence", lang, region=region, k=k, n=n,
+                  p=i18n.fmt_pct(row["share_not_all"], lang), pc=i18n.fmt_pct(masked["country_share_not_all"].iloc[0], lang))
 
 
 def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about: About) -> bytes:
@@ -105,16 +118,15 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
     doc.add_heading(t("exp_docx_survey_h", lang), level=2)
     doc.add_paragraph(t("exp_docx_survey", lang))
     doc.add_paragraph(t("exp_rule_text", lang))
+    if about.coverage:  # a round that did not ask every binding provision says what it covers
+        doc.add_paragraph(about.coverage)
 
     doc.add_heading(t("exp_docx_results_h", lang), level=2)
     for unit_type in UNIT_TYPES:
         reg = aggregate.by_region(status, unit_type)
         row = reg[reg["region_kod"] == region_kod].iloc[0]
         if unit_type == "vardcentral" and row["n_responded"]:
-            doc.add_paragraph(t("exp_docx_sentence", lang, region=region,
-                                k=i18n.fmt_int(row["n_not_all"], lang), n=i18n.fmt_int(row["n_responded"], lang),
-                                p=i18n.fmt_pct(row["share_not_all"], lang),
-                                pc=i18n.fmt_pct(row["country_share_not_all"], lang)))
+            doc.add_paragraph(_sentence(region, row, lang))
         if unit_type == "socialnamnd":
             doc.add_paragraph(t("exp_docx_kommuner_h", lang)).runs[0].bold = True
         country = aggregate.national(status[status["unit_type"] == unit_type])
@@ -122,8 +134,9 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
         header = [t("exp_measure", lang), t("region_share", lang), t("country_share", lang)]
 
         def pair(k: str, n: str, r: Any = row, c: Any = c) -> list[str]:
-            return [i18n.fmt_share(int(r[k]), int(r[n]), lang) if r[n] else "–",
-                    i18n.fmt_share(int(c[k]), int(c[n]), lang) if c is not None and c[n] else "–"]
+            # the small-n rule: fewer than SMALL_N units give the count alone ("1 av 1")
+            return [i18n.fmt_share(int(r[k]), int(r[n]), lang, small_n=SMALL_N) if r[n] else "–",
+                    i18n.fmt_share(int(c[k]), int(c[n]), lang, small_n=SMALL_N) if c is not None and c[n] else "–"]
 
         words = units_word(unit_type, lang)
         rows = [
@@ -136,10 +149,10 @@ def region_docx(region_kod: str, status: pd.DataFrame, prov: pd.DataFrame, about
 
     doc.add_heading(t("exp_docx_provisions_h", lang), level=2)
     rows = []
-    for r in prov.itertuples(index=False):
+    for r in aggregate.mask_small(prov).itertuples(index=False):
         k = int(r.n - r.n_ja)
         rows.append([provision_label(r, lang),
-                     i18n.fmt_share(k, int(r.n), lang) if r.n else "–",
+                     i18n.fmt_share(k, int(r.n), lang, small_n=SMALL_N) if r.n else "–",
                      i18n.fmt_pct(r.country_share_not_ja, lang)])
     _docx_table(doc, [t("provision", lang), f"{t('share_not_ja', lang)}, {t('region_share', lang).lower()}",
                       f"{t('share_not_ja', lang)}, {t('country_share', lang).lower()}"], rows)

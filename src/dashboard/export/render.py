@@ -27,6 +27,7 @@ import plotly.graph_objects as go
 from dashboard import i18n
 from dashboard.export.common import ExportError
 from dashboard.export.static_map import static_map
+from dashboard.figures import aggregate
 from dashboard.present import scales
 
 if TYPE_CHECKING:  # matplotlib is imported where a map is drawn: pages load faster without it
@@ -239,7 +240,13 @@ def map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, sourc
     ``table`` is ``by_region``/``by_kommun`` output; ``points`` (optional) a status frame of units
     with lat/lon drawn with the status symbols.
     """
-    gdf = _areas(table, level, "share_not_all")
+    # the small-n rule, as on the screen's map: an area with too few units for a share is drawn by
+    # its units' status (``area_status``), never in a share class
+    small = (table["n_units"] > 0) & (table["n_responded"] < aggregate.SMALL_N)
+    status = [aggregate.area_status(int(n), int(k), int(z)) if sm else None for n, k, z, sm in
+              zip(table["n_responded"], table["n_not_all"], table["n_none"], small, strict=True)]
+    gdf = _areas(table.assign(area_status=status, share_not_all=aggregate.mask_small(table)["share_not_all"]),
+                 level, ["share_not_all", "area_status"])
     gdf["share"] = gdf["share_not_all"].astype(float) * 100
     return static_map(gdf, title, subtitle, source, _labels(legend_title, lang), _records(points), lang=lang)
 
@@ -255,19 +262,21 @@ def rate_map_figure(table: pd.DataFrame, level: str, title: str, subtitle: str, 
                       _records(points), value_key="per_10000", lang=lang, scale="rate")
 
 
-def _areas(table: pd.DataFrame, level: str, column: str) -> Any:
-    """The level's shapes that the table covers, with the table's ``column`` joined on by code."""
+def _areas(table: pd.DataFrame, level: str, columns: str | list[str]) -> Any:
+    """The level's shapes that the table covers, with the table's ``columns`` joined on by code."""
     from dashboard.domain import geo
 
     code = "region_kod" if level == "region" else "kommun_kod"
     shapes = geo.load_regions() if level == "region" else geo.load_kommun()
     shapes = shapes[shapes[code].isin(set(table[code].astype(str)))]
-    values = table[[code, column]].assign(**{code: table[code].astype(str)})
+    columns = [columns] if isinstance(columns, str) else columns
+    values = table[[code, *columns]].assign(**{code: table[code].astype(str)})
     return shapes.merge(values, on=code, how="left")
 
 
 def _labels(legend_title: str, lang: str) -> dict[str, str]:
-    labels = {"legend_title": legend_title, "no_data": i18n.t("no_data", lang)}
+    labels = {"legend_title": legend_title, "no_data": i18n.t("no_data", lang),
+              "small_area": i18n.t("small_n_col", lang, limit=aggregate.SMALL_N).lower()}
     labels.update({status: i18n.t(status, lang) for status in scales.STATUS_ORDER})
     return labels
 

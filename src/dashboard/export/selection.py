@@ -13,8 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n
-from dashboard.domain import reference
-from dashboard.export import tables
+from dashboard.domain import provisions, reference
 from dashboard.export.common import (
     TYP_CHOICES,
     UNIT_TYPES,
@@ -25,8 +24,8 @@ from dashboard.export.common import (
 )
 from dashboard.export.render import map_figure, mpl_lock, rate_map_figure
 from dashboard.figures import aggregate, filters
-from dashboard.present import charts
-from dashboard.present.captions import scope_name, subtitle, units_word
+from dashboard.present import charts, tables
+from dashboard.present.captions import coverage_text, scope_name, subtitle, units_word
 from dashboard.storage import datasets
 
 if TYPE_CHECKING:
@@ -35,11 +34,12 @@ if TYPE_CHECKING:
 
 def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: str, synthetic: bool,
              region: str = "", kommun: str = "", example_rounds: tuple[str, ...] = (),
-             with_points: bool = False, table: pd.DataFrame | None = None) -> MapItem:
+             with_points: bool = False, *, coverage: str = "", table: pd.DataFrame | None = None) -> MapItem:
     """One static map as the map page draws it: areas coloured by ``map_measure``, municipalities of
     ``region`` only. Health centres are drawn on a region's map (unit type "alla" or "vardcentral");
     on a map of the whole country 1 136 symbols would hide the colours, so they are left out there
-    unless ``with_points`` (the page's choice to show them). ``table``: the aggregation behind it
+    unless ``with_points`` (the page's choice to show them). ``coverage``: what the round covers when
+    it did not ask every rule (added to the source line). ``table``: the aggregation behind it
     (``tables.map_table``) when the caller already has it (the screen's cached one)."""
     region = region if level == "kommun" else ""
     unit_type = tables.map_measure(typ, level)
@@ -48,6 +48,7 @@ def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: 
     title = i18n.t("exp_map_region_title" if level == "region" else "exp_by_kommun_title", lang, units=words)
     sub = subtitle(lang, round_name, unit_type, int(table["n_responded"].sum()), region)
     source = charts.source_line(lang, synthetic, round_name, example_rounds)
+    source = f"{source}. {coverage}" if coverage else source
     points = None
     if (region or with_points) and typ in ("alla", "vardcentral"):
         points = filters.in_scope(status, ["vardcentral"], region, kommun)
@@ -145,27 +146,50 @@ class Bundle:
         return bool(len(self.units)) and bool(self.units["synthetic"].astype(bool).any())
 
     @property
+    def own_examples(self) -> tuple[str, ...]:
+        """This round, if it is example data: what a file of this round alone draws on."""
+        return (self.round,) if self.own_synthetic else ()
+
+    @property
     def example_rounds(self) -> tuple[str, ...]:
-        """Every example round the files draw on: this one (if generated) and any compared one."""
-        own = (self.round,) if self.own_synthetic else ()
-        return tuple(dict.fromkeys((*own, *self.other_example_rounds)))
+        """Every example round the selection's files draw on: this one (if generated) and the others
+        in view (a trend's rounds)."""
+        return tuple(dict.fromkeys((*self.own_examples, *self.other_example_rounds)))
 
     @property
     def synthetic(self) -> bool:
-        """True when any round in view is example data: every file then says so."""
+        """True when any round in view is example data: the deck then says so (and which)."""
         return bool(self.example_rounds)
 
     @property
     def selection(self) -> str:
         return scope_name(self.lang, self.region, self.kommun)
 
+    @cached_property
+    def coverage(self) -> str:
+        """What the round's figures cover when it did not ask every binding provision of the unit
+        types chosen ("Omgången frågade bara om 1 av de 7 …"); "" when it asked them all."""
+        return coverage_text(provisions.coverage(self.units, self.answers), self.lang, self.unit_types)
+
+    def _with_coverage(self, line: str) -> str:
+        return f"{line}. {self.coverage}" if self.coverage else line
+
     @property
     def source(self) -> str:
-        return charts.source_line(self.lang, self.synthetic, self.round, self.example_rounds)
+        """The source line of a chart, map or table of this round alone: no "Jämförs med", as it
+        compares nothing; what the round covers when it did not ask every rule."""
+        return self._with_coverage(charts.source_line(self.lang, self.own_synthetic, self.round, self.own_examples))
 
-    def about(self, title: str = "") -> About:
-        return about_for(self.round, self.lang, self.synthetic, self.region, self.kommun, self.typ, title,
-                         self.example_rounds)
+    @property
+    def trend_source(self) -> str:
+        """The source line of what draws on every round in view (the trend slide)."""
+        return self._with_coverage(charts.source_line(self.lang, self.synthetic, self.round, self.example_rounds))
+
+    def about(self, title: str = "", every_round: bool = False) -> About:
+        """What a file says of itself; ``every_round`` for one that draws on the others in view too."""
+        rounds = self.example_rounds if every_round else self.own_examples
+        return about_for(self.round, self.lang, bool(rounds), self.region, self.kommun, self.typ, title, rounds,
+                         self.coverage)
 
     def base(self, name: str = "") -> str:
         return file_base(self.round, self.region, self.kommun, name)
@@ -180,7 +204,8 @@ class Bundle:
         """``national`` figures of the selection, with the country's share alongside."""
         scope = aggregate.national(self.scope_status)
         country = aggregate.national(filters.in_scope(self.status, self.unit_types))
-        country = country[["unit_type", "share_not_all"]].rename(columns={"share_not_all": "country_share_not_all"})
+        country = country[["unit_type", "share_not_all", "n_responded"]].rename(
+            columns={"share_not_all": "country_share_not_all", "n_responded": "country_n_responded"})
         out = scope.merge(country, on="unit_type", how="left")
         order = {u: i for i, u in enumerate(self.unit_types)}
         return out.sort_values("unit_type", key=lambda s: s.map(order)).reset_index(drop=True)
@@ -228,8 +253,8 @@ class Bundle:
     def maps(self) -> list[MapItem]:
         """As on the map page: the country by region and by municipality, or the region's municipalities."""
         levels = ["region", "kommun"] if not self.region else ["kommun"]
-        return [map_item(self.status, level, self.typ, self.lang, self.round, self.synthetic, self.region,
-                         self.kommun, self.example_rounds) for level in levels]
+        return [map_item(self.status, level, self.typ, self.lang, self.round, self.own_synthetic, self.region,
+                         self.kommun, self.own_examples, coverage=self.coverage) for level in levels]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table behind a chart or map, and the units of the selection, tidied, by file key."""

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.export import tables, template
+from dashboard.export import template
 from dashboard.export.common import describe, saved, xml_safe
 from dashboard.export.files import tables_xlsx
 from dashboard.export.findings import (
@@ -37,6 +37,7 @@ from dashboard.export.findings import (
 )
 from dashboard.export.pptx_chart import add_chart, rgb
 from dashboard.export.selection import Bundle
+from dashboard.present import tables
 
 __all__ = ["full_list_xlsx", "headline_notes", "pptx_pack"]
 
@@ -279,7 +280,7 @@ def pptx_pack(b: Bundle, template_bytes: bytes | None = None) -> bytes:
     frames = {"cover": (cover, _frame(prs, cover)), "content": (content, _frame(prs, content))}
     for s in deck(b):
         layout, frame = frames[s.layout]
-        _draw(prs, s, layout, frame, b.source, b.lang)
+        _draw(prs, s, layout, frame, s.source or b.source, b.lang)
     describe(prs, deck_title(b), b.lang)
     return saved(prs)
 

@@ -7,11 +7,13 @@ unit points from ``present.deck.point_records``, so a PNG matches the screen.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from dashboard.present.deck import point_records
 from dashboard.present.scales import (
+    AREA_STATUS_HEX,
     NO_DATA_HEX,
     RATE_HEX,
     hex_for,
@@ -67,9 +69,17 @@ def static_map(
         if "no_data" in labels:
             rows[-1]["label"] = labels["no_data"]
     else:
-        colours = [hex_for(s) for s in shares]
+        # an area with too few units for a share (``area_status``) in its units' status colour
+        status = list(frame["area_status"]) if "area_status" in frame else [None] * len(frame)
+        colours = [AREA_STATUS_HEX[st] if st in AREA_STATUS_HEX else hex_for(s) for s, st in zip(shares, status, strict=True)]
         rows = legend_rows(lang, labels)
-    missing = [s is None for s in shares]
+        small = [st for st in status if st in AREA_STATUS_HEX]
+        if small:  # the legend explains those colours too (the screen's "small areas" legend)
+            suffix = labels.get("small_area", "")
+            rows += [{"label": f"{labels.get(st, st)} · {suffix}" if suffix else labels.get(st, st),
+                      "hex": AREA_STATUS_HEX[st], "class": st} for st in dict.fromkeys(small)]
+        shares = [None if st in AREA_STATUS_HEX else s for s, st in zip(shares, status, strict=True)]
+    missing = [s is None and c == NO_DATA_HEX for s, c in zip(shares, colours, strict=True)]
 
     fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
     ax = fig.add_axes((0.03, 0.08, 0.55, 0.76))
@@ -153,7 +163,7 @@ def static_map(
 
     _text(fig, 0.03, 0.95, title, fontsize=18, fontweight="bold", va="top")
     _text(fig, 0.03, 0.895, subtitle, fontsize=12, color="#333333", va="top")
-    _text(fig, 0.03, 0.03, source_line, fontsize=9, color="#444444", va="bottom")
+    _text(fig, 0.03, 0.03, "\n".join(textwrap.wrap(source_line, 170)), fontsize=9, color="#444444", va="bottom")
     return fig
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.domain import provisions, reference
 
 COUNT_COLUMNS = ["n_units", "n_responded", "n_not_all", "n_none", "n_follows_all"]
+SMALL_N = 5  # fewer responding units than this: no share, no rank, no difference (one rule everywhere)
 
 
 def unit_status(units: pd.DataFrame, answers: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -63,8 +64,11 @@ def national(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_country(df: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
-    country = national(status)[["unit_type", "share_not_all", "share_none", "response_rate"]]
-    country = country.rename(columns={c: f"country_{c}" for c in ["share_not_all", "share_none", "response_rate"]})
+    """The country's shares alongside, with its ``country_n_responded``: the country of a small
+    imported round can itself be too small for a share (``mask_small`` reads it)."""
+    cols = ["share_not_all", "share_none", "response_rate", "n_responded", "n_units"]
+    country = national(status)[["unit_type", *cols]]
+    country = country.rename(columns={c: f"country_{c}" for c in cols})
     out = df.merge(country, on="unit_type", how="left")
     out["diff_pp"] = (out["share_not_all"] - out["country_share_not_all"]) * 100
     return out
@@ -72,14 +76,16 @@ def _with_country(df: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 
 def by_region(status: pd.DataFrame, unit_type: str) -> pd.DataFrame:
     """All 21 regions for one unit type (regions without units included, with NaN shares),
-    with the country share alongside and a rank (1 = highest share not all)."""
+    with the country share alongside and a rank (1 = highest share not all) among the regions with
+    at least ``SMALL_N`` responding units only: a region of one committee is never "rank 1"."""
     regions = reference.regions()[["region_kod", "region", "region_short"]]
     counts = _counts(status[status["unit_type"] == unit_type], ["unit_type", "region_kod"])
     out = regions.merge(counts.drop(columns="unit_type"), on="region_kod", how="left")
     out[COUNT_COLUMNS] = out[COUNT_COLUMNS].fillna(0).astype("int64")
     out["unit_type"] = unit_type
     out = _with_country(add_shares(out), status)
-    out["rank"] = out["share_not_all"].rank(ascending=False, method="min").astype("Int64")
+    ranked = out["share_not_all"].where(out["n_responded"] >= SMALL_N)
+    out["rank"] = ranked.rank(ascending=False, method="min").astype("Int64")
     return out
 
 
@@ -93,8 +99,8 @@ def by_kommun(status: pd.DataFrame, unit_type: str, region_kod: str | None = Non
     out[COUNT_COLUMNS] = out[COUNT_COLUMNS].fillna(0).astype("int64")
     out["unit_type"] = unit_type
     out = _with_country(add_shares(out), status)
-    region = by_region(status, unit_type)[["region_kod", "share_not_all"]].rename(
-        columns={"share_not_all": "region_share_not_all"})
+    region = by_region(status, unit_type)[["region_kod", "share_not_all", "n_responded"]].rename(
+        columns={"share_not_all": "region_share_not_all", "n_responded": "region_n_responded"})
     return out.merge(region, on="region_kod", how="left").reset_index(drop=True)
 
 
@@ -123,8 +129,8 @@ def by_provision(units: pd.DataFrame, answers: pd.DataFrame, unit_type: str,
         sel = sel[sel["region_kod"] == region_kod]
     if kommun_kod:
         sel = sel[sel["kommun_kod"] == kommun_kod]
-    out = table(sel).merge(table(responding)[["provision_id", "share_not_ja"]].rename(
-        columns={"share_not_ja": "country_share_not_ja"}), on="provision_id")
+    out = table(sel).merge(table(responding)[["provision_id", "share_not_ja", "n"]].rename(
+        columns={"share_not_ja": "country_share_not_ja", "n": "country_n"}), on="provision_id")
     return cat[["provision_id", "title_sv", "title_en", "reference", "general_advice"]].merge(out, on="provision_id")
 
 
@@ -135,9 +141,6 @@ def unit_answers(units: pd.DataFrame, answers: pd.DataFrame, unit_id: str,
     unit = units[units["unit_id"] == unit_id]
     pairs = provisions.unit_answers(unit, answers, catalogue)
     return pairs.merge(catalogue.drop(columns=["unit_type", "general_advice"]), on="provision_id")
-
-
-SMALL_N = 5  # fewer responding units than this: no share, no rank, no difference (one rule everywhere)
 
 
 def too_few(n_responded: float) -> bool:
@@ -156,6 +159,58 @@ def area_status(n_responded: int, n_not_all: int, n_none: int) -> str:
     if n_none == n_responded:
         return "follows_none"
     return "not_all"
+
+
+# Every column that holds a share, a difference of shares or a rank, and the counts it rests on.
+# The country's and the region's shares beside an area rest on the country's and the region's counts:
+# they stay unless those are small too (a small imported round can be small as a whole).
+SHARE_BASIS: dict[str, tuple[str, ...]] = {
+    "share_not_all": ("n_responded",),
+    "share_none": ("n_responded",),
+    "response_rate": ("n_units",),
+    "diff_pp": ("n_responded", "country_n_responded"),
+    "rank": ("n_responded",),
+    "honest_rank": ("n_responded",),
+    "country_share_not_all": ("country_n_responded",),
+    "country_share_none": ("country_n_responded",),
+    "country_response_rate": ("country_n_units",),
+    "region_share_not_all": ("region_n_responded",),
+    "share_not_all_prev": ("n_responded_prev",),
+    "change_pp": ("n_responded", "n_responded_prev"),
+    "share_not_ja": ("n",),
+    "country_share_not_ja": ("country_n",),
+}
+
+
+def small_rows(df: pd.DataFrame, basis: tuple[str, ...]) -> pd.Series:
+    """True on the rows where any of the ``basis`` counts is below ``SMALL_N`` (or unknown)."""
+    small = pd.Series(False, index=df.index)
+    for n_col in basis:
+        small |= ~(pd.to_numeric(df[n_col], errors="coerce").fillna(0) >= SMALL_N)
+    return small
+
+
+def mask_small(df: pd.DataFrame) -> pd.DataFrame:
+    """The one small-n rule for every output: ``df`` (any aggregation here, ``rounds.with_change``,
+    ``rounds.trend`` ...) with each share, difference and rank left empty (NaN/NA) on the rows whose
+    counts are below ``SMALL_N``; counts stay, and ``small_n`` says which rows are small.
+
+    Why here and pure: tables for people, chart labels, map tooltips, slides, letters and the static
+    edition all take their numbers through this, so none can show "1 av 1 (100 %)" or "rank 1" for
+    one committee. A share column whose counts are missing raises: a caller that dropped the counts
+    could not be checked, and a share that cannot be checked is not shown."""
+    out = df.copy()
+    for col, basis in SHARE_BASIS.items():
+        if col not in out.columns:
+            continue
+        missing = [n for n in basis if n not in out.columns]
+        if missing:
+            raise ValueError(f"{col} needs {', '.join(missing)} to apply the small-n rule")
+        out[col] = out[col].mask(small_rows(out, basis))
+    own = next((c for c in ("n_responded", "n") if c in out.columns), None)
+    if own is not None:
+        out["small_n"] = small_rows(out, (own,)).to_numpy(dtype=bool)
+    return out
 
 
 def honest_rank(df: pd.DataFrame, n_col: str = "n_responded", share_col: str = "share_not_all") -> pd.DataFrame:

@@ -7,6 +7,10 @@ unit nouns themselves live in the word catalogue (``i18n.unit_noun``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import pandas as pd
+
 from dashboard import i18n
 from dashboard.domain import reference
 
@@ -29,3 +33,22 @@ def subtitle(lang: str, round_name: str, unit_type: str, n: int, region: str = "
     """A chart's subtitle: the round, the selection and how many units the figures count."""
     return i18n.t("subtitle", lang, round=round_name, selection=scope_name(lang, region, kommun),
                   n=i18n.fmt_int(n, lang), units=units_word(unit_type, lang))
+
+
+def coverage_text(coverage: pd.DataFrame, lang: str, unit_types: Iterable[str] | None = None) -> str:
+    """What a round's figures cover, for a round that did not ask all of a unit type's binding
+    provisions (``provisions.coverage``): "Omgången frågade bara om 1 av de 7 bindande reglerna för
+    vårdcentraler (V1) …", one sentence per such unit type (of ``unit_types``, when given). A round
+    that asked every binding provision gets "": nothing extra to say."""
+    wanted = None if unit_types is None else set(unit_types)
+    out = []
+    for row in coverage.itertuples(index=False):
+        if (wanted is not None and row.unit_type not in wanted) or row.n_asked >= row.n_binding:
+            continue
+        words = units_word(row.unit_type, lang)
+        if row.n_asked:
+            out.append(i18n.t("coverage_partial", lang, k=row.n_asked, n=row.n_binding, units=words,
+                              ids=", ".join(row.asked)))
+        else:
+            out.append(i18n.t("coverage_none", lang, n=row.n_binding, units=words))
+    return " ".join(out)

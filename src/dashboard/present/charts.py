@@ -7,13 +7,14 @@ inside the figure, so a static export is self-explaining. Colours are colour-bli
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n
-from dashboard.figures.aggregate import SMALL_N
+from dashboard.figures.aggregate import SMALL_N, mask_small
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 STATUS_COLOURS = {
@@ -28,14 +29,18 @@ BAR = "#56B4E9"
 BAR_SELECTED = "#0072B2"
 COUNTRY = "#000000"
 FONT = "DejaVu Sans, Arial, sans-serif"
+SOURCE_WIDTH = 150  # characters per line of the source under a chart
 
 
 def layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int) -> go.Figure:
+    # a long source line (example rounds, what a round covers) wraps instead of running off the chart
+    lines = textwrap.wrap(source, SOURCE_WIDTH) or [""]
+    source = "<br>".join(lines)
     fig.update_layout(
         title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.01, "xanchor": "left"},
         font={"family": FONT, "size": 13, "color": "#222"},
-        height=height,
-        margin={"l": 10, "r": 30, "t": 80, "b": 70},
+        height=height + 15 * (len(lines) - 1),
+        margin={"l": 10, "r": 30, "t": 80, "b": 70 + 15 * (len(lines) - 1)},
         plot_bgcolor="white",
         paper_bgcolor="white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
@@ -172,12 +177,12 @@ def share_distribution(df: pd.DataFrame, name_col: str, lang: str, title: str, s
 
 
 def caption_region_bar(reg: pd.DataFrame, lang: str, name_col: str = "region") -> str:
-    """A text alternative with the key numbers: highest, lowest and the country level."""
-    d = reg.dropna(subset=["share_not_all"]).sort_values("share_not_all", ascending=False)
-    if (d["n_responded"] >= SMALL_N).any():  # a 1-of-1 area is not "the highest share"
-        d = d[d["n_responded"] >= SMALL_N]
+    """A text alternative with the key numbers: highest, lowest and the country level, among the
+    areas with at least ``SMALL_N`` responding units (a 1-of-1 area is not "the highest share")."""
+    d = mask_small(reg).dropna(subset=["share_not_all"]).sort_values("share_not_all", ascending=False)
     if d.empty:
-        return i18n.t("no_data", lang)
+        return i18n.t("caption_all_small", lang, limit=SMALL_N) if (reg["n_responded"] > 0).any() \
+            else i18n.t("no_data", lang)
     hi, lo = d.iloc[0], d.iloc[-1]
     country = i18n.fmt_pct(float(d["country_share_not_all"].iloc[0]), lang)
     return i18n.t("caption_region_bar", lang, hi_name=hi[name_col], lo_name=lo[name_col], country=country,
@@ -193,15 +198,17 @@ def caption_provisions(prov: pd.DataFrame, lang: str) -> str:
     title = top["title_en"] if lang == "en" else top["title_sv"]
     k = int(top["n"] - top["n_ja"])
     return i18n.t("caption_provisions", lang, pid=top["provision_id"], title=title,
-                  share=i18n.fmt_share(k, int(top["n"]), lang))
+                  share=i18n.fmt_share(k, int(top["n"]), lang, small_n=SMALL_N))
 
 
 def trend_line(trend: pd.DataFrame, names: dict[str, str], lang: str, title: str, subtitle: str,
                source: str) -> go.Figure:
-    """Share not following all rules per round: one line per scope (country dashed), n in the labels."""
+    """Share not following all rules per round: one line per scope (country dashed), n in the labels.
+    A round in which the scope has fewer than ``SMALL_N`` responding units has no point, only its count."""
     fig = go.Figure()
-    for scope, part in trend.groupby("scope", sort=False):
-        labels = [i18n.fmt_share(k, n, lang) for k, n in zip(part["n_not_all"], part["n_responded"], strict=True)]
+    for scope, part in mask_small(trend).groupby("scope", sort=False):
+        labels = [i18n.fmt_share(k, n, lang, small_n=SMALL_N)
+                  for k, n in zip(part["n_not_all"], part["n_responded"], strict=True)]
         fig.add_trace(go.Scatter(
             x=part["round"], y=part["share_not_all"] * 100, mode="lines+markers+text", name=names.get(scope, scope),
             text=labels, textposition="top center",
@@ -215,8 +222,10 @@ def trend_line(trend: pd.DataFrame, names: dict[str, str], lang: str, title: str
 
 
 def provision_slope(prov: pd.DataFrame, lang: str, title: str, subtitle: str, source: str) -> go.Figure:
-    """Per provision, the share not answering yes in each round (a slope chart across rounds)."""
+    """Per provision, the share not answering yes in each round (a slope chart across rounds); no
+    point where fewer than ``SMALL_N`` units answered it."""
     title_col = "title_en" if lang == "en" else "title_sv"
+    prov = mask_small(prov) if len(prov) else prov
     fig = go.Figure()
     symbols = ["circle", "square", "diamond", "triangle-up", "x", "star"]
     palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]

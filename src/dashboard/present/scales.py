@@ -16,6 +16,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from dashboard import i18n
+from dashboard.figures.aggregate import SMALL_N
 
 Level = Literal["kommun", "region"]
 Scale = Literal["share", "change", "rate"]  # share not following all, change in p.p., units per 10 000
@@ -142,7 +143,9 @@ def change_labels(lang: str = "sv") -> list[str]:
 
 
 def change_legend_rows(lang: str = "sv") -> list[dict[str, Any]]:
-    return _legend(change_labels(lang), CHANGE_HEX, i18n.t("no_data", lang))
+    """The change classes, then the grey of an area with no change to show: no data in one of the
+    rounds, or fewer than ``aggregate.SMALL_N`` responding units in either (the small-n rule)."""
+    return _legend(change_labels(lang), CHANGE_HEX, i18n.t("map_change_no_data", lang, limit=SMALL_N))
 
 
 # Health centres per 10 000 inhabitants (``visa=per10000``): fixed breaks, the same for regions

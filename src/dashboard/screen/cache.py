@@ -173,6 +173,19 @@ def _unit_changes(version: str, round_name: str, previous: str) -> pd.DataFrame:
     return rounds_mod.unit_changes(round_tables(previous).status, round_tables(round_name).status)
 
 
+@_shared(16)
+def _coverage(version: str, round_name: str) -> pd.DataFrame:
+    from dashboard.domain import provisions
+
+    t = round_tables(round_name)
+    return provisions.coverage(t.units, t.answers)
+
+
+def coverage(round_name: str) -> pd.DataFrame:
+    """How many of each unit type's binding provisions the round asked (``provisions.coverage``)."""
+    return _coverage(data_version(), round_name)
+
+
 def rounds() -> pd.DataFrame:
     """Every round the app can show, newest first (``datasets.rounds``)."""
     return _rounds(data_version())
@@ -251,8 +264,15 @@ def trend_rounds() -> tuple[str, ...]:
 
 def rounds_in_view(f: Filters, *extra: str) -> RoundsInView:
     """The rounds this view draws on (selected, compared, and ``extra``: the risk page's previous
-    round, the trend's rounds) and which are example data. Screen and files label by this."""
+    round, the trend's rounds) and which are example data. The page's notice labels by this."""
     return rounds_mod.in_view(_rounds_shared(), f.round, f.jamfor, *extra)
+
+
+def rounds_drawn(f: Filters, *extra: str) -> RoundsInView:
+    """The rounds one chart or file draws on: the selected round and ``extra`` (the trend's rounds, the
+    risk page's previous round), not the compared round unless given. A chart that compares nothing
+    must not say "Jämförs med" because the page compares something else."""
+    return rounds_mod.in_view(_rounds_shared(), f.round, *extra)
 
 
 def clear_caches() -> None:

@@ -20,6 +20,7 @@ import streamlit as st
 from dashboard import export, i18n
 from dashboard.screen import cache, state
 from dashboard.screen.state import Filters
+from dashboard.screen.views import scope
 
 
 @lru_cache(maxsize=1)
@@ -33,15 +34,16 @@ def _images_possible() -> bool:
 
 
 def example_rounds(f: Filters, *more: str, every_round: bool = False) -> tuple[str, ...]:
-    """The example rounds among the rounds in view: the selected, the compared (``f.jamfor``), any
-    ``more`` (the risk page's previous round) and, for trends, every stored round."""
+    """The example rounds among the rounds a file draws on: the selected, any ``more`` (the risk
+    page's previous round) and, for trends, every stored round. Not the compared round: no file
+    compares with it (its tables and charts are the selected round's), so none may say it does."""
     trend = cache.trend_rounds() if every_round else ()
-    return cache.rounds_in_view(f, *more, *trend).examples
+    return cache.rounds_drawn(f, *more, *trend).examples
 
 
 def _about(f: Filters, title: str, every_round: bool = False) -> export.About:
     ex = example_rounds(f, every_round=every_round)
-    return export.about_for(f.round, f.lang, bool(ex), f.region, f.kommun, f.typ, title, ex)
+    return export.about_for(f.round, f.lang, bool(ex), f.region, f.kommun, f.typ, title, ex, scope.coverage(f))
 
 
 def _button(label_key: str, data: Callable[[], bytes], file_name: str, fmt: str, key: str, lang: str,
@@ -92,7 +94,8 @@ def map_buttons(f: Filters, level: str, region: str = "", kommun: str = "", name
     ex = example_rounds(f)
     rate = state.map_mode(f) == "rate"  # health centres per 10 000 inhabitants, or the share
     points = state.map_points(f, region) and not region  # from region level down the export always draws them
-    shared = _map_item(cache.data_version(), f.round, level, f.typ, lang, region, kommun, rate, ex, points)
+    shared = _map_item(cache.data_version(), f.round, level, f.typ, lang, region, kommun, rate, ex, points,
+                       "" if rate else scope.coverage(f))
     item = dataclasses.replace(shared, table=shared.table.copy(deep=False))
     about = _about(f, item.title)
     base = export.file_base(f.round, region, kommun, name or item.key)
@@ -113,10 +116,10 @@ def _stored_template() -> bytes | None:
 
 @cache.shared(64)
 def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, region: str, kommun: str,
-              rate: bool, examples: tuple[str, ...], points: bool = False):
+              rate: bool, examples: tuple[str, ...], points: bool = False, coverage: str = ""):
     """The map's files' contents for one view, computed once (the files are drawn only on a click)."""
     status = cache.round_tables(round_name).status
-    if rate:
+    if rate:  # health centres per 10 000 inhabitants: a count of units, whatever the survey asked
         return export.rate_map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples,
                                     points)
     # The aggregation the map on screen already drew from (a region's: rows of the country's table).
@@ -124,7 +127,7 @@ def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, re
     table = (cache.by_region(round_name, unit_type) if level == "region"
              else cache.by_kommun(round_name, unit_type, region))
     return export.map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples, points,
-                           table=table)
+                           coverage=coverage, table=table)
 
 
 def pack(f: Filters) -> None:

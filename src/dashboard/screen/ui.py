@@ -115,11 +115,20 @@ def example_notice(f: Filters, view: RoundsInView | None = None) -> None:
     if not view.any_synthetic:
         return
     with st.container(border=True, key="example_notice"):
-        st.markdown(f"**{i18n.t('example_badge', f.lang)}** · {i18n.t('example_notice', f.lang)}")
-        if view.examples != (f.round,):
-            st.markdown(i18n.t("example_rounds_in_view", f.lang,
-                               rounds=", ".join(plain(r) for r in view.examples)))
+        st.markdown(f"**{i18n.t('example_badge', f.lang)}** · {example_text(f.round, view.examples, f.lang)}")
         links.page_link("method", i18n.t("read_method", f.lang), f, icon=":material/info:")
+
+
+def example_text(round_name: str, examples: tuple[str, ...], lang: str) -> str:
+    """The notice's words: the example data notice when the selected round is example data (naming
+    the other example rounds in view, if any); when it is real, that it is, and which rounds in view
+    are not. Round names come from files: escaped for Markdown."""
+    if round_name not in examples:
+        return i18n.t("example_notice_real", lang, round=plain(round_name), rounds=", ".join(map(plain, examples)))
+    text = i18n.t("example_notice", lang)
+    if examples == (round_name,):
+        return text
+    return f"{text} {i18n.t('example_rounds_in_view', lang, rounds=', '.join(map(plain, examples)))}"
 
 
 def plain(text: object) -> str:
@@ -136,10 +145,14 @@ def plain(text: object) -> str:
 _AUTOLINK = re.compile(r"(?i)www|://|@")
 
 
-def picked_row(table: pd.DataFrame, key: str) -> int | None:
+def picked_row(table: pd.DataFrame, key: str, lang: str = "") -> int | None:
     """A table whose rows can be selected (mouse or keyboard); returns the selected row's position.
-    Data from files is shown as text: st.dataframe never renders HTML or Markdown."""
-    event = st.dataframe(table, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+    Data from files is shown as text: st.dataframe never renders HTML or Markdown. With ``lang`` the
+    numbers are written as that language writes them (decimal comma in Swedish), sorted as numbers."""
+    from dashboard.present.tables import styled
+
+    shown = styled(table, lang) if lang and isinstance(table, pd.DataFrame) else table
+    event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
                          width="stretch")
     rows = event.selection.rows if event else []
     return rows[0] if rows else None

@@ -8,8 +8,9 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.domain import reference
-from dashboard.export import tables as export_tables
+from dashboard.figures.aggregate import SMALL_N
 from dashboard.present import charts
+from dashboard.present import tables as people
 from dashboard.present.captions import scope_name, units_word
 from dashboard.screen import cache, downloads, ui
 from dashboard.screen.state import Filters
@@ -69,11 +70,12 @@ def trend_section(f: Filters, region: str = "") -> None:
                                     i18n.t("trend_title", lang, units=units_word(unit_type, lang)),
                                     scope_name(f.lang, region), source(f, *names))
             last = trend[trend["scope"] == (region or "country")].tail(2)
-            caption = "; ".join(f"{r.round}: {i18n.fmt_share(r.n_not_all, r.n_responded, lang)}" for r in last.itertuples())
+            caption = "; ".join(f"{r.round}: {i18n.fmt_share(r.n_not_all, r.n_responded, lang, small_n=SMALL_N)}"
+                                for r in last.itertuples())
             ui.chart(fig, caption, key=f"trend_{unit_type}_{region}")
-            downloads.chart(fig, trend, export_tables.TREND, f"utveckling-{unit_type}-{region or 'riket'}", f)
+            downloads.chart(fig, trend, people.TREND, f"utveckling-{unit_type}-{region or 'riket'}", f)
             prov = rounds_mod.provision_trend(tables, unit_type, region)
             fig = charts.provision_slope(prov, lang, i18n.t("trend_prov_title", lang), scope_name(f.lang, region),
                                          source(f, *names))
             ui.chart(fig, i18n.t("trend_prov_title", lang), key=f"trend_prov_{unit_type}_{region}")
-            downloads.chart(fig, prov, export_tables.PROVISION_TREND, f"utveckling-regler-{unit_type}-{region or 'riket'}", f)
+            downloads.chart(fig, prov, people.PROVISION_TREND, f"utveckling-regler-{unit_type}-{region or 'riket'}", f)

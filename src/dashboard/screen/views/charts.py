@@ -7,12 +7,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.export import tables as export_tables
 from dashboard.present import charts
+from dashboard.present import tables as people
 from dashboard.present.captions import subtitle, units_word
 from dashboard.screen import cache, downloads, ui
 from dashboard.screen.state import Filters
-from dashboard.screen.views.scope import source
+from dashboard.screen.views.scope import coverage_caption, source
 from dashboard.screen.views.tables import provision_table, region_table
 
 
@@ -29,7 +29,8 @@ def region_charts(f: Filters) -> None:
                                        i18n.t("by_region_title", lang, units=units_word(unit_type, lang)),
                                        subtitle(f.lang, f.round, unit_type, n), source(f))
             ui.chart(fig, caption, key=f"region_bar_{unit_type}")
-            downloads.chart(fig, reg, export_tables.REGIONS, f"regioner-{unit_type}", f)
+            coverage_caption(f, unit_type)
+            downloads.chart(fig, reg, people.REGIONS, f"regioner-{unit_type}", f)
             with st.expander(i18n.t("table", lang)):
                 region_table(f, reg, key=f"region_table_{unit_type}")
 
@@ -51,8 +52,9 @@ def provision_charts(f: Filters, heading: str, region: str = "", kommun: str = "
                                           subtitle(f.lang, f.round, unit_type, n, region, kommun),
                                           source(f))
             ui.chart(fig, caption, key=f"prov_bar_{unit_type}_{region}_{kommun}")
-            downloads.chart(fig, prov, export_tables.PROVISIONS, f"regler-{unit_type}-{region or 'riket'}-{kommun or 'alla'}", f)
+            downloads.chart(fig, prov, people.PROVISIONS, f"regler-{unit_type}-{region or 'riket'}-{kommun or 'alla'}", f)
             st.caption(i18n.t("advice_note", lang))
+            coverage_caption(f, unit_type)
             with st.expander(i18n.t("table", lang)):
                 provision_table(f, prov)
 

@@ -12,14 +12,14 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.domain.levels import level as level_of
-from dashboard.export import tables as export_tables
 from dashboard.figures import aggregate
 from dashboard.figures.aggregate import SMALL_N
 from dashboard.present import charts
+from dashboard.present import tables as people
 from dashboard.present.captions import subtitle, units_word
 from dashboard.screen import cache, downloads, ui
 from dashboard.screen.state import Filters
-from dashboard.screen.views.scope import scope_figures, source
+from dashboard.screen.views.scope import coverage_caption, scope_figures, source
 
 
 def region_rank(f: Filters) -> None:
@@ -29,7 +29,7 @@ def region_rank(f: Filters) -> None:
         ranked = cache.ranked_regions(f.round, unit_type)
         row = ranked[ranked["region_kod"] == f.region].iloc[0]
         words = units_word(unit_type, lang).capitalize()
-        if row["honest_rank"] == row["honest_rank"] and row["honest_rank"] is not pd.NA:
+        if pd.notna(row["honest_rank"]):  # an unranked region (n < SMALL_N) has NA: "==" on it raises
             st.markdown(f"**{words}:** " + i18n.t("rank_of", lang, rank=int(row["honest_rank"]),
                                                   n=int(ranked["honest_rank"].notna().sum())))
         else:
@@ -79,17 +79,7 @@ def _ranking(version: str, round_name: str, level: str, unit_type: str, region: 
                                                                                             region)
     ranked = aggregate.honest_rank(table[table["n_units"] > 0])
     name_col = lv.name
-    shown = pd.DataFrame({
-        i18n.t("rank", lang): ranked["honest_rank"],
-        i18n.t(lv.key, lang): ranked[name_col],
-        "n": ranked["n_responded"],
-        i18n.t("n_not_all", lang): ranked["n_not_all"],
-        i18n.t("share_not_all", lang): [i18n.fmt_share(k, n, lang) for k, n in
-                                       zip(ranked["n_not_all"], ranked["n_responded"], strict=True)],
-        i18n.t("share_not_all", lang) + " (%)": (ranked["share_not_all"] * 100).round(1),
-        i18n.t("diff_pp", lang): ranked["diff_pp"].round(1),
-        i18n.t("small_n_col", lang): ranked["small_n"],
-    })
+    shown = people.ranking_table(ranked, lv.key, name_col, lang)
     areas = i18n.t(lv.plural_key, lang).lower()
     fig = charts.share_distribution(ranked, name_col, lang, i18n.t("distribution_title", lang, areas=areas),
                                     subtitle(lang, round_name, unit_type, int(ranked["n_responded"].sum()),
@@ -104,9 +94,10 @@ def ranking(f: Filters, level: str, unit_type: str, key: str) -> None:
     lv = level_of(level)
     v = _ranking(cache.data_version(), f.round, level, unit_type, f.region if lv.parent else "", f.lang, source(f))
     ranked = v.ranked
-    row = ui.picked_row(v.shown, key)
+    row = ui.picked_row(v.shown, key, f.lang)
     if row is not None:
         ui.open_link(lv.page, ranked[lv.name].iloc[row], f.with_(**lv.filter_change(ranked[lv.code].iloc[row])), key)
     ui.chart(v.fig, v.caption, key=f"{key}_dist")
-    downloads.chart(v.fig, ranked, export_tables.REGIONS if level == "region" else export_tables.KOMMUNER,
+    coverage_caption(f, unit_type)
+    downloads.chart(v.fig, ranked, people.REGIONS if level == "region" else people.KOMMUNER,
                     f"spridning-{level}-{unit_type}", f)

@@ -12,7 +12,7 @@ from dashboard.figures.aggregate import SMALL_N
 from dashboard.present.captions import units_word
 from dashboard.screen import cache, links, ui
 from dashboard.screen.state import Filters
-from dashboard.screen.views.scope import scope_figures
+from dashboard.screen.views.scope import coverage_caption, scope_figures
 
 
 def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
@@ -35,7 +35,9 @@ def headlines(f: Filters, region: str = "", kommun: str = "") -> None:
                           country=country.loc[unit_type] if (region or kommun) and unit_type in country.index else None)
             if (region or kommun) and unit_type in country.index:
                 c = country.loc[unit_type]
-                st.caption(f"{i18n.t('country', lang)}: {i18n.fmt_share(c['n_not_all'], c['n_responded'], lang)}")
+                st.caption(f"{i18n.t('country', lang)}: "
+                           f"{i18n.fmt_share(c['n_not_all'], c['n_responded'], lang, small_n=SMALL_N)}")
+            coverage_caption(f, unit_type)
 
 
 def population_facts(f: Filters, region: str = "", kommun: str = "") -> None:
@@ -52,6 +54,12 @@ def _headline(f: Filters, unit_type: str, row: pd.Series, previous: pd.Series | 
     lang = f.lang
     words = units_word(unit_type, lang)
     delta = None
+    if previous is not None and aggregate.too_few(previous["n_responded"]):
+        # the compare round had too few units for a share: no difference in p.e., its count only
+        st.caption(i18n.t("change_line_small", lang, round=ui.plain(f.jamfor),
+                          prev=i18n.fmt_share(int(previous["n_not_all"]), int(previous["n_responded"]), lang,
+                                              small_n=SMALL_N), limit=SMALL_N))
+        previous = None
     if previous is not None:
         diff = (row["share_not_all"] - previous["share_not_all"]) * 100
         delta = _delta(diff, i18n.t("vs_round", lang, round=f.jamfor), lang)

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.domain import reference
 from dashboard.domain.levels import level as level_of
-from dashboard.figures import aggregate, filters, population
+from dashboard.figures import filters, population
 from dashboard.figures.aggregate import SMALL_N
 from dashboard.present import scales
 from dashboard.present.captions import units_word
@@ -34,35 +34,10 @@ def map_measure(f: Filters, level: str) -> str:
 
 def area_values(f: Filters, table: pd.DataFrame, level: str, unit_type: str, change: bool = False) -> list[dict]:
     """One plain record per area for the deck: code, share in percent (or the change in percentage
-    points since the compare round) and a plain-text tooltip."""
-    lang = f.lang
-    lv = level_of(level)
-    words = units_word(unit_type, lang)
-    records = []
-    for row in table.itertuples(index=False):
-        share = row.share_not_all
-        n = int(row.n_responded)
-        name = getattr(row, lv.name)
-        record = {lv.code: getattr(row, lv.code)}
-        if not change and int(row.n_units) and aggregate.too_few(n):
-            # Too few units for a share: the area is drawn by its units' status, the tooltip counts.
-            status = aggregate.area_status(n, int(row.n_not_all), int(row.n_none))
-            record.update(share=None, area_status=status, tooltip=(
-                f"{name}\n{i18n.t('n_not_all', lang)}: "
-                f"{i18n.t('count_of', lang, k=i18n.fmt_int(row.n_not_all, lang), n=i18n.fmt_int(n, lang))} {words}"
-                f"\n{i18n.t('too_few_short', lang)}"))
-            records.append(record)
-            continue
-        text = (f"{name}\n{i18n.t('n_not_all', lang)}: {i18n.fmt_share(int(row.n_not_all), n, lang)} {words}"
-                if n else f"{name}\n{i18n.t('no_data', lang)}")
-        value = None if share != share else float(share) * 100
-        if change:
-            pp = row.change_pp
-            value = None if pp != pp else float(pp)
-            text += f"\n{i18n.t('vs_round', lang, round=f.jamfor).capitalize()}: {i18n.fmt_pp(value, lang)}"
-        record.update(share=value, tooltip=text)
-        records.append(record)
-    return records
+    points since the compare round) and a plain-text tooltip, under the small-n rule (``present.areas``)."""
+    from dashboard.present.areas import area_records
+
+    return area_records(table, level, unit_type, f.lang, f.jamfor if change else "")
 
 
 def small_areas(table: pd.DataFrame, change: bool) -> pd.Series:
@@ -198,7 +173,7 @@ def _rate_map_section(f: Filters, level: str, key: str, region: str, kommun: str
         rate_legend(f, with_points=points)
         points_hint(f, points)
     with right:
-        row = ui.picked_row(population.rate_people_table(table, f.lang), f"{key}_table_rate_{level}_{region}")
+        row = ui.picked_row(population.rate_people_table(table, f.lang), f"{key}_table_rate_{level}_{region}", f.lang)
         if row is not None:
             if level == "region":
                 ui.open_link("region", table["region"].iloc[row], f.with_(region=table["region_kod"].iloc[row]),

@@ -12,15 +12,32 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.figures import filters
 from dashboard.present import charts
+from dashboard.present.captions import coverage_text
 from dashboard.screen import cache, ui
 from dashboard.screen.state import Filters
 
 
 def source(f: Filters, *also: str) -> str:
-    """A chart's source line; it says Exempeldata when any round the view draws on is example data,
-    and which rounds those are (a real round compared with the example round keeps IVO for itself)."""
-    shown = cache.rounds_in_view(f, *also).examples
-    return charts.source_line(f.lang, bool(shown), f.round, shown)
+    """A chart's source line: the selected round and the rounds ``also`` that the chart draws on (a
+    trend's rounds, the risk page's previous round). It says Exempeldata when any of them is example
+    data, and which (a real round shown with an example round keeps IVO for itself)."""
+    shown = cache.rounds_drawn(f, *also).examples
+    line = charts.source_line(f.lang, bool(shown), f.round, shown)
+    covered = coverage(f)
+    return f"{line}. {covered}" if covered else line
+
+
+def coverage(f: Filters, unit_types: list[str] | None = None) -> str:
+    """What the selected round's figures cover, when it did not ask every binding provision ("")."""
+    return coverage_text(cache.coverage(f.round), f.lang, unit_types or f.unit_types)
+
+
+def coverage_caption(f: Filters, unit_type: str) -> None:
+    """Under a headline, chart or table of one unit type: how many binding provisions the round asked,
+    when not all (nothing is drawn for a round that asked all)."""
+    text = coverage(f, [unit_type])
+    if text:
+        st.caption(text)
 
 
 def scope_units(f: Filters, unit_types: list[str] | None = None, region: str = "", kommun: str = "") -> pd.DataFrame:

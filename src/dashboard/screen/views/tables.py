@@ -11,19 +11,20 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.domain.levels import level as level_of
-from dashboard.export import tables as export_tables
 from dashboard.figures import filters
-from dashboard.figures.aggregate import SMALL_N
+from dashboard.present import tables as people
 from dashboard.screen import cache, ui
 from dashboard.screen.state import Filters
+from dashboard.screen.views.scope import coverage_caption
 
 
 def region_table(f: Filters, reg: pd.DataFrame, key: str) -> None:
     """Regions with counts and shares; selecting a row opens the region page."""
     lang = f.lang
     reg = _with_previous(f, reg, "region")
-    shown = export_tables.screen_region_table(reg, lang)  # the same step as the files' region table
-    row = ui.picked_row(shown, key)
+    shown = people.screen_region_table(reg, lang)  # the same step as the files' region table
+    row = ui.picked_row(shown, key, lang)
+    _coverage(f, reg)
     if row is not None:
         ui.open_link("region", reg["region"].iloc[row], f.with_(region=reg["region_kod"].iloc[row]), key)
 
@@ -39,29 +40,12 @@ def _with_previous(f: Filters, table: pd.DataFrame, level: str) -> pd.DataFrame:
     return cache.kommun_change(f.round, f.jamfor, unit_type, region)
 
 
-def _change_columns(f: Filters, table: pd.DataFrame) -> dict[str, pd.Series]:
-    if not f.jamfor or "change_pp" not in table.columns:
-        return {}
-    return {i18n.t("change_pp", f.lang): table["change_pp"].round(1).to_numpy(),
-            i18n.t("change_n", f.lang): table["change_n_not_all"].to_numpy()}
-
-
 def kommun_table(f: Filters, km: pd.DataFrame, key: str) -> None:
     """Municipalities with counts and shares; selecting a row opens the municipality page."""
     lang = f.lang
     km = _with_previous(f, km, "kommun")
-    shown = pd.DataFrame({
-        i18n.t("kommun", lang): km["kommun"],
-        i18n.t("n_responded", lang): km["n_responded"],
-        i18n.t("n_not_all", lang): km["n_not_all"],
-        # fewer than SMALL_N responding: the counts stand, the share is left blank (the rankings' rule)
-        i18n.t("share_not_all", lang) + " (%)": (km["share_not_all"] * 100).round(1).where(
-            km["n_responded"] >= SMALL_N),
-        i18n.t("n_none", lang): km["n_none"],
-        f"n < {SMALL_N}": km["n_responded"].between(1, SMALL_N - 1),
-        **_change_columns(f, km),
-    })
-    row = ui.picked_row(shown, key)
+    row = ui.picked_row(people.screen_kommun_table(km, lang), key, lang)  # the same step as the files' table
+    _coverage(f, km)
     if row is not None:
         ui.open_link("kommun", km["kommun"].iloc[row], f.with_(kommun=km["kommun_kod"].iloc[row]), key)
 
@@ -115,15 +99,12 @@ def units_table(f: Filters, key: str, unit_types: list[str], region: str = "", k
 
 
 def provision_table(f: Filters, prov: pd.DataFrame) -> None:
-    lang = f.lang
-    title_col = "title_en" if lang == "en" else "title_sv"
-    st.dataframe(pd.DataFrame({
-        i18n.t("provision", lang): prov["provision_id"] + " " + prov[title_col],
-        i18n.t("ja", lang): prov["n_ja"],
-        i18n.t("nej", lang): prov["n_nej"],
-        i18n.t("vet_ej", lang): prov["n_vet_ej"],
-        i18n.t("saknas", lang): prov["n_saknas"],
-        "n": prov["n"],
-        i18n.t("share_not_ja", lang) + " (%)": (prov["share_not_ja"] * 100).round(1),
-        i18n.t("country", lang) + " (%)": (prov["country_share_not_ja"] * 100).round(1),
-    }), hide_index=True, width="stretch")
+    """Answers per provision under its chart (the files' table: no share below ``SMALL_N``)."""
+    st.dataframe(people.styled(people.screen_provision_table(prov, f.lang), f.lang), hide_index=True,
+                 width="stretch")
+
+
+def _coverage(f: Filters, table: pd.DataFrame) -> None:
+    """The table's caption when the round did not ask every binding provision of its unit type."""
+    if len(table) and "unit_type" in table.columns:
+        coverage_caption(f, str(table["unit_type"].iloc[0]))

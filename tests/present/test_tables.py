@@ -1,4 +1,4 @@
-"""Tables for people (``export.tables``): the caller says the table's kind; the screen and the files share one."""
+"""Tables for people (``present.tables``): the caller says the table's kind; the screen and the files share one."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_each_table_kind_gives_its_people_columns(b23):
 
 
 def test_screen_and_files_share_one_region_table(b23):
-    from dashboard.export import tables
+    from dashboard.present import tables
 
     reg = aggregate.by_region(b23.status, "vardcentral")
     screen, file = tables.screen_region_table(reg, "sv"), export.REGIONS.people(reg, "sv")
