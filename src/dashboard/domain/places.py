@@ -190,10 +190,7 @@ def kommun_centres() -> dict[str, tuple[float, float]]:
     unlike a centroid always lies inside the area), from the committed boundaries."""
     from dashboard.domain import geo  # geometry only when a map needs it
 
-    gdf = geo.load_kommun()
-    points = gdf.geometry.representative_point()
-    return {str(c): (round(float(p.y), 4), round(float(p.x), 4)) for c, p in zip(gdf["kommun_kod"], points,
-                                                                                   strict=True)}
+    return geo.inner_points("kommun")
 
 
 def approximate_positions(units: pd.DataFrame) -> pd.DataFrame:

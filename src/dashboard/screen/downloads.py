@@ -122,8 +122,12 @@ def _map_item(version: str, round_name: str, level: str, typ: str, lang: str, re
     if rate:  # health centres per 10 000 inhabitants: a count of units, whatever the survey asked
         return export.rate_map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples,
                                     points)
+    # The aggregation the map on screen already drew from (a region's: rows of the country's table).
+    unit_type = export.map_measure(typ, level)
+    table = (cache.by_region(round_name, unit_type) if level == "region"
+             else cache.by_kommun(round_name, unit_type, region))
     return export.map_item(status, level, typ, lang, round_name, bool(examples), region, kommun, examples, points,
-                           coverage=coverage)
+                           coverage=coverage, table=table)
 
 
 def pack(f: Filters) -> None:

@@ -207,6 +207,11 @@ def data_version() -> str:
             seen = (now, Store(target).version())
             _PG_VERSIONS[target] = seen
         return seen[1]
+    if not _version_file(target).exists():
+        # A new database (or one from before the marker) is made, with its marker, before its
+        # version is first read: otherwise the first page run would cache its tables under a key
+        # that its own reads of the store then change.
+        Store(target)
     return _duck_version(target)
 
 
