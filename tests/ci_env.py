@@ -43,7 +43,7 @@ def haproxy() -> str:
 
 def shared_file(relative: str, root: Path = ROOT) -> Path:
     """A file of the project's shared folder, which sits beside the checkout (``../shared``: so CI lays
-    it out, and so does /work/main); from a git worktree, the one beside the main checkout. Missing:
+    it out, and so does a developer checkout); from a git worktree, the one beside the main checkout. Missing:
     skipped on a developer's machine, failed in CI, where it is always there."""
     candidates = [root.parent / "shared"]
     git = root / ".git"
