@@ -159,3 +159,30 @@ def test_lists_use_the_common_download_row():
         open_tab(at, "risk_tab_level_vardcentral", tab)
         labels = [e.proto.label for e in at.get("download_button")]
         assert labels == ["PNG", "PNG 2×", "SVG", "CSV", "Excel"], tab
+
+
+def _display_texts(at: AppTest, key: str | int) -> pd.DataFrame:
+    """What the browser shows in a table's cells: the Styler's display texts (none without one).
+    ``key``: a selectable table's key, or a position (a table without selection carries no key)."""
+    import pyarrow as pa
+
+    el = at.dataframe[key] if isinstance(key, int) else next(d for d in at.dataframe if getattr(d, "key", None) == key)
+    assert el.proto.arrow_data.styler.display_values, f"{key}: numbers sent without their display texts"
+    return pa.ipc.open_stream(el.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+@pytest.mark.parametrize("lang, comma", [("sv", True), ("en", False)])
+def test_risk_tables_write_numbers_as_the_language_does(lang: str, comma: bool):
+    """Issue 18.6: Swedish tables show a decimal comma, as the captions do; sorted as numbers underneath."""
+    tab = {"sv": "Regioner", "en": "Regions"}[lang]
+    at = run({"risk_tab_level_vardcentral": tab}, lang=lang, typ="vardcentral")
+    for key in ("risk_region_table_vardcentral",):
+        data, shown = table(at, key), _display_texts(at, key)
+        fractional = [c for c in data.columns if pd.api.types.is_float_dtype(data[c])
+                      and ((data[c].dropna() % 1) != 0).any()]
+        assert fractional, list(data.columns)
+        for col in fractional:
+            texts_ = shown[col][data[col].notna()].astype(str)
+            assert texts_.str.contains(",").all() == comma and texts_.str.contains(r"\.").any() != comma, (col, texts_)
+    maternity = _display_texts(at, -1)  # SCB's whole-percent shares by region and year, and the country
+    assert maternity.shape[0] == 22 and maternity["2021 (%)"].astype(str).str.fullmatch(r"\d+").all()

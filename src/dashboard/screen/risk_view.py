@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
-import pyarrow as pa
 import streamlit as st
 
 from dashboard import export, i18n
@@ -21,6 +20,7 @@ from dashboard.domain import provisions
 from dashboard.export import risk_tables
 from dashboard.figures import filters, maternity, risk
 from dashboard.present import captions, risk_charts
+from dashboard.present import tables as people
 from dashboard.screen import cache, links, ui
 from dashboard.screen import downloads as download_row
 from dashboard.screen.state import Filters
@@ -112,8 +112,10 @@ def downloads(f: Filters, fig: go.Figure | None, table: pd.DataFrame, level: str
 
 # Rows of a ranked list shown at first: the top of the list is where to look first, and every
 # page open sent all 1 136 health centres (240 KB) before. The whole list is one click away, and
-# always in the CSV and Excel files.
-LIST_ROWS = 100
+# always in the CSV and Excel files. 50, not 100: the tables carry their display texts beside the
+# numbers (decimal comma in Swedish), which doubles a table's bytes (risk page 68 -> 101 KB per open
+# with 100 rows; issue 20 allows 100 KB).
+LIST_ROWS = 50
 
 
 class SectionView(NamedTuple):
@@ -124,8 +126,7 @@ class SectionView(NamedTuple):
     table: pd.DataFrame
     fig: go.Figure | None
     caption: str
-    arrow: pa.Table | None = None  # ``table`` converted for st.dataframe once, not per page open
-    arrow_top: pa.Table | None = None  # its first ``LIST_ROWS`` rows
+    top: pd.DataFrame | None = None  # ``table``'s first ``LIST_ROWS`` rows, the list shown at first
 
 
 def _scored(round_name: str, previous: str, unit_type: str, w: str) -> pd.DataFrame:
@@ -153,7 +154,7 @@ def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: 
     if not previous:
         table = table.drop(columns=[i18n.t("risk_prev_not_ja", lang)])
     return SectionView(ranked, table, fig, risk_charts.caption_contributions(top, labels, lang),
-                       pa.Table.from_pandas(table), pa.Table.from_pandas(table.head(LIST_ROWS)))
+                       table.head(LIST_ROWS))
 
 
 @cache.shared(64)
@@ -179,7 +180,7 @@ def _area_view(version: str, round_name: str, previous: str, unit_type: str, w: 
         fig = risk_charts.contribution_bar(ranked, labels, lang, title, subtitle, src)
         caption = f"{risk_charts.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}"
     table = risk_tables.area_export(areas, level, lang, with_maternity=level == "region")
-    return SectionView(areas, table, fig, caption, pa.Table.from_pandas(table))
+    return SectionView(areas, table, fig, caption)
 
 
 def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous: str) -> None:
@@ -195,15 +196,15 @@ def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous
     ui.chart(v.fig, v.caption, key=f"risk_units_bar_{unit_type}")
     st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
     st.caption(i18n.t("risk_select_hint", lang))
-    shown = v.arrow
+    shown = table
     if len(ranked) > LIST_ROWS:
         whole = st.toggle(i18n.t("risk_show_all", lang, n=i18n.fmt_int(len(ranked), lang), units=words),
                           key=f"risk_all_{unit_type}")
         if not whole:
-            shown = v.arrow_top
+            shown = v.top
             st.caption(i18n.t("risk_top_rows", lang, shown=i18n.fmt_int(LIST_ROWS, lang),
                               n=i18n.fmt_int(len(ranked), lang), units=words))
-    row = ui.picked_row(shown, key=f"risk_units_table_{unit_type}")
+    row = ui.picked_row(shown, f"risk_units_table_{unit_type}", lang)  # numbers as the language writes them
     downloads(f, v.fig, table, "unit", unit_type, weights, previous, captions.scope_name(lang, f.region, f.kommun))
     if row is not None:
         unit = ranked.iloc[row]
@@ -228,7 +229,7 @@ def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, floa
         st.caption(i18n.t("risk_maternity_col_note", lang, source=maternity.SOURCE,
                           year=maternity.YEARS[-1]))
     st.caption(i18n.t("risk_select_hint", lang))
-    row = ui.picked_row(v.arrow, key=f"risk_{level}_table_{unit_type}")
+    row = ui.picked_row(v.table, f"risk_{level}_table_{unit_type}", lang)
     downloads(f, v.fig, table, level, unit_type, weights, previous, captions.scope_name(lang, region))
     if row is not None:
         area = areas.iloc[row]
@@ -239,7 +240,7 @@ def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, floa
 class MaternityView(NamedTuple):
     fig: go.Figure
     caption: str
-    table: pa.Table
+    table: pd.DataFrame
     source: str
 
 
@@ -253,7 +254,7 @@ def _maternity(lang: str) -> MaternityView:
     shown = pd.concat([mc, country], ignore_index=True)
     table = pd.DataFrame({i18n.t("region", lang): shown["region"],
                           **{f"{y} (%)": shown[f"y{y}"] for y in maternity.YEARS}})
-    return MaternityView(risk_charts.maternity_chart(lang), risk_charts.caption_maternity(lang), pa.Table.from_pandas(table),
+    return MaternityView(risk_charts.maternity_chart(lang), risk_charts.caption_maternity(lang), table,
                          maternity.source_line(lang))
 
 
@@ -265,5 +266,5 @@ def maternity_section(f: Filters) -> None:
     v = _maternity(lang)
     ui.chart(v.fig, v.caption, key="risk_maternity_chart")
     with st.expander(i18n.t("table", lang)):
-        st.dataframe(v.table, hide_index=True, width="stretch", key="risk_maternity_table")
+        st.dataframe(people.styled(v.table, lang), hide_index=True, width="stretch", key="risk_maternity_table")
     st.caption(v.source)
