@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,6 +25,9 @@ from dashboard.screen import cache, links, ui
 from dashboard.screen import downloads as download_row
 from dashboard.screen.state import Filters
 from dashboard.screen.views.scope import source
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 _url_filters = links.url_filters
 
@@ -126,7 +129,12 @@ class SectionView(NamedTuple):
     table: pd.DataFrame
     fig: go.Figure | None
     caption: str
-    top: pd.DataFrame | None = None  # ``table``'s first ``LIST_ROWS`` rows, the list shown at first
+    # ``table`` and its first ``LIST_ROWS`` rows as drawn: numbers as the language writes them
+    # (``present.tables.styled``), made once per view rather than on every page open (it doubled the
+    # page's CPU per open). The Stylers hold formats only, no styling functions, so drawing one
+    # recomputes nothing on it and every session can share it.
+    shown: Styler | None = None
+    shown_top: Styler | None = None
 
 
 def _scored(round_name: str, previous: str, unit_type: str, w: str) -> pd.DataFrame:
@@ -154,7 +162,7 @@ def _unit_view(version: str, round_name: str, previous: str, unit_type: str, w: 
     if not previous:
         table = table.drop(columns=[i18n.t("risk_prev_not_ja", lang)])
     return SectionView(ranked, table, fig, risk_charts.caption_contributions(top, labels, lang),
-                       table.head(LIST_ROWS))
+                       people.styled(table, lang), people.styled(table.head(LIST_ROWS), lang))
 
 
 @cache.shared(64)
@@ -180,7 +188,7 @@ def _area_view(version: str, round_name: str, previous: str, unit_type: str, w: 
         fig = risk_charts.contribution_bar(ranked, labels, lang, title, subtitle, src)
         caption = f"{risk_charts.caption_contributions(ranked, labels, lang)} {i18n.t('risk_chart_ranked_only', lang)}"
     table = risk_tables.area_export(areas, level, lang, with_maternity=level == "region")
-    return SectionView(areas, table, fig, caption)
+    return SectionView(areas, table, fig, caption, people.styled(table, lang))
 
 
 def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous: str) -> None:
@@ -196,15 +204,15 @@ def unit_section(f: Filters, unit_type: str, weights: dict[str, float], previous
     ui.chart(v.fig, v.caption, key=f"risk_units_bar_{unit_type}")
     st.markdown(f"**{i18n.t('risk_all_table', lang)}** · n = {i18n.fmt_int(len(ranked), lang)} {words}")
     st.caption(i18n.t("risk_select_hint", lang))
-    shown = table
+    shown = v.shown
     if len(ranked) > LIST_ROWS:
         whole = st.toggle(i18n.t("risk_show_all", lang, n=i18n.fmt_int(len(ranked), lang), units=words),
                           key=f"risk_all_{unit_type}")
         if not whole:
-            shown = v.top
+            shown = v.shown_top
             st.caption(i18n.t("risk_top_rows", lang, shown=i18n.fmt_int(LIST_ROWS, lang),
                               n=i18n.fmt_int(len(ranked), lang), units=words))
-    row = ui.picked_row(shown, f"risk_units_table_{unit_type}", lang)  # numbers as the language writes them
+    row = ui.picked_row(shown, f"risk_units_table_{unit_type}")
     downloads(f, v.fig, table, "unit", unit_type, weights, previous, captions.scope_name(lang, f.region, f.kommun))
     if row is not None:
         unit = ranked.iloc[row]
@@ -229,7 +237,7 @@ def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, floa
         st.caption(i18n.t("risk_maternity_col_note", lang, source=maternity.SOURCE,
                           year=maternity.YEARS[-1]))
     st.caption(i18n.t("risk_select_hint", lang))
-    row = ui.picked_row(v.table, f"risk_{level}_table_{unit_type}", lang)
+    row = ui.picked_row(v.shown, f"risk_{level}_table_{unit_type}")
     downloads(f, v.fig, table, level, unit_type, weights, previous, captions.scope_name(lang, region))
     if row is not None:
         area = areas.iloc[row]
@@ -240,7 +248,7 @@ def area_section(f: Filters, level: str, unit_type: str, weights: dict[str, floa
 class MaternityView(NamedTuple):
     fig: go.Figure
     caption: str
-    table: pd.DataFrame
+    table: Styler  # formats only: shared read-only, like SectionView's
     source: str
 
 
@@ -254,8 +262,8 @@ def _maternity(lang: str) -> MaternityView:
     shown = pd.concat([mc, country], ignore_index=True)
     table = pd.DataFrame({i18n.t("region", lang): shown["region"],
                           **{f"{y} (%)": shown[f"y{y}"] for y in maternity.YEARS}})
-    return MaternityView(risk_charts.maternity_chart(lang), risk_charts.caption_maternity(lang), table,
-                         maternity.source_line(lang))
+    return MaternityView(risk_charts.maternity_chart(lang), risk_charts.caption_maternity(lang),
+                         people.styled(table, lang), maternity.source_line(lang))
 
 
 def maternity_section(f: Filters) -> None:
@@ -266,5 +274,5 @@ def maternity_section(f: Filters) -> None:
     v = _maternity(lang)
     ui.chart(v.fig, v.caption, key="risk_maternity_chart")
     with st.expander(i18n.t("table", lang)):
-        st.dataframe(people.styled(v.table, lang), hide_index=True, width="stretch", key="risk_maternity_table")
+        st.dataframe(v.table, hide_index=True, width="stretch", key="risk_maternity_table")
     st.caption(v.source)

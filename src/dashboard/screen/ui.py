@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,10 @@ from dashboard import i18n
 from dashboard.figures.rounds import RoundsInView
 from dashboard.screen import cache, links, state
 from dashboard.screen.state import Filters
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from pandas.io.formats.style import Styler
 
 ROOT = Path(__file__).resolve().parents[3]
 ICON = Path(__file__).resolve().parents[1] / "icon.png"
@@ -145,10 +150,11 @@ def plain(text: object) -> str:
 _AUTOLINK = re.compile(r"(?i)www|://|@")
 
 
-def picked_row(table: pd.DataFrame, key: str, lang: str = "") -> int | None:
+def picked_row(table: pd.DataFrame | Styler | pa.Table, key: str, lang: str = "") -> int | None:
     """A table whose rows can be selected (mouse or keyboard); returns the selected row's position.
     Data from files is shown as text: st.dataframe never renders HTML or Markdown. With ``lang`` the
-    numbers are written as that language writes them (decimal comma in Swedish), sorted as numbers."""
+    numbers are written as that language writes them (decimal comma in Swedish), sorted as numbers;
+    a table already styled so (a cached view's) is drawn as it is."""
     from dashboard.present.tables import styled
 
     shown = styled(table, lang) if lang and isinstance(table, pd.DataFrame) else table
